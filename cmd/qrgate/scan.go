@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/scan"
+)
+
+const scanUsage = `Usage: qrgate scan [--policy FILE] [--text TEXT]... [--texts FILE.jsonl] [PATH]...
+
+Scans every image file under each PATH (directories are walked recursively in
+lexical order) and every text, and prints one JSON line per input, in input
+order: first each --text, then each line of --texts, then the files.
+Exit status: 0 when every input was processed (per-input errors are in their
+records), 1 on a fatal error, 2 on a usage error.
+
+Flags:
+`
+
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint(*l) }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+type scanFlags struct {
+	policyFile string
+	texts      stringList
+	textsFile  string
+	jobs       int
+	maxBytes   int64
+	maxPixels  int
+	budget     time.Duration
+	paths      []string
+}
+
+func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
+	f := &scanFlags{}
+	fset := flag.NewFlagSet("qrgate scan", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() { fmt.Fprint(stderr, scanUsage); fset.PrintDefaults() }
+	fset.StringVar(&f.policyFile, "policy", "", "policy `FILE` (default: the built-in policy)")
+	fset.Var(&f.texts, "text", "a listing `TEXT` to scan (repeatable)")
+	fset.StringVar(&f.textsFile, "texts", "", "`FILE.jsonl` of {\"id\":…,\"text\":…} objects to scan")
+	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
+	fset.Int64Var(&f.maxBytes, "max-bytes", 64<<20, "files larger than this many bytes are refused (too_large)")
+	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fset.DurationVar(&f.budget, "image-budget", decoder.DefaultBudget, "time budget per image; past it the image is marked partial")
+	// Flags and paths may be interleaved.
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fset.Args()
+		if len(args) == 0 {
+			break
+		}
+		f.paths = append(f.paths, args[0])
+		args = args[1:]
+	}
+	if len(f.paths) == 0 && len(f.texts) == 0 && f.textsFile == "" {
+		fset.Usage()
+		return nil, errors.New("nothing to scan: give a PATH, --text or --texts")
+	}
+	if f.jobs < 1 {
+		f.jobs = 1
+	}
+	return f, nil
+}
+
+// job is one input; run produces its output line.
+type job func() []byte
+
+func runScan(args []string, stdout, stderr io.Writer) int {
+	f, err := parseScanFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "qrgate scan:", err)
+		return exitUsage
+	}
+	pol := policy.Default()
+	if f.policyFile != "" {
+		if pol, err = policy.Load(f.policyFile); err != nil {
+			fmt.Fprintln(stderr, "qrgate scan:", err)
+			return exitFatal
+		}
+	}
+	sc := scan.New(decoder.New(decoder.Config{MaxPixels: f.maxPixels, Budget: f.budget}))
+	var jobs []job
+	for i, t := range f.texts {
+		jobs = append(jobs, textJob(pol, json.RawMessage(fmt.Sprint(i)), t))
+	}
+	if f.textsFile != "" {
+		tj, err := textsFileJobs(pol, f.textsFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "qrgate scan:", err)
+			return exitFatal
+		}
+		jobs = append(jobs, tj...)
+	}
+	for _, p := range f.paths {
+		files, err := walk(p)
+		if err != nil {
+			jobs = append(jobs, errorJob(p, err))
+			continue
+		}
+		for _, file := range files {
+			jobs = append(jobs, imageJob(sc, pol, file, f.maxBytes))
+		}
+	}
+	if err := runOrdered(jobs, f.jobs, stdout); err != nil {
+		fmt.Fprintln(stderr, "qrgate scan: writing output:", err)
+		return exitFatal
+	}
+	return exitOK
+}
+
+// runOrdered runs jobs on n workers and writes their lines in input order,
+// flushing each as soon as it and every line before it are done.
+func runOrdered(jobs []job, n int, w io.Writer) error {
+	out := make([]chan []byte, len(jobs))
+	for i := range out {
+		out[i] = make(chan []byte, 1)
+	}
+	next := make(chan int)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(next)
+		for i := range jobs {
+			select {
+			case next <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range min(n, max(len(jobs), 1)) {
+		go func() {
+			for i := range next {
+				out[i] <- jobs[i]()
+			}
+		}()
+	}
+	bw := bufio.NewWriter(w)
+	for _, ch := range out {
+		line := <-ch
+		if _, err := bw.Write(append(line, '\n')); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walk lists a file, or a directory's files recursively in lexical order.
+func walk(root string) ([]string, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{root}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			files = append(files, path) // reported as an unreadable input, not skipped
+			return nil
+		}
+		if !d.IsDir() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+type imageRecord struct {
+	File      string           `json:"file"`
+	Format    string           `json:"format"`
+	Width     int              `json:"width"`
+	Height    int              `json:"height"`
+	Frames    int              `json:"frames"`
+	Verdict   policy.Action    `json:"verdict"`
+	Findings  []policy.Finding `json:"findings"`
+	Error     *scan.ImageError `json:"error"`
+	Partial   bool             `json:"partial"`
+	ElapsedMS float64          `json:"elapsed_ms"`
+}
+
+func imageJob(sc *scan.Scanner, pol *policy.Policy, file string, maxBytes int64) job {
+	return func() []byte {
+		start := time.Now()
+		data, err := readLimited(file, maxBytes)
+		var img scan.Image
+		if err != nil {
+			img = scan.Image{Error: readError(err), Findings: scan.ErrorFindings(pol, 0)}
+		} else {
+			img = sc.Image(context.Background(), pol, 0, data)
+		}
+		rec := imageRecord{
+			File: file, Format: img.Format, Width: img.Width, Height: img.Height, Frames: img.Frames,
+			Verdict: policy.Verdict(img.Findings), Findings: img.Findings, Error: img.Error, Partial: img.Partial,
+			ElapsedMS: ms(time.Since(start)),
+		}
+		return mustJSON(rec)
+	}
+}
+
+func errorJob(path string, err error) job {
+	return func() []byte {
+		return mustJSON(imageRecord{File: path, Verdict: policy.Allow, Findings: []policy.Finding{}, Error: readError(err)})
+	}
+}
+
+var errTooBig = errors.New("file too large")
+
+func readLimited(file string, maxBytes int64) ([]byte, error) {
+	fh, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+func readError(err error) *scan.ImageError {
+	if errors.Is(err, errTooBig) {
+		return &scan.ImageError{Code: decoder.ErrTooLarge, Message: err.Error()}
+	}
+	return &scan.ImageError{Code: decoder.ErrUnsupported, Message: "cannot read file: " + err.Error()}
+}
+
+type textRecord struct {
+	ID       json.RawMessage  `json:"id"`
+	Text     string           `json:"text"`
+	Verdict  policy.Action    `json:"verdict"`
+	Findings []policy.Finding `json:"findings"`
+	Error    *scan.ImageError `json:"error,omitempty"`
+}
+
+func textJob(pol *policy.Policy, id json.RawMessage, text string) job {
+	return func() []byte {
+		fs := pol.ScanText(0, text)
+		return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Verdict(fs), Findings: fs})
+	}
+}
+
+func textsFileJobs(pol *policy.Policy, file string) ([]job, error) {
+	fh, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	var jobs []job
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Bytes()
+		if len(line) == 0 {
+			continue
+		}
+		var in struct {
+			ID   json.RawMessage `json:"id"`
+			Text string          `json:"text"`
+		}
+		if err := json.Unmarshal(line, &in); err != nil {
+			msg := fmt.Sprintf("line %d: %v", n, err)
+			jobs = append(jobs, func() []byte {
+				return mustJSON(textRecord{ID: json.RawMessage("null"), Verdict: policy.Allow, Findings: []policy.Finding{},
+					Error: &scan.ImageError{Code: "bad_input", Message: msg}})
+			})
+			continue
+		}
+		if len(in.ID) == 0 {
+			in.ID = json.RawMessage(fmt.Sprint(n - 1))
+		}
+		jobs = append(jobs, textJob(pol, in.ID, in.Text))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	return jobs, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil { // only on a programming error: keep the line count right anyway
+		b, _ = json.Marshal(map[string]any{"error": map[string]string{"code": "internal", "message": err.Error()}})
+	}
+	return b
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,232 @@
+// Package decoder finds every machine-readable code in an uploaded image.
+//
+// It takes the raw bytes of an upload, recognises the container from the
+// bytes (JPEG, PNG, GIF, WebP, BMP), refuses oversized or over-animated
+// images from their headers before any big allocation, decodes the pixels to
+// a luminance plane and runs an ordered set of strategies — scales,
+// binarizers, inversion, regions around finder-pattern candidates — that stops
+// as soon as it can. Every code is reported once, with its symbology, exact
+// payload and corners in the original image's coordinates.
+package decoder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"time"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/webp"
+)
+
+// Config holds the decoder's limits. The zero value of a field means its default.
+type Config struct {
+	// MaxPixels refuses images whose header declares more pixels (width ×
+	// height, per frame). Default 40 megapixels.
+	MaxPixels int
+	// MaxFrames refuses animated GIFs with more frames. Default 50.
+	MaxFrames int
+	// Budget bounds the strategies spent on one image; when it runs out the
+	// result is marked Partial. Default 2s. The context's deadline also applies.
+	Budget time.Duration
+	// OnPanic is called when a decode attempt panics inside a third-party
+	// reader; the attempt counts as "nothing found" and scanning goes on.
+	OnPanic func(recovered any)
+}
+
+// Default limits.
+const (
+	DefaultMaxPixels = 40_000_000
+	DefaultMaxFrames = 50
+	DefaultBudget    = 2 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.MaxPixels <= 0 {
+		c.MaxPixels = DefaultMaxPixels
+	}
+	if c.MaxFrames <= 0 {
+		c.MaxFrames = DefaultMaxFrames
+	}
+	if c.Budget <= 0 {
+		c.Budget = DefaultBudget
+	}
+	if c.OnPanic == nil {
+		c.OnPanic = func(any) {}
+	}
+	return c
+}
+
+// Decoder scans images. It is safe for concurrent use.
+type Decoder struct {
+	cfg Config
+}
+
+// New returns a decoder with cfg's limits (zero fields take their defaults).
+func New(cfg Config) *Decoder { return &Decoder{cfg: cfg.withDefaults()} }
+
+// Code is one code found in an image.
+type Code struct {
+	Symbology string   // zxing name (QR_CODE, DATA_MATRIX, EAN_13, …) or UNDECODED
+	Text      string   // decoded text; "" for UNDECODED
+	Raw       []byte   // the code's bytes, only when they are not valid UTF-8
+	Corners   [][2]int // 4 points for 2-D codes, 2 for 1-D codes
+	Frame     int      // GIF frame index
+}
+
+// Result describes one scanned image.
+type Result struct {
+	Format  Format
+	Width   int
+	Height  int
+	Frames  int
+	Codes   []Code
+	Partial bool // the budget or deadline cut the strategies short
+}
+
+// Decode reads every code in data. Images that cannot be read return an
+// *Error (with the Result's Format and dimensions filled in as far as known).
+func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
+	res, frames, err := d.open(data)
+	if err != nil {
+		return res, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
+	defer cancel()
+	s := newScanState(ctx, d.cfg.OnPanic)
+	for i, img := range frames {
+		if s.expired() {
+			break
+		}
+		s.frame = i
+		s.scan(img)
+	}
+	res.Codes = s.codes
+	res.Partial = s.partial
+	return res, nil
+}
+
+// open sniffs, checks limits from the header and decodes the pixels.
+func (d *Decoder) open(data []byte) (*Result, []plane, error) {
+	res := &Result{Format: Sniff(data)}
+	if len(data) == 0 {
+		return res, nil, newError(ErrTruncated, nil, "empty file")
+	}
+	if res.Format == "" {
+		return res, nil, newError(ErrUnsupported, nil, "not a JPEG, PNG, GIF, WebP or BMP image")
+	}
+	cfg, err := header(res.Format, data)
+	if err != nil {
+		return res, nil, classify(res.Format, err, "header")
+	}
+	res.Width, res.Height, res.Frames = cfg.Width, cfg.Height, 1
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return res, nil, newError(ErrCorrupt, nil, "%s header declares %dx%d pixels", res.Format, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > int64(d.cfg.MaxPixels) {
+		return res, nil, newError(ErrTooLarge, nil, "%dx%d pixels is over the limit of %d megapixels", cfg.Width, cfg.Height, d.cfg.MaxPixels/1_000_000)
+	}
+	if res.Format == WebP && webpIsAnimated(data) {
+		return res, nil, newError(ErrUnsupported, nil, "animated WebP is not supported")
+	}
+	if res.Format == GIF {
+		n, err := gifFrameCount(data, d.cfg.MaxFrames)
+		if n > d.cfg.MaxFrames {
+			return res, nil, newError(ErrTooManyFrames, nil, "animated GIF has more than %d frames", d.cfg.MaxFrames)
+		}
+		if err != nil && n == 0 {
+			return res, nil, classify(GIF, err, "frames")
+		}
+		res.Frames = max(n, 1)
+		if int64(res.Frames)*int64(cfg.Width)*int64(cfg.Height) > int64(d.cfg.MaxPixels) {
+			return res, nil, newError(ErrTooLarge, nil, "%d frames of %dx%d pixels is over the limit of %d megapixels", res.Frames, cfg.Width, cfg.Height, d.cfg.MaxPixels/1_000_000)
+		}
+		frames, err := decodeGIF(data, cfg)
+		if err != nil {
+			return res, nil, classify(GIF, err, "pixels")
+		}
+		res.Frames = len(frames)
+		return res, frames, nil
+	}
+	img, err := decodeStill(res.Format, data)
+	if err != nil {
+		return res, nil, classify(res.Format, err, "pixels")
+	}
+	return res, []plane{lumaOf(img)}, nil
+}
+
+func decodeStill(f Format, data []byte) (img image.Image, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a decoder bug must not take the process down
+			err = fmt.Errorf("decoder panic: %v", r)
+		}
+	}()
+	r := bytes.NewReader(data)
+	switch f {
+	case JPEG:
+		return jpeg.Decode(r)
+	case PNG:
+		return png.Decode(r)
+	case WebP:
+		return webp.Decode(r)
+	case BMP:
+		return bmp.Decode(r)
+	}
+	return nil, errors.New("unsupported format")
+}
+
+// decodeGIF composites every frame onto the logical screen, honouring
+// disposal, so a code drawn over several frames is seen whole.
+func decodeGIF(data []byte, cfg image.Config) (frames []plane, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder panic: %v", r)
+		}
+	}()
+	g, err := gif.DecodeAll(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	bounds := image.Rect(0, 0, cfg.Width, cfg.Height)
+	canvas := image.NewRGBA(bounds)
+	draw.Draw(canvas, bounds, image.White, image.Point{}, draw.Src)
+	for i, fr := range g.Image {
+		var prev *image.RGBA
+		disposal := byte(0)
+		if i < len(g.Disposal) {
+			disposal = g.Disposal[i]
+		}
+		if disposal == gif.DisposalPrevious {
+			prev = image.NewRGBA(bounds)
+			copy(prev.Pix, canvas.Pix)
+		}
+		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
+		frames = append(frames, lumaOf(canvas))
+		switch disposal {
+		case gif.DisposalBackground:
+			draw.Draw(canvas, fr.Bounds(), image.White, image.Point{}, draw.Src)
+		case gif.DisposalPrevious:
+			canvas = prev
+		}
+	}
+	return frames, nil
+}
+
+// classify maps a standard-library decode error to a contract error code.
+func classify(f Format, err error, stage string) *Error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return newError(ErrTruncated, err, "%s data ends early (%s)", f, stage)
+	}
+	var fe jpeg.FormatError
+	if errors.As(err, &fe) && string(fe) == "missing SOI marker" {
+		return newError(ErrCorrupt, err, "%s: %v", f, err)
+	}
+	return newError(ErrCorrupt, err, "%s %s cannot be decoded: %v", f, stage, err)
+}

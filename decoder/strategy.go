@@ -1,0 +1,221 @@
+package decoder
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// scanState collects the codes of one image across frames and strategies.
+type scanState struct {
+	ctx     context.Context
+	onPanic func(any)
+	frame   int
+	codes   []Code
+	seen    map[string]bool
+	partial bool
+}
+
+func newScanState(ctx context.Context, onPanic func(any)) *scanState {
+	return &scanState{ctx: ctx, onPanic: onPanic, seen: map[string]bool{}}
+}
+
+func (s *scanState) expired() bool {
+	if s.ctx.Err() != nil {
+		s.partial = true
+		return true
+	}
+	return false
+}
+
+// view maps a strategy's plane back to the original image: x = ox + sx*X,
+// mirrored flips X first.
+type view struct {
+	p        plane
+	scale    float64
+	ox, oy   int
+	mirrored bool
+}
+
+func (v view) toImage(x, y float64) [2]int {
+	if v.mirrored {
+		x = float64(v.p.w-1) - x
+	}
+	return [2]int{int(math.Round(float64(v.ox) + x*v.scale)), int(math.Round(float64(v.oy) + y*v.scale))}
+}
+
+// scan runs the strategies on one frame's luminance plane.
+func (s *scanState) scan(p plane) {
+	full := view{p: p, scale: 1}
+	if s.pass(full, true) > 0 {
+		return
+	}
+	if min(p.w, p.h) >= 1000 && !s.expired() {
+		f := 2
+		if s.pass(view{p: p.downscale(f), scale: float64(f)}, false) > 0 {
+			return
+		}
+	}
+	if s.expired() {
+		return
+	}
+	if s.pass(view{p: p.stretched(), scale: 1}, false) > 0 {
+		return
+	}
+	if s.expired() {
+		return
+	}
+	if s.pass(view{p: p.inverted(), scale: 1}, true) > 0 {
+		return
+	}
+}
+
+// pass runs the readers on one view; it returns how many new codes it found.
+func (s *scanState) pass(v view, all bool) int {
+	before := len(s.codes)
+	src, err := gozxing.NewPlanarYUVLuminanceSource(v.p.pix, v.p.stride, v.p.h, 0, 0, v.p.w, v.p.h, false)
+	if err != nil {
+		return 0
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return 0
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	s.attempt(func() {
+		rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
+		for _, r := range rs {
+			s.add(v, r)
+		}
+	})
+	if len(s.codes) == before {
+		s.attempt(func() {
+			r, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+			if err == nil {
+				s.add(v, r)
+			}
+		})
+	}
+	if all {
+		s.attempt(func() {
+			r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
+			if err == nil {
+				s.add(v, r)
+			}
+		})
+		s.attempt(func() {
+			r, err := oned.NewMultiFormatUPCEANReader(hints).Decode(bmp, hints)
+			if err == nil {
+				s.add(v, r)
+			}
+		})
+	}
+	return len(s.codes) - before
+}
+
+// attempt runs one reader call, containing panics from third-party code.
+func (s *scanState) attempt(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.onPanic(r)
+		}
+	}()
+	f()
+}
+
+func (s *scanState) add(v view, r *gozxing.Result) {
+	sym := symbologyName(r.GetBarcodeFormat())
+	text := r.GetText()
+	key := sym + "\x00" + text
+	if s.seen[key] {
+		return
+	}
+	s.seen[key] = true
+	c := Code{Symbology: sym, Text: text, Frame: s.frame, Corners: corners(v, r)}
+	if raw := byteSegments(r); raw != nil && !utf8.Valid(raw) {
+		c.Raw = raw
+	}
+	s.codes = append(s.codes, c)
+}
+
+func byteSegments(r *gozxing.Result) []byte {
+	segs, ok := r.GetResultMetadata()[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte)
+	if !ok {
+		return nil
+	}
+	var out []byte
+	for _, s := range segs {
+		out = append(out, s...)
+	}
+	return out
+}
+
+func symbologyName(f gozxing.BarcodeFormat) string {
+	switch f {
+	case gozxing.BarcodeFormat_QR_CODE:
+		return "QR_CODE"
+	case gozxing.BarcodeFormat_DATA_MATRIX:
+		return "DATA_MATRIX"
+	case gozxing.BarcodeFormat_AZTEC:
+		return "AZTEC"
+	case gozxing.BarcodeFormat_EAN_13:
+		return "EAN_13"
+	case gozxing.BarcodeFormat_EAN_8:
+		return "EAN_8"
+	case gozxing.BarcodeFormat_UPC_A:
+		return "UPC_A"
+	case gozxing.BarcodeFormat_UPC_E:
+		return "UPC_E"
+	case gozxing.BarcodeFormat_CODE_128:
+		return "CODE_128"
+	case gozxing.BarcodeFormat_CODE_39:
+		return "CODE_39"
+	case gozxing.BarcodeFormat_PDF_417:
+		return "PDF_417"
+	}
+	return fmt.Sprint(f)
+}
+
+// corners turns a result's points into the code's corners in image space.
+// QR results carry finder-pattern centres (bottom-left, top-left, top-right):
+// the corners lie 3.5 modules further out.
+func corners(v view, r *gozxing.Result) [][2]int {
+	pts := r.GetResultPoints()
+	if r.GetBarcodeFormat() == gozxing.BarcodeFormat_QR_CODE && len(pts) >= 3 {
+		bl, tl, tr := pts[0], pts[1], pts[2]
+		ms := 1.0
+		if fp, ok := tl.(*qrdetector.FinderPattern); ok {
+			ms = fp.GetEstimatedModuleSize()
+		}
+		ux, uy := unit(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY())
+		vx, vy := unit(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())
+		d := 3.5 * ms
+		return [][2]int{
+			v.toImage(tl.GetX()-d*ux-d*vx, tl.GetY()-d*uy-d*vy),
+			v.toImage(tr.GetX()+d*ux-d*vx, tr.GetY()+d*uy-d*vy),
+			v.toImage(tr.GetX()+bl.GetX()-tl.GetX()+d*ux+d*vx, tr.GetY()+bl.GetY()-tl.GetY()+d*uy+d*vy),
+			v.toImage(bl.GetX()-d*ux+d*vx, bl.GetY()-d*uy+d*vy),
+		}
+	}
+	out := make([][2]int, 0, len(pts))
+	for _, p := range pts {
+		out = append(out, v.toImage(p.GetX(), p.GetY()))
+	}
+	return out
+}
+
+func unit(x, y float64) (float64, float64) {
+	n := math.Hypot(x, y)
+	if n == 0 {
+		return 0, 0
+	}
+	return x / n, y / n
+}
