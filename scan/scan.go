@@ -46,7 +46,20 @@ type Image struct {
 // finding whose action is the policy's on_image_error.
 func (s *Scanner) Image(ctx context.Context, pol *policy.Policy, index int, data []byte) Image {
 	start := time.Now()
-	res, err := s.dec.Decode(ctx, data)
+	res, err := s.Decode(ctx, data)
+	out := FromDecode(pol, index, res, err)
+	out.Elapsed = time.Since(start)
+	return out
+}
+
+// Decode runs the decoder alone: its result depends only on the bytes, so
+// callers may cache it by content hash and classify it under any policy.
+func (s *Scanner) Decode(ctx context.Context, data []byte) (*decoder.Result, error) {
+	return s.dec.Decode(ctx, data)
+}
+
+// FromDecode classifies a decoder outcome under pol (Elapsed is left zero).
+func FromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) Image {
 	out := Image{Index: index}
 	if res != nil {
 		out.Format, out.Width, out.Height, out.Frames, out.Partial = string(res.Format), res.Width, res.Height, res.Frames, res.Partial
@@ -58,12 +71,10 @@ func (s *Scanner) Image(ctx context.Context, pol *policy.Policy, index int, data
 		}
 		out.Error = &ImageError{Code: de.Code, Message: de.Message}
 		out.Findings = ErrorFindings(pol, index)
-		out.Elapsed = time.Since(start)
 		return out
 	}
 	out.Codes = len(res.Codes)
 	out.Findings = CodeFindings(pol, index, res.Codes)
-	out.Elapsed = time.Since(start)
 	return out
 }
 
