@@ -1,11 +1,225 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/review"
 )
 
+const serveUsage = `Usage: qrgate serve [flags]
+
+Runs the gateway: the public scan API on --listen and metrics, probes, policy
+reload and the review service on --admin-listen. Every flag can also be set
+by an environment variable QRGATE_<NAME> (e.g. QRGATE_ADMIN_LISTEN); a flag
+on the command line wins. SIGHUP reloads the policy and API keys; SIGTERM
+and SIGINT shut down gracefully.
+
+Flags:
+`
+
+type serveFlags struct {
+	listen, adminListen  string
+	policyFile, dataDir  string
+	store, moderators    string
+	apiKeysFile          string
+	storeFailOpen        bool
+	policyWatch          time.Duration
+	logLevel, logFormat  string
+	gw                   gateway.Config
+	maxPixels, maxFrames int
+	imageBudget          time.Duration
+}
+
+func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (*serveFlags, error) {
+	f := &serveFlags{}
+	fs := flag.NewFlagSet("qrgate serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
+	c := &f.gw
+	fs.StringVar(&f.listen, "listen", ":8080", "public API `address`")
+	fs.StringVar(&f.adminListen, "admin-listen", "127.0.0.1:9090", "admin `address` (metrics, probes, policy reload, review API and pages)")
+	fs.StringVar(&f.policyFile, "policy", "", "policy `FILE`, watched and reloaded on change (default: the built-in policy)")
+	fs.StringVar(&f.dataDir, "data-dir", "./qrgate-data", "`DIR` for persisted data (the SQLite review store)")
+	fs.StringVar(&f.store, "store", "", "review store `URL` (postgres://…); empty: SQLite in --data-dir")
+	fs.StringVar(&f.moderators, "moderators-file", "", "`FILE` of moderators (\"name token\" per line)")
+	fs.StringVar(&f.apiKeysFile, "api-keys-file", "", "`FILE` of API keys, one per line; empty: the public API is open")
+	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
+	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
+	fs.StringVar(&f.logFormat, "log-format", "json", "log `format`: json or text")
+	fs.IntVar(&c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body in `bytes` (413 above)")
+	fs.IntVar(&c.MaxImages, "max-images", gateway.DefaultMaxImages, "most images in one listing")
+	fs.IntVar(&c.MaxTexts, "max-texts", gateway.DefaultMaxTexts, "most texts in one listing")
+	fs.IntVar(&c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text in `bytes` (413 above)")
+	fs.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fs.IntVar(&f.maxFrames, "max-frames", decoder.DefaultMaxFrames, "animated GIFs with more frames are refused (too_many_frames)")
+	fs.DurationVar(&f.imageBudget, "image-budget", decoder.DefaultBudget, "time budget of one image's strategies")
+	fs.IntVar(&c.Workers, "workers", 0, "concurrent decodes (default GOMAXPROCS)")
+	fs.IntVar(&c.QueueSize, "queue-size", gateway.DefaultQueueSize, "requests that may wait for a decode worker (503 above)")
+	fs.DurationVar(&c.QueueTimeout, "queue-timeout", gateway.DefaultQueueTimeout, "longest wait for a decode worker (503 when it would be exceeded)")
+	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "deadline of one request's scan; images cut short are marked partial")
+	fs.DurationVar(&c.RecordTimeout, "record-timeout", gateway.DefaultRecordTimeout, "deadline for persisting a flagged listing")
+	fs.IntVar(&c.CacheEntries, "cache-entries", gateway.DefaultCacheEntries, "decode results cached by content hash (negative disables)")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", gateway.DefaultReadTimeout, "time to read a whole request")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", gateway.DefaultWriteTimeout, "time to write a response")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", gateway.DefaultIdleTimeout, "keep-alive idle time")
+	fs.IntVar(&c.MaxConns, "max-conns", gateway.DefaultMaxConns, "concurrent connections served")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", gateway.DefaultShutdownTimeout, "time in-flight requests get to finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, err
+	}
+	c.StoreFailOpen = f.storeFailOpen
+	return f, nil
+}
+
+// applyEnv sets every flag not given on the command line from
+// QRGATE_<NAME> (upper case, dashes as underscores).
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "QRGATE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(env)
+		if given[f.Name] || v == "" || err != nil {
+			return
+		}
+		if e := fs.Set(f.Name, v); e != nil {
+			err = fmt.Errorf("%s=%q: %w", env, v, e)
+		}
+	})
+	return err
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be json or text, got %q", format)
+}
+
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "qrgate serve: not built yet")
-	return exitFatal
+	f, err := parseServeFlags(args, stderr, os.Getenv)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "qrgate serve:", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	if err := serve(ctx, f, stderr, hup, nil); err != nil {
+		fmt.Fprintln(stderr, "qrgate serve:", err)
+		return exitFatal
+	}
+	return exitOK
+}
+
+// serve builds everything and runs until ctx ends. started, if set, is
+// told the listeners' addresses once they accept.
+func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Signal, started func(public, admin net.Addr)) error {
+	begin := time.Now()
+	log, err := newLogger(logw, f.logLevel, f.logFormat)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	pol, err := gateway.NewPolicyHolder(f.policyFile)
+	if err != nil {
+		return err
+	}
+	keys, err := gateway.LoadAPIKeys(f.apiKeysFile)
+	if err != nil {
+		return err
+	}
+	svc, err := review.Open(ctx, review.Options{
+		DataDir: f.dataDir, Store: f.store, ModeratorsFile: f.moderators,
+		Logger: log, Registerer: reg, Now: time.Now,
+	})
+	if err != nil {
+		return fmt.Errorf("review store: %w", err)
+	}
+	defer svc.Close()
+
+	gw, err := gateway.New(gateway.Options{
+		Config:  f.gw,
+		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
+		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
+		Admin: svc.AdminHandler, Authenticate: svc.Authenticate,
+		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
+	})
+	if err != nil {
+		return err
+	}
+	pubLn, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return err
+	}
+	adminLn, err := net.Listen("tcp", f.adminListen)
+	if err != nil {
+		pubLn.Close()
+		return err
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			gw.ReloadPolicy("SIGHUP")
+			if err := keys.Reload(); err != nil {
+				log.Error("api keys reload refused; keeping the keys in force", "err", err)
+			}
+		}
+	}()
+	if f.policyWatch > 0 {
+		go pol.Watch(ctx, f.policyWatch, log)
+	}
+	log.Info("qrgate serving", "listen", pubLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
+		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
+		"store_fail_open", f.storeFailOpen, "startup_ms", time.Since(begin).Milliseconds())
+	if started != nil {
+		started(pubLn.Addr(), adminLn.Addr())
+	}
+	err = gw.Run(ctx, pubLn, adminLn)
+	log.Info("qrgate stopped", "err", err)
+	return err
 }

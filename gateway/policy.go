@@ -1,0 +1,161 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/qrgate/qrgate/policy"
+)
+
+// ErrNoPolicyFile is returned by Reload when the built-in policy is in use.
+var ErrNoPolicyFile = errors.New("no policy file configured (the built-in policy is in use)")
+
+// PolicyHolder holds the policy in force. Readers take one snapshot per
+// listing with Get; a reload parses a fresh policy and swaps the pointer, so
+// a request never sees half of two policies and a bad file never replaces a
+// good one.
+type PolicyHolder struct {
+	path string
+	cur  atomic.Pointer[policy.Policy]
+
+	mu       sync.Mutex // serialises reloads
+	lastHash [sha256.Size]byte
+
+	onSwap   func(old, new *policy.Policy)
+	onResult func(err error)
+}
+
+// NewPolicyHolder loads path, or the built-in policy when path is "".
+func NewPolicyHolder(path string) (*PolicyHolder, error) {
+	h := &PolicyHolder{path: path}
+	if path == "" {
+		h.cur.Store(policy.Default())
+		return h, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	p, err := parsePolicy(path, b)
+	if err != nil {
+		return nil, err
+	}
+	h.cur.Store(p)
+	h.lastHash = sha256.Sum256(b)
+	return h, nil
+}
+
+// Get returns the policy in force.
+func (h *PolicyHolder) Get() *policy.Policy { return h.cur.Load() }
+
+// Path is the policy file, "" for the built-in one.
+func (h *PolicyHolder) Path() string { return h.path }
+
+// observe installs the hooks the gateway uses for metrics and logs.
+func (h *PolicyHolder) observe(onSwap func(old, new *policy.Policy), onResult func(error)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onSwap, h.onResult = onSwap, onResult
+}
+
+// Reload reads and parses the file again and swaps it in if valid. It
+// returns the policy in force afterwards (the old one on error).
+func (h *PolicyHolder) Reload() (*policy.Policy, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.path == "" {
+		return h.Get(), ErrNoPolicyFile
+	}
+	b, err := os.ReadFile(h.path)
+	if err == nil {
+		h.lastHash = sha256.Sum256(b)
+	}
+	return h.apply(b, err)
+}
+
+// apply finishes a reload with the file's bytes (or the error reading them).
+func (h *PolicyHolder) apply(b []byte, err error) (*policy.Policy, error) {
+	var p *policy.Policy
+	if err != nil {
+		err = fmt.Errorf("policy: %w", err)
+	} else {
+		p, err = parsePolicy(h.path, b)
+	}
+	if h.onResult != nil {
+		h.onResult(err)
+	}
+	if err != nil {
+		return h.Get(), err
+	}
+	old := h.cur.Swap(p)
+	if h.onSwap != nil {
+		h.onSwap(old, p)
+	}
+	return p, nil
+}
+
+// changed reads the file and reports whether its content differs from the
+// last one loaded or tried. Hashing the content, rather than trusting mtime
+// and size, sees a Kubernetes ConfigMap update (an atomic swap of the
+// ..data symlink, possibly keeping size and mtime) and ignores touches.
+func (h *PolicyHolder) changed() ([]byte, bool) {
+	b, err := os.ReadFile(h.path)
+	if err != nil {
+		return nil, false // a file briefly missing mid-swap is not a change
+	}
+	sum := sha256.Sum256(b)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if bytes.Equal(sum[:], h.lastHash[:]) {
+		return nil, false
+	}
+	h.lastHash = sum
+	return b, true
+}
+
+// Watch polls the policy file every interval until ctx ends and reloads it
+// when its content changes. A bad file is refused once (counted and logged
+// by the hooks) and not retried until it changes again.
+func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	if h.path == "" {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		b, changed := h.changed()
+		if !changed {
+			continue
+		}
+		h.mu.Lock()
+		p, err := h.apply(b, nil)
+		h.mu.Unlock()
+		if err != nil {
+			log.Error("policy file changed but is invalid; keeping the policy in force", "file", h.path, "err", err, "version", p.Version())
+		} else {
+			log.Info("policy file changed; reloaded", "file", h.path, "version", p.Version())
+		}
+	}
+}
+
+func parsePolicy(path string, b []byte) (*policy.Policy, error) {
+	p, err := policy.Parse(b)
+	var pe *policy.Error
+	if errors.As(err, &pe) {
+		pe.File = path
+	}
+	return p, err
+}

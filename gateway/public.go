@@ -1,0 +1,171 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review"
+)
+
+// handlePublic routes the public listener.
+func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
+	switch string(ctx.Path()) {
+	case "/v1/scan":
+		err := g.handleScan(ctx)
+		if err != nil {
+			e := asError(err)
+			if e.Status >= 500 && e.Status != fasthttp.StatusServiceUnavailable {
+				g.log.Error("scan failed", "err", err)
+			}
+			writeError(ctx, e)
+		}
+		g.m.request(ctx.Response.StatusCode())
+	case "/healthz":
+		g.handleHealth(ctx)
+	case "/readyz":
+		g.handleReady(ctx)
+	default:
+		g.m.request(fasthttp.StatusNotFound)
+		writeError(ctx, &Error{Status: fasthttp.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint"})
+	}
+}
+
+func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
+	if !ctx.IsPost() {
+		ctx.Response.Header.Set("Allow", "POST")
+		return &Error{Status: fasthttp.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: "use POST"}
+	}
+	if !g.keys.Check(ctx.Request.Header.Peek("Authorization")) {
+		return &Error{Status: fasthttp.StatusUnauthorized, Code: CodeUnauthorized, Message: "missing or invalid API key"}
+	}
+	if g.stopping.Load() {
+		g.m.rejected.WithLabelValues(reasonShutdown).Inc()
+		return unavailable(CodeShuttingDown, "shutting down", g.cfg.RetryAfter, nil)
+	}
+	start := time.Now()
+	req, err := g.parse(ctx)
+	if err != nil {
+		return err
+	}
+	g.m.inflight.Inc()
+	defer g.m.inflight.Dec()
+	pol := g.pol.Get() // one snapshot for the whole listing
+	// Not ctx: fasthttp cancels it at shutdown, and in-flight scans are to finish.
+	res, err := g.scanListing(context.Background(), pol, req)
+	if err != nil {
+		reason := reasonQueueFull
+		if err == ErrQueueTimeout {
+			reason = reasonQueueTimeout
+		}
+		g.m.rejected.WithLabelValues(reason).Inc()
+		return unavailable(CodeOverloaded, "overloaded: "+err.Error()+"; retry later", g.cfg.RetryAfter, err)
+	}
+	scanID := newScanID()
+	resp := &scanResponse{
+		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
+		PolicyVersion: pol.Version(), Findings: res.Findings, Images: make([]imageResponse, len(res.Images)),
+	}
+	for i, im := range res.Images {
+		resp.Images[i] = imageResponse{
+			Image: i, Name: im.Name, Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
+			Codes: im.Codes, Error: im.Error, Partial: im.Partial, Cached: im.Cached, ElapsedMS: ms(im.Elapsed.Nanoseconds()),
+		}
+	}
+	if pol.NeedsReview(res.Verdict) {
+		stored, err := g.record(context.Background(), scanID, req, res)
+		if err != nil {
+			return err
+		}
+		resp.ReviewStored = &stored
+	}
+	elapsed := time.Since(start)
+	resp.ElapsedMS = ms(elapsed.Nanoseconds())
+	g.m.scanDuration.Observe(elapsed.Seconds())
+	g.m.scans.WithLabelValues(string(res.Verdict)).Inc()
+	for _, f := range res.Findings {
+		g.m.findings.WithLabelValues(f.Source, f.Category, string(f.Action)).Inc()
+	}
+	if res.Verdict != policy.Allow {
+		g.log.Info("scan", "scan_id", scanID, "listing_id", req.ListingID, "seller_id", req.SellerID,
+			"verdict", res.Verdict, "findings", len(res.Findings), "images", len(res.Images), "elapsed_ms", resp.ElapsedMS)
+	}
+	writeJSON(ctx, fasthttp.StatusOK, resp)
+	return nil
+}
+
+// parse reads the request in whichever of the three forms it comes.
+func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, error) {
+	mt, params := mediaType(string(ctx.Request.Header.ContentType()))
+	body := ctx.PostBody()
+	switch {
+	case mt == "application/json":
+		return parseJSON(body, g.lim)
+	case mt == "multipart/form-data":
+		return parseMultipart(body, params["boundary"], g.lim)
+	case mt == "application/octet-stream" || strings.HasPrefix(mt, "image/"):
+		q := ctx.QueryArgs()
+		return rawRequest(string(q.Peek("listing_id")), string(q.Peek("seller_id")), string(q.Peek("name")), body, g.lim)
+	}
+	return nil, &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: CodeUnsupportedType,
+		Message: "send application/json, multipart/form-data, image/* or application/octet-stream"}
+}
+
+// record persists a flagged listing before it is answered. It reports
+// whether the record was stored; an error means "answer 503" (fail-closed).
+func (g *Gateway) record(ctx context.Context, scanID string, req *scanRequest, res *listingResult) (bool, error) {
+	rec := &review.Record{
+		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
+		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
+	}
+	for i, im := range res.Images {
+		if !flagged(im.Findings) {
+			continue
+		}
+		rec.Images = append(rec.Images, review.Image{
+			Index: i, Name: im.Name, SHA256: hex.EncodeToString(im.Hash[:]), Format: im.Format,
+			Width: im.Width, Height: im.Height,
+			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
+		})
+	}
+	rctx, cancel := context.WithTimeout(ctx, g.cfg.RecordTimeout)
+	defer cancel()
+	err := g.rec.Record(rctx, rec)
+	if err == nil {
+		g.storeFailed.Store(0)
+		g.m.reviewsStored.Inc()
+		return true, nil
+	}
+	g.m.reviewErrors.Inc()
+	g.storeFailed.Store(g.now().UnixNano())
+	if g.cfg.StoreFailOpen {
+		g.m.reviewsUnstored.Inc()
+		g.log.Error("review store failed; answering without storing (--store-fail-open)", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
+		return false, nil
+	}
+	g.log.Error("review store failed; refusing the scan", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
+	g.m.rejected.WithLabelValues(reasonStore).Inc()
+	return false, unavailable(CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
+}
+
+// flagged reports whether an image carries a finding that is not allowed.
+func flagged(fs []policy.Finding) bool {
+	for _, f := range fs {
+		if f.Action != policy.Allow {
+			return true
+		}
+	}
+	return false
+}
+
+func newScanID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return hex.EncodeToString(b[:])
+}

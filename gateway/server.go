@@ -1,0 +1,191 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review"
+)
+
+// Options are the gateway's configuration and dependencies.
+type Options struct {
+	Config  Config
+	Decoder decoder.Config // limits of one decode; OnPanic is set by the gateway
+	Policy  *PolicyHolder
+	APIKeys *APIKeys // nil: the public API is open
+	// Recorder persists flagged listings before they are answered.
+	Recorder review.Recorder
+	// Admin serves what the admin listener does not route itself (the
+	// review API and pages); nil answers 404.
+	Admin fasthttp.RequestHandler
+	// Authenticate protects /admin/… on the admin listener; nil refuses all.
+	Authenticate func(*fasthttp.RequestCtx) (string, bool)
+	Logger       *slog.Logger
+	Registerer   prometheus.Registerer
+	Gatherer     prometheus.Gatherer // served on /metrics
+	Now          func() time.Time
+}
+
+// Gateway is the HTTP service. Build it with New, run it with Run.
+type Gateway struct {
+	cfg     Config
+	lim     limits
+	decCfg  decoder.Config
+	pol     *PolicyHolder
+	keys    *APIKeys
+	rec     review.Recorder
+	admin   fasthttp.RequestHandler
+	auth    func(*fasthttp.RequestCtx) (string, bool)
+	log     *slog.Logger
+	m       *metrics
+	pool    *pool
+	cache   *cache
+	now     func() time.Time
+	metrics fasthttp.RequestHandler
+
+	stopping    atomic.Bool
+	storeFailed atomic.Int64 // unix nanos of the last failed Record, 0 if none since a success
+}
+
+// storeCooldown is how long /readyz stays not ready after a failed Record,
+// even if the store's own readiness check passes again.
+const storeCooldown = 5 * time.Second
+
+// ErrMissingDependency is returned by New when a required option is nil.
+var ErrMissingDependency = errors.New("gateway: missing dependency")
+
+// New validates the options and builds the gateway.
+func New(o Options) (*Gateway, error) {
+	cfg := o.Config.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Policy == nil || o.Recorder == nil || o.Registerer == nil || o.Gatherer == nil {
+		return nil, fmt.Errorf("%w: Policy, Recorder, Registerer and Gatherer are required", ErrMissingDependency)
+	}
+	g := &Gateway{
+		cfg: cfg, lim: cfg.limits(), decCfg: o.Decoder, pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
+		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now,
+		cache: newCache(cfg.CacheEntries),
+	}
+	if g.log == nil {
+		g.log = slog.New(slog.DiscardHandler)
+	}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	if g.admin == nil {
+		g.admin = func(ctx *fasthttp.RequestCtx) {
+			writeError(ctx, &Error{Status: 404, Code: CodeNotFound, Message: "no such endpoint"})
+		}
+	}
+	if g.auth == nil {
+		g.auth = func(*fasthttp.RequestCtx) (string, bool) { return "", false }
+	}
+	g.m = newMetrics(o.Registerer)
+	g.pool = newPool(cfg.Workers, cfg.QueueSize, cfg.QueueTimeout, g.m.queueDepth)
+	g.metrics = metricsHandler(o.Gatherer)
+	g.m.policyInfo.WithLabelValues(g.pol.Get().Version()).Set(1)
+	g.pol.observe(g.onPolicySwap, g.onPolicyResult)
+	return g, nil
+}
+
+func (g *Gateway) onPolicySwap(old, p *policy.Policy) {
+	if old != nil && old.Version() != p.Version() {
+		g.m.policyInfo.DeleteLabelValues(old.Version())
+	}
+	g.m.policyInfo.WithLabelValues(p.Version()).Set(1)
+}
+
+func (g *Gateway) onPolicyResult(err error) {
+	if err != nil {
+		g.m.policyReloads.WithLabelValues("error").Inc()
+		return
+	}
+	g.m.policyReloads.WithLabelValues("ok").Inc()
+}
+
+// ReloadPolicy reloads the policy file (SIGHUP, the admin endpoint) and logs
+// the outcome; on error the old policy stays.
+func (g *Gateway) ReloadPolicy(trigger string) (*policy.Policy, error) {
+	p, err := g.pol.Reload()
+	if err != nil {
+		g.log.Error("policy reload refused; keeping the policy in force", "trigger", trigger, "err", err, "version", p.Version())
+		return p, err
+	}
+	g.log.Info("policy reloaded", "trigger", trigger, "version", p.Version())
+	return p, nil
+}
+
+func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int) *fasthttp.Server {
+	return &fasthttp.Server{
+		Name:                         name,
+		Handler:                      h,
+		ErrorHandler:                 g.serverError,
+		ReadTimeout:                  g.cfg.ReadTimeout,
+		WriteTimeout:                 g.cfg.WriteTimeout,
+		IdleTimeout:                  g.cfg.IdleTimeout,
+		MaxRequestBodySize:           maxBody,
+		Concurrency:                  g.cfg.MaxConns,
+		CloseOnShutdown:              true,
+		DisablePreParseMultipartForm: true, // parsed by parseMultipart, with its limits
+		NoDefaultServerHeader:        true,
+		Logger:                       fasthttpLogger{g.log},
+	}
+}
+
+// Run serves the public API on pub and the admin endpoints on admin until
+// ctx ends, then shuts down gracefully: listeners close, in-flight requests
+// get Config.ShutdownTimeout to finish. It returns nil after a clean
+// shutdown.
+func (g *Gateway) Run(ctx context.Context, pub, admin net.Listener) error {
+	servers := []*fasthttp.Server{
+		g.newServer("qrgate", g.handlePublic, g.cfg.MaxBody),
+		g.newServer("qrgate-admin", g.handleAdmin, 1<<20),
+	}
+	lns := []net.Listener{pub, admin}
+	errc := make(chan error, len(servers))
+	var wg sync.WaitGroup
+	for i, s := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Serve(lns[i]); err != nil {
+				errc <- fmt.Errorf("serving %s: %w", lns[i].Addr(), err)
+			}
+		}()
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	g.stopping.Store(true)
+	sctx, cancel := context.WithTimeout(context.Background(), g.cfg.ShutdownTimeout)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.ShutdownWithContext(sctx); err != nil && runErr == nil {
+			runErr = fmt.Errorf("shutdown: %w", err)
+		}
+	}
+	wg.Wait()
+	return runErr
+}
+
+// fasthttpLogger routes fasthttp's own messages to slog.
+type fasthttpLogger struct{ l *slog.Logger }
+
+func (f fasthttpLogger) Printf(format string, args ...any) {
+	f.l.Warn("fasthttp", "msg", fmt.Sprintf(format, args...))
+}
