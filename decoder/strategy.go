@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"math"
 	"unicode/utf8"
@@ -54,28 +55,58 @@ func (v view) toImage(x, y float64) [2]int {
 
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
-	full := view{p: p, scale: 1}
-	if s.pass(full, true) > 0 {
-		return
-	}
+	s.qrCandidates(view{p: p, scale: 1}, 2)
 	if min(p.w, p.h) >= 1000 && !s.expired() {
-		f := 2
-		if s.pass(view{p: p.downscale(f), scale: float64(f)}, false) > 0 {
-			return
+		s.qrCandidates(view{p: p.downscale(2), scale: 2}, 1)
+	}
+	if s.expired() {
+		return
+	}
+	if s.pass(view{p: p, scale: 1}, true) > 0 {
+		return
+	}
+}
+
+// maxTripletAttempts bounds the decodes tried per pass: the best-shaped
+// triplets come first, and a photo full of look-alikes must not cost seconds.
+const maxTripletAttempts = 16
+
+// qrCandidates finds finder-pattern triplets on v and decodes each.
+func (s *scanState) qrCandidates(v view, step int) int {
+	before := len(s.codes)
+	bin := make([]byte, v.p.w*v.p.h)
+	binarize(v.p, bin)
+	cands := findCandidates(bin, v.p.w, v.p.h, step)
+	if step > 1 { // a real finder centre spans several scanned rows
+		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.count < 2 })
+	}
+	trips := findTriplets(cands, 40)
+	used := map[[2]int]bool{}
+	for i, t := range trips {
+		if i >= maxTripletAttempts {
+			break
 		}
+		if s.expired() {
+			break
+		}
+		key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
+		if used[key(t.tl)] || used[key(t.tr)] || used[key(t.bl)] {
+			continue
+		}
+		var r *qrRead
+		var ok bool
+		s.attempt(func() { r, ok = decodeTriplet(v.p, t, nil) })
+		if !ok || r.text == "" {
+			continue
+		}
+		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
+		var cs [][2]int
+		for _, c := range r.corners {
+			cs = append(cs, v.toImage(c[0], c[1]))
+		}
+		s.addCode("QR_CODE", r.text, r.raw, cs)
 	}
-	if s.expired() {
-		return
-	}
-	if s.pass(view{p: p.stretched(), scale: 1}, false) > 0 {
-		return
-	}
-	if s.expired() {
-		return
-	}
-	if s.pass(view{p: p.inverted(), scale: 1}, true) > 0 {
-		return
-	}
+	return len(s.codes) - before
 }
 
 // pass runs the readers on one view; it returns how many new codes it found.
@@ -132,15 +163,18 @@ func (s *scanState) attempt(f func()) {
 }
 
 func (s *scanState) add(v view, r *gozxing.Result) {
-	sym := symbologyName(r.GetBarcodeFormat())
-	text := r.GetText()
+	s.addCode(symbologyName(r.GetBarcodeFormat()), r.GetText(), byteSegments(r), corners(v, r))
+}
+
+// addCode records a code once per (symbology, text) in the image.
+func (s *scanState) addCode(sym, text string, raw []byte, cs [][2]int) {
 	key := sym + "\x00" + text
 	if s.seen[key] {
 		return
 	}
 	s.seen[key] = true
-	c := Code{Symbology: sym, Text: text, Frame: s.frame, Corners: corners(v, r)}
-	if raw := byteSegments(r); raw != nil && !utf8.Valid(raw) {
+	c := Code{Symbology: sym, Text: text, Frame: s.frame, Corners: cs}
+	if raw != nil && !utf8.Valid(raw) {
 		c.Raw = raw
 	}
 	s.codes = append(s.codes, c)

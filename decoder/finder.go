@@ -1,0 +1,246 @@
+package decoder
+
+import (
+	"math"
+	"sort"
+)
+
+// The candidate search looks for QR finder patterns — the 1:1:3:1:1
+// dark/light/dark/light/dark runs along any line through their centre — on a
+// binarized plane, in both polarities (light-on-dark codes are "inverted").
+// Unlike gozxing's finder, it accepts one overlong outer run, because a code
+// pasted tight onto a busy photo has no quiet zone: its outer dark ring
+// merges with the background on one side.
+
+type candidate struct {
+	x, y   float64 // centre
+	m      float64 // module size
+	dark   bool    // dark modules on light (false: inverted)
+	count  int     // rows that confirmed it
+	strict bool    // every run within tolerance on both axes (no overlong outer run)
+}
+
+type finderScan struct {
+	bin   []byte
+	w, h  int
+	cands []candidate
+	runs  []int
+}
+
+const maxCandidates = 300
+
+// findCandidates scans every step-th row of bin (1 = dark).
+func findCandidates(bin []byte, w, h, step int) []candidate {
+	f := &finderScan{bin: bin, w: w, h: h}
+	for y := 0; y < h && len(f.cands) < maxCandidates; y += step {
+		f.scanRow(y)
+	}
+	sort.Slice(f.cands, func(i, j int) bool { return f.cands[i].count > f.cands[j].count })
+	return f.cands
+}
+
+func (f *finderScan) scanRow(y int) {
+	row := f.bin[y*f.w : y*f.w+f.w]
+	f.runs = f.runs[:0]
+	start := 0
+	for x := 1; x <= f.w; x++ {
+		if x == f.w || row[x] != row[x-1] {
+			f.runs = append(f.runs, x-start)
+			start = x
+		}
+	}
+	first := row[0] // colour of runs[0]
+	pos := 0
+	for i := 0; i+5 <= len(f.runs); i++ {
+		c := [5]int{f.runs[i], f.runs[i+1], f.runs[i+2], f.runs[i+3], f.runs[i+4]}
+		dark := (first == 1) == (i%2 == 0) // colour of run i
+		if m, strict, ok := finderRatio(c); ok {
+			cx := float64(pos+c[0]+c[1]) + float64(c[2])/2
+			f.confirm(cx, float64(y)+0.5, m, dark, strict)
+		}
+		pos += f.runs[i]
+	}
+}
+
+// finderRatio checks 1:1:3:1:1 with the module size taken from the inner
+// three runs; one outer run may be overlong (no quiet zone).
+func finderRatio(c [5]int) (m float64, strict, ok bool) {
+	m = float64(c[1]+c[2]+c[3]) / 5
+	if m < 0.8 {
+		return 0, false, false
+	}
+	one := func(v int) bool { return float64(v) >= 0.45*m && float64(v) <= 1.6*m }
+	if !one(c[1]) || !one(c[3]) || float64(c[2]) < 2*m || float64(c[2]) > 4.2*m {
+		return 0, false, false
+	}
+	if float64(c[0]) < 0.45*m || float64(c[4]) < 0.45*m {
+		return 0, false, false
+	}
+	long0, long4 := float64(c[0]) > 1.6*m, float64(c[4]) > 1.6*m
+	if long0 && long4 {
+		return 0, false, false
+	}
+	return m, !long0 && !long4, true
+}
+
+// confirm cross-checks a row hit vertically, then horizontally again through
+// the refined centre, and records or merges the candidate.
+func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
+	var want byte
+	if dark {
+		want = 1
+	}
+	x := int(cx)
+	vy, vm, vstrict, ok := f.cross(x, int(cy), 0, 1, m, want)
+	if !ok {
+		return
+	}
+	hx, hm, hstrict, ok := f.cross(x, int(vy), 1, 0, m, want)
+	if !ok {
+		return
+	}
+	mod := (m + vm + hm) / 3
+	for i := range f.cands {
+		c := &f.cands[i]
+		if c.dark == dark && math.Abs(c.x-hx) <= 2*mod && math.Abs(c.y-vy) <= 2*mod && c.m < 1.6*mod && mod < 1.6*c.m {
+			n := float64(c.count)
+			c.x = (c.x*n + hx) / (n + 1)
+			c.y = (c.y*n + vy) / (n + 1)
+			c.m = (c.m*n + mod) / (n + 1)
+			c.count++
+			c.strict = c.strict || (strict && vstrict && hstrict)
+			return
+		}
+	}
+	if len(f.cands) < maxCandidates {
+		f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict})
+	}
+}
+
+// cross measures the five runs through (x, y) along direction (dx, dy) and
+// returns the centre coordinate along that axis.
+func (f *finderScan) cross(x, y, dx, dy int, m float64, want byte) (centre, mod float64, strict, ok bool) {
+	at := func(i int) (byte, bool) {
+		px, py := x+dx*i, y+dy*i
+		if px < 0 || py < 0 || px >= f.w || py >= f.h {
+			return 0, false
+		}
+		return f.bin[py*f.w+px], true
+	}
+	if v, _ := at(0); v != want {
+		return 0, 0, false, false
+	}
+	limit := int(m*12) + 4
+	// runs on the negative side: centre part, light, outer
+	var neg, pos [3]int
+	walk := func(sign int, out *[3]int) {
+		i, seg, colour := 0, 0, want
+		for seg < 3 && abs(i) < limit {
+			v, in := at(i)
+			if !in {
+				break
+			}
+			if v != colour {
+				seg++
+				colour ^= 1
+				if seg == 3 {
+					break
+				}
+			}
+			out[seg]++
+			i += sign
+		}
+	}
+	walk(-1, &neg)
+	walk(1, &pos)
+	c := [5]int{neg[2], neg[1], neg[0] + pos[0] - 1, pos[1], pos[2]}
+	mod, strict, ok = finderRatio(c)
+	if !ok {
+		return 0, 0, false, false
+	}
+	startCentre := -(neg[0] - 1)
+	centreOff := float64(startCentre) + float64(c[2])/2 - 0.5
+	if dx != 0 {
+		return float64(x) + centreOff + 0.5, mod, strict, true
+	}
+	return float64(y) + centreOff + 0.5, mod, strict, true
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// triplet is three finder candidates that could be one QR code's corners.
+type triplet struct {
+	bl, tl, tr candidate
+	score      float64 // lower is better
+}
+
+func (t triplet) module() float64 { return (t.bl.m + t.tl.m + t.tr.m) / 3 }
+
+// findTriplets groups candidates of one polarity and similar module size
+// whose centres form an isosceles right angle of plausible QR size.
+func findTriplets(cands []candidate, maxCands int) []triplet {
+	if len(cands) > maxCands {
+		cands = cands[:maxCands]
+	}
+	var out []triplet
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				if t, ok := makeTriplet(cands[i], cands[j], cands[k]); ok {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].score < out[j].score })
+	return out
+}
+
+func makeTriplet(a, b, c candidate) (triplet, bool) {
+	if a.dark != b.dark || a.dark != c.dark {
+		return triplet{}, false
+	}
+	mn, mx := min(a.m, b.m, c.m), max(a.m, b.m, c.m)
+	if mx > 1.7*mn {
+		return triplet{}, false
+	}
+	dab, dac, dbc := dist(a, b), dist(a, c), dist(b, c)
+	// the right-angle corner (top-left) is opposite the longest side
+	var tl, p, q candidate
+	var s1, s2, hyp float64
+	switch {
+	case dbc >= dab && dbc >= dac:
+		tl, p, q, s1, s2, hyp = a, b, c, dab, dac, dbc
+	case dac >= dab && dac >= dbc:
+		tl, p, q, s1, s2, hyp = b, a, c, dab, dbc, dac
+	default:
+		tl, p, q, s1, s2, hyp = c, a, b, dac, dbc, dab
+	}
+	side := (s1 + s2) / 2
+	if math.Abs(s1-s2) > 0.4*side {
+		return triplet{}, false
+	}
+	ratio := hyp / math.Hypot(s1, s2)
+	if ratio < 0.8 || ratio > 1.2 {
+		return triplet{}, false
+	}
+	m := (a.m + b.m + c.m) / 3
+	modules := side / m
+	if modules < 10 || modules > 185 {
+		return triplet{}, false
+	}
+	// orientation: bottom-left/top-right by the cross product (as zxing does)
+	bl, tr := p, q
+	if (tr.x-tl.x)*(bl.y-tl.y)-(tr.y-tl.y)*(bl.x-tl.x) < 0 {
+		bl, tr = tr, bl
+	}
+	score := math.Abs(s1-s2)/side + math.Abs(ratio-1)*2 + (mx/mn - 1)
+	return triplet{bl: bl, tl: tl, tr: tr, score: score}, true
+}
+
+func dist(a, b candidate) float64 { return math.Hypot(a.x-b.x, a.y-b.y) }

@@ -1,0 +1,155 @@
+package decoder
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+)
+
+// qrRead is a QR code decoded from a triplet.
+type qrRead struct {
+	text    string
+	raw     []byte
+	corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
+}
+
+// cornerEstimate extends the finder centres outwards by d pixels along the
+// code's axes: d = 3.5 modules gives the code's corners (TL, TR, BR, BL).
+func (t triplet) cornerEstimate(d float64) [4][2]float64 {
+	ux, uy := unit(t.tr.x-t.tl.x, t.tr.y-t.tl.y)
+	vx, vy := unit(t.bl.x-t.tl.x, t.bl.y-t.tl.y)
+	brx, bry := t.tr.x+t.bl.x-t.tl.x, t.tr.y+t.bl.y-t.tl.y
+	return [4][2]float64{
+		{t.tl.x - d*ux - d*vx, t.tl.y - d*uy - d*vy},
+		{t.tr.x + d*ux - d*vx, t.tr.y + d*uy - d*vy},
+		{brx + d*ux + d*vx, bry + d*uy + d*vy},
+		{t.bl.x - d*ux + d*vx, t.bl.y - d*uy + d*vy},
+	}
+}
+
+// dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
+func (t triplet) dimensions() []int {
+	m := t.module()
+	est := (math.Hypot(t.tr.x-t.tl.x, t.tr.y-t.tl.y)+math.Hypot(t.bl.x-t.tl.x, t.bl.y-t.tl.y))/2/m + 7
+	d := int(math.Round((est-17)/4))*4 + 17
+	d = max(21, min(177, d))
+	out := []int{d}
+	for _, alt := range []int{d + 4, d - 4} {
+		if alt >= 21 && alt <= 177 {
+			out = append(out, alt)
+		}
+	}
+	return out
+}
+
+// decodeTriplet tries to read the QR code whose finder centres are t:
+// for each plausible size and bottom-right estimate (the alignment pattern
+// where one is found, else the parallelogram's fourth corner), it samples
+// the module grid and tries each threshold.
+func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*qrRead, bool) {
+	dec := qrdecoder.NewDecoder()
+	grid := make([]float64, 0, 177*177)
+	pts := make([]float64, 0, 2*177*177)
+	for _, dim := range t.dimensions() {
+		bits, _ := gozxing.NewSquareBitMatrix(dim)
+		grid = grid[:dim*dim]
+		for _, br := range t.bottomRights(p, dim) {
+			tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+				3.5, 3.5, float64(dim)-3.5, 3.5, br.sx, br.sy, 3.5, float64(dim)-3.5,
+				t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
+			if !sampleGrid(p, tr, dim, t.tl.dark, grid, pts) {
+				continue
+			}
+			for _, th := range gridThresholds {
+				th(grid, dim, bits)
+				res, err := dec.Decode(bits, hints)
+				if err == nil {
+					return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: t.codeCorners(tr, dim)}, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+var gridThresholds = []thresholder{localMean(4), globalMean, otsu, localMean(2)}
+
+// codeCorners maps the code's outer corners through the sampling transform.
+func (t triplet) codeCorners(tr *common.PerspectiveTransform, dim int) [4][2]float64 {
+	d := float64(dim)
+	pts := []float64{0, 0, d, 0, d, d, 0, d}
+	tr.TransformPoints(pts)
+	return [4][2]float64{{pts[0], pts[1]}, {pts[2], pts[3]}, {pts[4], pts[5]}, {pts[6], pts[7]}}
+}
+
+// brEstimate is a point of the plane (x, y) and where it sits in module
+// coordinates (sx, sy).
+type brEstimate struct{ x, y, sx, sy float64 }
+
+// bottomRights lists estimates of the code's bottom-right reference point:
+// the alignment pattern (versions 2+) when the luminance shows one near its
+// predicted place, then the parallelogram's corner.
+func (t triplet) bottomRights(p plane, dim int) []brEstimate {
+	d := float64(dim)
+	para := brEstimate{x: t.tr.x + t.bl.x - t.tl.x, y: t.tr.y + t.bl.y - t.tl.y, sx: d - 3.5, sy: d - 3.5}
+	if dim < 25 {
+		return []brEstimate{para}
+	}
+	if ap, ok := t.findAlignment(p, dim); ok {
+		return []brEstimate{ap, para}
+	}
+	return []brEstimate{para}
+}
+
+// findAlignment searches around the predicted alignment centre for the
+// 5×5-module pattern (dark ring, light ring, dark centre), scoring positions
+// by the contrast between the light ring and the dark modules.
+func (t triplet) findAlignment(p plane, dim int) (brEstimate, bool) {
+	n := float64(dim - 7) // modules between finder centres
+	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
+	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+	a := float64(dim-7) - 3 // alignment centre, in modules from the top-left finder centre
+	ex, ey := t.tl.x+a*(ux+vx), t.tl.y+a*(uy+vy)
+	sign := 1.0
+	if !t.tl.dark {
+		sign = -1
+	}
+	score := func(cx, cy float64) float64 {
+		var dark, light float64
+		for j := -2; j <= 2; j++ {
+			for i := -2; i <= 2; i++ {
+				v := p.bilinear(cx+float64(i)*ux+float64(j)*vx, cy+float64(i)*uy+float64(j)*vy)
+				if max(abs(i), abs(j)) == 1 {
+					light += v
+				} else {
+					dark += v
+				}
+			}
+		}
+		return sign * (light/8 - dark/17)
+	}
+	best, bx, by := math.Inf(-1), ex, ey
+	const reach, step = 4.0, 0.5 // modules
+	for j := -reach; j <= reach; j += step {
+		for i := -reach; i <= reach; i += step {
+			cx, cy := ex+i*ux+j*vx, ey+i*uy+j*vy
+			if s := score(cx, cy); s > best {
+				best, bx, by = s, cx, cy
+			}
+		}
+	}
+	if best < 20 {
+		return brEstimate{}, false
+	}
+	return brEstimate{x: bx, y: by, sx: float64(dim) - 6.5, sy: float64(dim) - 6.5}, true
+}
+
+func joinSegments(segs [][]byte) []byte {
+	var out []byte
+	for _, s := range segs {
+		out = append(out, s...)
+	}
+	return out
+}
