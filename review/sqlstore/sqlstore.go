@@ -1,0 +1,479 @@
+// Package sqlstore is the review store's SQL, written once for database/sql
+// and shared by the SQLite and PostgreSQL backends. A Dialect carries the
+// few differences (placeholders, row locks, DDL); the backends own opening,
+// pragmas, pooling and how writes are batched.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review/store"
+)
+
+// Dialect is what differs between the SQL backends.
+type Dialect struct {
+	Name string
+	// Numbered placeholders ($1, $2, …) instead of ?.
+	Numbered bool
+	// ForUpdate is appended to the SELECT that reads an item's status before
+	// a decision, so that concurrent moderators serialise on the row.
+	ForUpdate string
+	// Migrations are applied in order; their index+1 is the schema version.
+	// Never edit one that has shipped: append a new one.
+	Migrations []string
+	// Lock, when set, runs first in the migration transaction (PostgreSQL
+	// takes an advisory lock so that replicas starting together migrate once).
+	Lock string
+}
+
+// DB is a database handle with its dialect. Reads go through R, writes
+// through W (the same *sql.DB for PostgreSQL; for SQLite, W is the single
+// writer connection and R a pool of readers).
+type DB struct {
+	R, W *sql.DB
+	D    Dialect
+}
+
+// q rewrites ? placeholders for the dialect.
+func (db *DB) q(s string) string {
+	if !db.D.Numbered {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range s {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Migrate brings the schema to the newest version, one transaction per step.
+func (db *DB) Migrate(ctx context.Context) error {
+	for {
+		done, err := db.migrateOne(ctx)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func (db *DB) migrateOne(ctx context.Context) (done bool, err error) {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if db.D.Lock != "" {
+		if _, err := tx.ExecContext(ctx, db.D.Lock); err != nil {
+			return false, fmt.Errorf("migrate: lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	var v int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return false, fmt.Errorf("migrate: read version: %w", err)
+	}
+	if v > len(db.D.Migrations) {
+		return false, fmt.Errorf("migrate: database schema version %d is newer than this binary's %d", v, len(db.D.Migrations))
+	}
+	if v == len(db.D.Migrations) {
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, db.D.Migrations[v]); err != nil {
+		return false, fmt.Errorf("migrate to version %d: %w", v+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v+1, time.Now().UnixMicro()); err != nil {
+		return false, fmt.Errorf("migrate to version %d: %w", v+1, err)
+	}
+	return false, tx.Commit()
+}
+
+// PutTx writes r (already Normalize'd) inside tx. A record whose ScanID is
+// already stored is left as it is and its ID returned.
+func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.Time) (int64, error) {
+	texts, err := json.Marshal(r.Texts)
+	if err != nil {
+		return 0, fmt.Errorf("%w: texts: %v", store.ErrInvalid, err)
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO items (scan_id, listing_id, seller_id, verdict, policy_version, texts, scanned_at, created_at, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (scan_id) DO NOTHING RETURNING id`),
+		r.ScanID, r.ListingID, r.SellerID, string(r.Verdict), r.PolicyVersion, string(texts),
+		micros(r.ScannedAt), now.UnixMicro()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Already stored: idempotent by ScanID.
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM items WHERE scan_id = ?`), r.ScanID).Scan(&id); err != nil {
+			return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+		}
+		return id, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+	}
+	for _, im := range r.Images {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO images (sha256, format, width, height, size, data, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+			im.SHA256, im.Format, im.Width, im.Height, len(im.Data), im.Data, now.UnixMicro()); err != nil {
+			return 0, fmt.Errorf("put %s: image %s: %w", r.ScanID, im.SHA256, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO item_images (item_id, idx, name, sha256) VALUES (?, ?, ?, ?)`),
+			id, im.Index, im.Name, im.SHA256); err != nil {
+			return 0, fmt.Errorf("put %s: image %d: %w", r.ScanID, im.Index, err)
+		}
+	}
+	for i, f := range r.Findings {
+		data, err := json.Marshal(f)
+		if err != nil {
+			return 0, fmt.Errorf("%w: finding %d: %v", store.ErrInvalid, i, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO findings (item_id, idx, category, identifier, payload, data) VALUES (?, ?, ?, ?, ?, ?)`),
+			id, i, f.Category, f.Identifier, f.Payload, string(data)); err != nil {
+			return 0, fmt.Errorf("put %s: finding %d: %w", r.ScanID, i, err)
+		}
+	}
+	return id, nil
+}
+
+// DecideTx records d on item id inside tx, with its audit entry.
+func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decision) error {
+	next, ok := store.StatusOf(d.Decision)
+	if !ok {
+		return fmt.Errorf("%w: decision %q (want approve or reject)", store.ErrInvalid, d.Decision)
+	}
+	var prev string
+	err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM items WHERE id = ?`+db.D.ForUpdate), id).Scan(&prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("item %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("decide %d: %w", id, err)
+	}
+	action := "decision"
+	if store.Status(prev) != store.Pending {
+		if !d.Override {
+			return fmt.Errorf("item %d is %s: %w", id, prev, store.ErrAlreadyDecided)
+		}
+		action = "override"
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE items SET status = ?, decision = ?, moderator = ?, note = ?, decided_at = ?, override = ? WHERE id = ?`),
+		string(next), d.Decision, d.Moderator, d.Note, micros(d.At), boolInt(d.Override), id); err != nil {
+		return fmt.Errorf("decide %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO audit (at, moderator, action, item_id, decision, note, previous) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		micros(d.At), d.Moderator, action, id, d.Decision, d.Note, prev); err != nil {
+		return fmt.Errorf("decide %d: audit: %w", id, err)
+	}
+	return nil
+}
+
+// Get reads one item.
+func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
+	it := &store.Item{}
+	var texts string
+	var dec decisionCols
+	var verdict, status string
+	var scanned, created int64
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT id, scan_id, listing_id, seller_id, verdict, policy_version, status, scanned_at, created_at, texts,
+		decision, moderator, note, decided_at, override FROM items WHERE id = ?`), id).Scan(
+		&it.ID, &it.ScanID, &it.ListingID, &it.SellerID, &verdict, &it.PolicyVersion, &status, &scanned, &created, &texts,
+		&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("item %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %d: %w", id, err)
+	}
+	it.Verdict, it.Status = policy.Action(verdict), store.Status(status)
+	it.ScannedAt, it.CreatedAt = fromMicros(scanned), fromMicros(created)
+	it.Decision = dec.get()
+	if err := json.Unmarshal([]byte(texts), &it.Texts); err != nil {
+		return nil, fmt.Errorf("get %d: texts: %w", id, err)
+	}
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size
+		FROM item_images ii JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_id = ? ORDER BY ii.idx`), id)
+	if err != nil {
+		return nil, fmt.Errorf("get %d: images: %w", id, err)
+	}
+	it.Images = []store.ImageRef{}
+	for rows.Next() {
+		var im store.ImageRef
+		if err := rows.Scan(&im.Index, &im.Name, &im.SHA256, &im.Format, &im.Width, &im.Height, &im.Size); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("get %d: images: %w", id, err)
+		}
+		it.Images = append(it.Images, im)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("get %d: images: %w", id, err)
+	}
+	rows, err = db.R.QueryContext(ctx, db.q(`SELECT data FROM findings WHERE item_id = ? ORDER BY idx`), id)
+	if err != nil {
+		return nil, fmt.Errorf("get %d: findings: %w", id, err)
+	}
+	it.Findings = []policy.Finding{}
+	for rows.Next() {
+		var data string
+		var f policy.Finding
+		if err := rows.Scan(&data); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("get %d: findings: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(data), &f); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("get %d: finding: %w", id, err)
+		}
+		it.Findings = append(it.Findings, f)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("get %d: findings: %w", id, err)
+	}
+	return it, nil
+}
+
+// where builds the WHERE clause shared by List and Counts.
+func where(f store.Filter, withStatus bool) (string, []any) {
+	var conds []string
+	var args []any
+	if withStatus && f.Status != "" {
+		conds, args = append(conds, "i.status = ?"), append(args, string(f.Status))
+	}
+	if f.SellerID != "" {
+		conds, args = append(conds, "i.seller_id = ?"), append(args, f.SellerID)
+	}
+	if f.Category != "" {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM findings f WHERE f.item_id = i.id AND f.category = ?)"), append(args, f.Category)
+	}
+	if f.Identifier != "" {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM findings f WHERE f.item_id = i.id AND f.identifier = ?)"), append(args, f.Identifier)
+	}
+	if withStatus && f.Before > 0 {
+		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// List returns a page of summaries, newest first.
+func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
+	limit := f.EffectiveLimit()
+	w, args := where(f, true)
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT i.id, i.scan_id, i.listing_id, i.seller_id, i.verdict, i.status, i.scanned_at, i.created_at,
+		i.decision, i.moderator, i.note, i.decided_at, i.override,
+		(SELECT COUNT(*) FROM item_images ii WHERE ii.item_id = i.id)
+		FROM items i`+w+` ORDER BY i.id DESC LIMIT ?`), append(args, limit+1)...)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list: %w", err)
+	}
+	page := store.Page{Items: []store.Summary{}}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var s store.Summary
+		var dec decisionCols
+		var verdict, status string
+		var scanned, created int64
+		if err := rows.Scan(&s.ID, &s.ScanID, &s.ListingID, &s.SellerID, &verdict, &status, &scanned, &created,
+			&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &s.Images); err != nil {
+			rows.Close()
+			return store.Page{}, fmt.Errorf("list: %w", err)
+		}
+		s.Verdict, s.Status = policy.Action(verdict), store.Status(status)
+		s.ScannedAt, s.CreatedAt = fromMicros(scanned), fromMicros(created)
+		s.Decision = dec.get()
+		s.Categories, s.Payloads = []string{}, []string{}
+		byID[s.ID] = len(page.Items)
+		page.Items = append(page.Items, s)
+	}
+	if err := closeRows(rows); err != nil {
+		return store.Page{}, fmt.Errorf("list: %w", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = page.Items[limit-1].ID
+	}
+	if len(page.Items) == 0 {
+		return page, nil
+	}
+	// Categories and the first payloads of the page's items, in one query.
+	ids := make([]any, len(page.Items))
+	for i, s := range page.Items {
+		ids[i] = s.ID
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	rows, err = db.R.QueryContext(ctx, db.q(`SELECT item_id, category, payload FROM findings WHERE item_id IN (`+marks+`) ORDER BY item_id, idx`), ids...)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("list findings: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var cat, payload string
+		if err := rows.Scan(&id, &cat, &payload); err != nil {
+			rows.Close()
+			return store.Page{}, fmt.Errorf("list findings: %w", err)
+		}
+		i, ok := byID[id]
+		if !ok {
+			continue
+		}
+		s := &page.Items[i]
+		if !contains(s.Categories, cat) {
+			s.Categories = append(s.Categories, cat)
+		}
+		if payload != "" && len(s.Payloads) < 3 && !contains(s.Payloads, payload) {
+			s.Payloads = append(s.Payloads, payload)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return store.Page{}, fmt.Errorf("list findings: %w", err)
+	}
+	return page, nil
+}
+
+// Counts returns items per status.
+func (db *DB) Counts(ctx context.Context, f store.Filter) (map[store.Status]int, error) {
+	w, args := where(f, false)
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT i.status, COUNT(*) FROM items i`+w+` GROUP BY i.status`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("counts: %w", err)
+	}
+	out := map[store.Status]int{}
+	for _, s := range store.Statuses {
+		out[s] = 0
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("counts: %w", err)
+		}
+		out[store.Status(s)] = n
+	}
+	return out, closeRows(rows)
+}
+
+// Audit returns audit entries newest first.
+func (db *DB) Audit(ctx context.Context, before int64, limit int) ([]store.AuditEntry, error) {
+	limit = store.Filter{Limit: limit}.EffectiveLimit()
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT id, at, moderator, action, item_id, decision, note, previous FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?`), before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	out := []store.AuditEntry{}
+	for rows.Next() {
+		var e store.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Moderator, &e.Action, &e.ItemID, &e.Decision, &e.Note, &e.Previous); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, closeRows(rows)
+}
+
+// Image reads an image's bytes.
+func (db *DB) Image(ctx context.Context, sha string) (*store.Blob, error) {
+	b := &store.Blob{SHA256: sha}
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT format, data FROM images WHERE sha256 = ?`), sha).Scan(&b.Format, &b.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("image %s: %w", sha, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("image %s: %w", sha, err)
+	}
+	return b, nil
+}
+
+// Spreads counts distinct listings and sellers per identifier.
+func (db *DB) Spreads(ctx context.Context, ids []string) (map[string]store.Spread, error) {
+	out := map[string]store.Spread{}
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		s := store.Spread{Identifier: id}
+		err := db.R.QueryRowContext(ctx, db.q(`SELECT COUNT(DISTINCT i.listing_id), COUNT(DISTINCT i.seller_id), COUNT(DISTINCT i.id)
+			FROM findings f JOIN items i ON i.id = f.item_id WHERE f.identifier = ?`), id).Scan(&s.Listings, &s.Sellers, &s.Items)
+		if err != nil {
+			return nil, fmt.Errorf("spread %q: %w", id, err)
+		}
+		out[id] = s
+	}
+	return out, nil
+}
+
+// decisionCols scans the nullable decision columns of items.
+type decisionCols struct {
+	decision, moderator, note sql.NullString
+	at, override              sql.NullInt64
+}
+
+func (d decisionCols) get() *store.Decision {
+	if !d.decision.Valid {
+		return nil
+	}
+	return &store.Decision{Decision: d.decision.String, Moderator: d.moderator.String, Note: d.note.String,
+		At: fromMicros(d.at.Int64), Override: d.override.Int64 != 0}
+}
+
+func closeRows(rows *sql.Rows) error {
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
+	return rows.Close()
+}
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

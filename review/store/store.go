@@ -1,0 +1,255 @@
+// Package store defines the review queue's persistence: what a flagged scan
+// looks like once stored, the queries moderators need, and the errors
+// callers branch on. Backends (review/sqlite, review/postgres) implement
+// Store; review/store/storetest is the suite every backend must pass.
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/qrgate/qrgate/policy"
+)
+
+// Errors callers branch on. Backends wrap them with %w.
+var (
+	// ErrNotFound: no item, image or payload with that key.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyDecided: a second decision without override.
+	ErrAlreadyDecided = errors.New("already decided")
+	// ErrInvalid: the caller handed over something that cannot be stored.
+	ErrInvalid = errors.New("invalid")
+	// ErrUnavailable: the store cannot persist now (disk full, read-only,
+	// database down). The gateway turns it into a 503 and a not-ready probe.
+	ErrUnavailable = errors.New("review store unavailable")
+)
+
+// Image is one image of a flagged listing; Data is stored once per SHA256.
+type Image struct {
+	Index  int
+	Name   string
+	SHA256 string // hex; computed from Data when empty
+	Format string
+	Width  int
+	Height int
+	Data   []byte // the uploaded bytes (a copy the gateway owns)
+}
+
+// Record is one flagged scan, as the gateway hands it over before answering.
+type Record struct {
+	ScanID        string
+	ListingID     string
+	SellerID      string
+	Verdict       policy.Action
+	PolicyVersion string
+	Texts         []string
+	Images        []Image
+	Findings      []policy.Finding
+	ScannedAt     time.Time
+}
+
+// Normalize checks r and fills in image hashes. It is what every backend
+// calls before writing, so a bad record fails alone and never a batch.
+func (r *Record) Normalize() error {
+	if r.ScanID == "" {
+		return fmt.Errorf("%w: record without scan id", ErrInvalid)
+	}
+	for i := range r.Images {
+		im := &r.Images[i]
+		sum := sha256.Sum256(im.Data)
+		got := hex.EncodeToString(sum[:])
+		if im.SHA256 == "" {
+			im.SHA256 = got
+		} else if im.SHA256 != got {
+			return fmt.Errorf("%w: image %d: sha256 %s does not match its bytes (%s)", ErrInvalid, im.Index, im.SHA256, got)
+		}
+	}
+	if r.Texts == nil {
+		r.Texts = []string{}
+	}
+	if r.Findings == nil {
+		r.Findings = []policy.Finding{}
+	}
+	return nil
+}
+
+// Status is where an item stands in the queue.
+type Status string
+
+// Statuses.
+const (
+	Pending  Status = "pending"
+	Approved Status = "approved"
+	Rejected Status = "rejected"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{Pending, Approved, Rejected}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s == Pending || s == Approved || s == Rejected }
+
+// Decision values a moderator can give.
+const (
+	Approve = "approve"
+	Reject  = "reject"
+)
+
+// StatusOf maps a decision to the status it leaves the item in.
+func StatusOf(decision string) (Status, bool) {
+	switch decision {
+	case Approve:
+		return Approved, true
+	case Reject:
+		return Rejected, true
+	}
+	return "", false
+}
+
+// ImageRef is a stored image as an item refers to it (no bytes).
+type ImageRef struct {
+	Index  int    `json:"index"`
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Size   int    `json:"size"`
+}
+
+// Decision is a moderator's verdict on an item.
+type Decision struct {
+	Decision  string    `json:"decision"`
+	Moderator string    `json:"moderator"`
+	Note      string    `json:"note"`
+	At        time.Time `json:"decided_at"`
+	Override  bool      `json:"override"`
+}
+
+// Item is a stored flagged scan with its review state.
+type Item struct {
+	ID            int64            `json:"id"`
+	ScanID        string           `json:"scan_id"`
+	ListingID     string           `json:"listing_id"`
+	SellerID      string           `json:"seller_id"`
+	Verdict       policy.Action    `json:"verdict"`
+	PolicyVersion string           `json:"policy_version"`
+	Status        Status           `json:"status"`
+	ScannedAt     time.Time        `json:"scanned_at"`
+	CreatedAt     time.Time        `json:"created_at"`
+	Texts         []string         `json:"texts"`
+	Images        []ImageRef       `json:"images"`
+	Findings      []policy.Finding `json:"findings"`
+	Decision      *Decision        `json:"decision"`
+}
+
+// Summary is an item as listed in the queue, without texts and images.
+type Summary struct {
+	ID         int64         `json:"id"`
+	ScanID     string        `json:"scan_id"`
+	ListingID  string        `json:"listing_id"`
+	SellerID   string        `json:"seller_id"`
+	Verdict    policy.Action `json:"verdict"`
+	Status     Status        `json:"status"`
+	ScannedAt  time.Time     `json:"scanned_at"`
+	CreatedAt  time.Time     `json:"created_at"`
+	Categories []string      `json:"categories"`
+	Payloads   []string      `json:"payloads"` // first few, for the queue's glance
+	Images     int           `json:"images"`
+	Decision   *Decision     `json:"decision"`
+}
+
+// Filter selects items in the queue. Zero values select everything.
+type Filter struct {
+	Status     Status
+	Category   string
+	SellerID   string
+	Identifier string // items with a finding of this identifier
+	Before     int64  // cursor: only items with ID < Before (0: from the newest)
+	Limit      int    // 0 means DefaultLimit; capped at MaxLimit
+}
+
+// Page limits.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// EffectiveLimit is Limit with the default and the cap applied.
+func (f Filter) EffectiveLimit() int {
+	switch {
+	case f.Limit <= 0:
+		return DefaultLimit
+	case f.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return f.Limit
+}
+
+// Page is one page of the queue, newest first. Next is the cursor for the
+// following page (0 when this is the last).
+type Page struct {
+	Items []Summary
+	Next  int64
+}
+
+// Spread is how far one identifier has travelled: distinct listings and
+// sellers that carried it. Spread counts by identifier, never by payload
+// (see shared/CONTRACT.md): "Ｖ信 abc" and "wechat: ABC" are one channel.
+type Spread struct {
+	Identifier string `json:"identifier"`
+	Listings   int    `json:"listings"`
+	Sellers    int    `json:"sellers"`
+	Items      int    `json:"items"`
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	Moderator string    `json:"moderator"`
+	Action    string    `json:"action"` // "decision" or "override"
+	ItemID    int64     `json:"item_id"`
+	Decision  string    `json:"decision"`
+	Note      string    `json:"note"`
+	Previous  string    `json:"previous"` // the status before
+}
+
+// Blob is an image's stored bytes.
+type Blob struct {
+	SHA256 string
+	Format string
+	Data   []byte
+}
+
+// Store is the review queue's persistence. Implementations are safe for
+// concurrent use.
+type Store interface {
+	// Put stores a flagged scan durably before returning; a second Put with
+	// the same ScanID is a no-op that returns the first item's ID.
+	Put(ctx context.Context, r *Record) (id int64, err error)
+	// Get returns one item with its findings, images and decision.
+	Get(ctx context.Context, id int64) (*Item, error)
+	// List returns items newest first (by ID) matching f.
+	List(ctx context.Context, f Filter) (Page, error)
+	// Counts returns how many items are in each status, for f's other
+	// criteria (f.Status, f.Before and f.Limit are ignored).
+	Counts(ctx context.Context, f Filter) (map[Status]int, error)
+	// Decide records a decision and its audit entry atomically. A decided
+	// item refuses a second one with ErrAlreadyDecided unless override.
+	Decide(ctx context.Context, id int64, d Decision) (*Item, error)
+	// Audit returns audit entries newest first, IDs below before (0: all).
+	Audit(ctx context.Context, before int64, limit int) ([]AuditEntry, error)
+	// Image returns stored bytes by hex SHA-256.
+	Image(ctx context.Context, sha256 string) (*Blob, error)
+	// Spreads returns the spread of each identifier ("" is skipped).
+	Spreads(ctx context.Context, identifiers []string) (map[string]Spread, error)
+	// Ready reports whether the store can persist now.
+	Ready(ctx context.Context) error
+	// Close releases the store; pending Puts fail.
+	Close() error
+}
