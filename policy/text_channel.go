@@ -1,0 +1,259 @@
+package policy
+
+import "strings"
+
+// keyword reads the channel introduced by the dictionary hit words[w]: the
+// keywords chained to it ("手机微信同号", "电话/微信"), then the identifier
+// after them or, failing that, the one just before them. It returns the unit
+// to continue from.
+func (s *textScan) keyword(w int) int {
+	first := s.words[w]
+	var chans []int
+	same := false
+	end := first.end
+	lastWord := s.t.ac.words[first.word]
+	chans = append(chans, lastWord.channel)
+	gapStart, g := end, end
+	for {
+		g = end
+		for k := 0; g < len(s.r) && k < s.t.cfg.MaxGap && !s.taken[g] && isGap(s.r[g]); k++ {
+			g++
+		}
+		next := int32(-1)
+		if g < len(s.r) {
+			next = s.at[g]
+		}
+		if next < 0 {
+			break
+		}
+		h := s.words[next]
+		wd := s.t.ac.words[h.word]
+		switch wd.kind {
+		case wordChannel:
+			chans = append(chans, wd.channel)
+			lastWord = wd
+		case wordSame:
+			same = true
+		case wordFiller:
+		default:
+			next = -1
+		}
+		if next < 0 {
+			break
+		}
+		end = h.end
+		gapStart = end
+	}
+	// A link right after the keyword ("微信 weixin.qq.com/r/…") is read as a link.
+	idStart := g
+	at := false
+	if idStart < len(s.r) && s.r[idStart] == '@' {
+		at = true
+		idStart++
+	}
+	if idStart < len(s.r) && !at {
+		if _, u, ok := s.readURL(idStart); ok && (u.Scheme != "" || u.Path != "") {
+			return idStart
+		}
+	}
+	// "VX-8240": an ASCII keyword hyphenated to what follows names a model.
+	model := isLetter(lastWord.last) && g == gapStart+1 && s.r[gapStart] == '-'
+	gap := s.r[gapStart:g]
+	found := false
+	if idStart < len(s.r) && isIDRune(s.r[idStart]) && !s.taken[idStart] {
+		cs := s.chunks(idStart, false)
+		for _, ci := range dedupe(chans) {
+			ch := &s.t.channels[ci]
+			if n, id, kind, ok := s.identify(ch, cs, at, gap, lastWord); ok && !(model && kind != idMobile) {
+				c := Class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword", Identifier: id}
+				s.emitChannel(first.start, cs[n-1].e, c, same && kind == idMobile)
+				found = true
+				end = max(end, cs[n-1].e)
+			}
+		}
+	}
+	if !found {
+		found = s.before(first.start, chans, same)
+	}
+	if found {
+		s.take(first.start, end)
+	}
+	return end
+}
+
+// emitChannel records a channel and, after "同号", the phone behind a mobile ID.
+func (s *textScan) emitChannel(i, j int, c Class, same bool) {
+	for _, m := range s.out {
+		if m.Identifier == c.Identifier && m.Category == c.Category {
+			if st, en := s.n.Span(i, j); m.Start == st && m.End == en {
+				return
+			}
+		}
+	}
+	s.emit(i, j, c)
+	if same && s.t.sameNumber.Category != "" && c.Category != s.t.sameNumber.Category {
+		p := s.t.sameNumber
+		p.Identifier = c.Identifier
+		s.emitChannel(i, j, p, false)
+	}
+}
+
+func ruleKind(kind string) string {
+	switch kind {
+	case idWechat:
+		return "id"
+	case idQQ, idIntl:
+		return "number"
+	}
+	return kind
+}
+
+func dedupe(xs []int) []int {
+	out := xs[:0:0]
+	for _, x := range xs {
+		dup := false
+		for _, y := range out {
+			dup = dup || x == y
+		}
+		if !dup {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// identify finds the longest run of pieces cs[:n] that is an identifier of
+// one of ch's kinds, in the order the policy lists them.
+func (s *textScan) identify(ch *channel, cs []chunk, at bool, gap []rune, kw word) (int, string, string, bool) {
+	for _, kind := range ch.ids {
+		for n := len(cs); n > 0; n-- {
+			if id, ok := s.identifier(kind, cs[:n], at, gap, kw); ok {
+				return n, id, kind, true
+			}
+		}
+	}
+	return 0, "", "", false
+}
+
+// identifier validates pieces as one kind of identifier and normalises it.
+func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw word) (string, bool) {
+	cfg := &s.t.cfg
+	switch kind {
+	case idMobile:
+		if d, ok := joinDigits(s.r, cs); ok {
+			return mobile(d)
+		}
+	case idQQ:
+		if d, ok := joinDigits(s.r, cs); ok && d[0] != '0' && len(d) >= cfg.QQ.Min && len(d) <= cfg.QQ.Max {
+			return d, true
+		}
+	case idLandline:
+		if d, ok := joinDigits(s.r, cs); ok {
+			return landline(d)
+		}
+	case idIntl:
+		if d, ok := joinDigits(s.r, cs); ok {
+			if m, ok := mobile(d); ok {
+				return "86" + m, true
+			}
+			if d[0] != '0' && len(d) >= 8 && len(d) <= 15 && containsRune(gap, '+') {
+				return d, true
+			}
+		}
+	case idWechat, idHandle:
+		var b strings.Builder
+		for i, c := range cs {
+			if i > 0 && c.dash && c.e-c.s > 1 && cs[i-1].e-cs[i-1].s > 1 {
+				b.WriteByte('-')
+			}
+			b.WriteString(string(s.r[c.s:c.e]))
+		}
+		id := b.String()
+		lim := cfg.WechatID
+		if kind == idHandle {
+			lim = cfg.Handle
+		}
+		if len(id) < lim.Min || len(id) > lim.Max || !isLetter(rune(id[0])) || s.t.stopwords[id] {
+			return "", false
+		}
+		if kind == idHandle && (strings.Contains(id, "-") || !at && len(cs) > 1) {
+			return "", false
+		}
+		if kind == idHandle {
+			return "@" + id, true
+		}
+		// A word of letters only after an English keyword and a blank is
+		// more likely prose ("WeChat anytime") than an ID.
+		if lettersOnly(id) && kw.ascii && !strongGap(gap) {
+			return "", false
+		}
+		return id, true
+	}
+	return "", false
+}
+
+func containsRune(rs []rune, r rune) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func lettersOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// strongGap reports a gap that marks what follows as a value (colon, arrow,
+// bracket, emoji), not a next word.
+func strongGap(gap []rune) bool {
+	for _, r := range gap {
+		if !isSpace(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// before reads an identifier written just before the keywords
+// ("abc_123（微信）", "13812345678 微信同号"). Only IDs that cannot be words
+// are taken: numbers, or IDs holding a digit or an underscore, and not
+// after a context word.
+func (s *textScan) before(kwStart int, chans []int, same bool) bool {
+	j := kwStart
+	for k := 0; j > 0 && k < 3 && !s.taken[j-1] && (isSpace(s.r[j-1]) || s.r[j-1] == '(' || s.r[j-1] == ':' || s.r[j-1] == '/'); k++ {
+		j--
+	}
+	if j == 0 || !isIDRune(s.r[j-1]) || s.taken[j-1] {
+		return false
+	}
+	e := j
+	for j > 0 && isIDRune(s.r[j-1]) && !s.taken[j-1] {
+		j--
+	}
+	if j > 0 && (isStrongSep(s.r[j-1]) || s.afterContext(j)) {
+		return false
+	}
+	cs := []chunk{{s: j, e: e}}
+	text := string(s.r[j:e])
+	if !strings.ContainsAny(text, "0123456789_") {
+		return false
+	}
+	found := false
+	for _, ci := range dedupe(chans) {
+		ch := &s.t.channels[ci]
+		if _, id, kind, ok := s.identify(ch, cs, false, []rune{':'}, word{}); ok && kind != idHandle {
+			c := Class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword-after", Identifier: id}
+			s.emitChannel(j, e, c, same && kind == idMobile)
+			s.take(j, e)
+			found = true
+		}
+	}
+	return found
+}

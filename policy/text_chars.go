@@ -1,0 +1,42 @@
+package policy
+
+import "unicode"
+
+// Character classes of normalised text (lower-case ASCII after textnorm).
+
+func isAlnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' }
+
+// isIDRune is a character of an identifier piece.
+func isIDRune(r rune) bool { return isAlnum(r) || r == '_' }
+
+// isSpace is a blank a seller may put between the characters of an
+// identifier; it also ends a sentence, so it joins pieces less readily.
+func isSpace(r rune) bool { return r == ' ' || r == '\n' }
+
+// isStrongSep is a separator that has no business inside a sentence's word
+// and so is read as inserted between the characters of one identifier:
+// dots, slashes, dashes, stars and every emoji or symbol.
+func isStrongSep(r rune) bool {
+	switch r {
+	case '.', '/', '-', '\\', '|', '*', '·', '•', '‧', '・', '∙', '⋅':
+		return true
+	}
+	return r >= 0x80 && unicode.In(r, unicode.So, unicode.Sm, unicode.Sk)
+}
+
+// isGap may stand between a keyword and its identifier: blanks, colons,
+// arrows, brackets, plus signs, emoji.
+func isGap(r rune) bool {
+	switch r {
+	case ':', '>', '<', '=', '+', '(', ')', '[', ']', '{', '}', '】', '」', '』', '〕', '"', '\'', '#', '【', '「', '『', '〔', '〖', '“', '‘', '《', '〈', '、':
+		return true
+	}
+	return isSpace(r) || isStrongSep(r)
+}
+
+// isHan is a Chinese character (a word, not punctuation).
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

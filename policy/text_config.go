@@ -1,0 +1,244 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TextConfig is the text scanner's part of the policy file (`text:`): the
+// keyword dictionaries of each channel and the thresholds that decide what
+// counts as an identifier, so the platform can tune them without a release.
+type TextConfig struct {
+	// Channels are the keyword families: which words introduce which kind
+	// of identifier, and the category a match gets.
+	Channels []ChannelSpec `yaml:"channels"`
+	// Fillers may stand between a keyword and its identifier or between two
+	// chained keywords ("号", "同号", "号码").
+	Fillers []string `yaml:"fillers"`
+	// SameNumber are fillers saying that a mobile used as a messenger ID is
+	// also the phone number ("同号"): the mobile is reported as phone too.
+	SameNumber []string `yaml:"same_number"`
+	// Context words before a number make it a product number, not a phone
+	// ("订单号", "SKU", "型号").
+	Context []string `yaml:"context"`
+	// Stopwords are words that follow a keyword without being an ID
+	// ("WeChat Pay", "wechat official").
+	Stopwords []string `yaml:"stopwords"`
+	// BareMobile reports an 11-digit mobile number that stands alone.
+	BareMobile BareMobileSpec `yaml:"bare_mobile"`
+	// MaxGap is how many separator characters may stand between a keyword
+	// and its identifier; MaxSeparatorRun between two pieces of one identifier.
+	MaxGap          int `yaml:"max_gap"`
+	MaxSeparatorRun int `yaml:"max_separator_run"`
+	// WechatID and QQ bound the identifier lengths.
+	WechatID LengthSpec `yaml:"wechat_id"`
+	QQ       LengthSpec `yaml:"qq"`
+	Handle   LengthSpec `yaml:"telegram_handle"`
+
+	line int
+}
+
+// ChannelSpec is one keyword family.
+type ChannelSpec struct {
+	Name     string   `yaml:"name"`     // rule prefix: "<name>.<kind>-keyword"
+	Category string   `yaml:"category"` // a category under categories:
+	IDs      []string `yaml:"ids"`      // identifier kinds the keywords introduce
+	// Keywords, lower case; "{a|b}" expands to every alternative, spaces
+	// inside a keyword are ignored when matching.
+	Keywords []string `yaml:"keywords"`
+
+	line int
+}
+
+// BareMobileSpec configures the bare mobile rule.
+type BareMobileSpec struct {
+	Enabled  bool   `yaml:"enabled"`
+	Category string `yaml:"category"`
+
+	line int
+}
+
+// LengthSpec bounds an identifier's length.
+type LengthSpec struct {
+	Min int `yaml:"min"`
+	Max int `yaml:"max"`
+
+	line int
+}
+
+// Identifier kinds a channel may introduce.
+const (
+	idWechat   = "wechat_id" // letter first, 6–20 of [a-z0-9_-]
+	idMobile   = "mobile"    // 1[3-9] + 9 digits
+	idQQ       = "qq"        // 5–11 digits, no leading 0
+	idLandline = "landline"  // area code + number
+	idIntl     = "intl_phone"
+	idHandle   = "handle" // @name
+)
+
+var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
+
+var (
+	textKeys    = []string{"channels", "fillers", "same_number", "context", "stopwords", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
+	channelKeys = []string{"name", "category", "ids", "keywords"}
+	bareKeys    = []string{"enabled", "category"}
+	lengthKeys  = []string{"min", "max"}
+)
+
+// checkKeys rejects unknown keys of a mapping, naming the line (yaml's
+// KnownFields does not reach inside custom unmarshalers).
+func checkKeys(n *yaml.Node, what string, keys []string) error {
+	if n.Kind != yaml.MappingNode {
+		return lineErr(n, "%s must be a mapping", what)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !slices.Contains(keys, k.Value) {
+			return lineErr(k, "unknown %s key %q (want one of %s)", what, k.Value, strings.Join(keys, ", "))
+		}
+	}
+	return nil
+}
+
+// UnmarshalYAML rejects unknown keys and records the line.
+func (c *TextConfig) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "text", textKeys); err != nil {
+		return err
+	}
+	type plain TextConfig
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.line = n.Line
+	return nil
+}
+
+// UnmarshalYAML rejects unknown keys and unknown identifier kinds.
+func (c *ChannelSpec) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "text channel", channelKeys); err != nil {
+		return err
+	}
+	type plain ChannelSpec
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.line = n.Line
+	for _, id := range c.IDs {
+		if !slices.Contains(idKinds, id) {
+			return lineErr(n, "text channel %q: unknown identifier kind %q (want one of %s)", c.Name, id, strings.Join(idKinds, ", "))
+		}
+	}
+	return nil
+}
+
+// UnmarshalYAML rejects unknown keys.
+func (b *BareMobileSpec) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "bare_mobile", bareKeys); err != nil {
+		return err
+	}
+	type plain BareMobileSpec
+	b.line = n.Line
+	return n.Decode((*plain)(b))
+}
+
+// UnmarshalYAML rejects unknown keys and impossible bounds.
+func (l *LengthSpec) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "length", lengthKeys); err != nil {
+		return err
+	}
+	type plain LengthSpec
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	if l.Min < 1 || l.Max < l.Min || l.Max > 64 {
+		return lineErr(n, "invalid length bounds min %d, max %d (want 1 ≤ min ≤ max ≤ 64)", l.Min, l.Max)
+	}
+	l.line = n.Line
+	return nil
+}
+
+// validate checks what needs the rest of the policy (categories) and fills defaults.
+func (c *TextConfig) validate(p *Policy) error {
+	errAt := func(line int, format string, args ...any) error {
+		return &Error{Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	for _, ch := range c.Channels {
+		if !validName(ch.Name) {
+			return errAt(ch.line, "text channel: invalid name %q", ch.Name)
+		}
+		if _, ok := p.actions[ch.Category]; !ok {
+			return errAt(ch.line, "text channel %q: unknown category %q (not under categories:)", ch.Name, ch.Category)
+		}
+		if len(ch.IDs) == 0 || len(ch.Keywords) == 0 {
+			return errAt(ch.line, "text channel %q needs ids and keywords", ch.Name)
+		}
+		for _, k := range ch.Keywords {
+			if _, err := expandKeyword(k); err != nil {
+				return errAt(ch.line, "text channel %q: %v", ch.Name, err)
+			}
+		}
+	}
+	if c.BareMobile.Enabled {
+		if _, ok := p.actions[c.BareMobile.Category]; !ok {
+			return errAt(c.BareMobile.line, "bare_mobile: unknown category %q (not under categories:)", c.BareMobile.Category)
+		}
+	}
+	if c.MaxGap < 0 || c.MaxGap > 32 || c.MaxSeparatorRun < 0 || c.MaxSeparatorRun > 32 {
+		return errAt(c.line, "max_gap and max_separator_run must be between 0 and 32")
+	}
+	if c.MaxGap == 0 {
+		c.MaxGap = 6
+	}
+	if c.MaxSeparatorRun == 0 {
+		c.MaxSeparatorRun = 3
+	}
+	if c.WechatID.Max == 0 {
+		c.WechatID = LengthSpec{Min: 6, Max: 20}
+	}
+	if c.QQ.Max == 0 {
+		c.QQ = LengthSpec{Min: 5, Max: 11}
+	}
+	if c.Handle.Max == 0 {
+		c.Handle = LengthSpec{Min: 5, Max: 32}
+	}
+	return nil
+}
+
+// expandKeyword expands "{a|b}c" into "ac", "bc", lower-cased, spaces removed.
+func expandKeyword(k string) ([]string, error) {
+	out := []string{""}
+	rest := strings.ToLower(k)
+	for rest != "" {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			out = appendAll(out, []string{rest})
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("keyword %q: unclosed {", k)
+		}
+		out = appendAll(out, []string{rest[:i]})
+		out = appendAll(out, strings.Split(rest[i+1:i+j], "|"))
+		rest = rest[i+j+1:]
+	}
+	for i, s := range out {
+		out[i] = strings.Join(strings.Fields(s), "")
+		if out[i] == "" || strings.ContainsAny(out[i], "{}|") {
+			return nil, fmt.Errorf("keyword %q: empty or malformed alternative", k)
+		}
+	}
+	return out, nil
+}
+
+func appendAll(prefixes, alts []string) []string {
+	out := make([]string, 0, len(prefixes)*len(alts))
+	for _, p := range prefixes {
+		for _, a := range alts {
+			out = append(out, p+a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+package policy
+
+import (
+	"strings"
+)
+
+// chunk is a piece of an identifier: units [s, e) of identifier characters.
+// dash says a single '-' joined it to the piece before (kept in WeChat IDs
+// and landlines, where it may be real).
+type chunk struct {
+	s, e int
+	dash bool
+}
+
+// chunks reads the pieces of an identifier from unit i on: runs of
+// identifier characters joined across separators a seller inserted. A strong
+// separator (dot, slash, dash, emoji) always joins; a blank joins only where
+// one side is a lone character or both are digit groups, since a blank also
+// ends words ("WeChat Pay accepted"). digitsOnly stops at the first piece
+// holding a letter (bare numbers).
+func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
+	r := s.r
+	var out []chunk
+	for j, dash := i, false; ; {
+		c := s.peekChunk(j)
+		c.dash = dash
+		if c.e == c.s || digitsOnly && len(out) > 0 && !allDigits(r[c.s:c.e]) {
+			break
+		}
+		out = append(out, c)
+		if digitsOnly && !allDigits(r[c.s:c.e]) {
+			break
+		}
+		k, weak := c.e, false
+		for k < len(r) && k-c.e < s.t.cfg.MaxSeparatorRun && !s.taken[k] && (isSpace(r[k]) || isStrongSep(r[k])) {
+			weak = weak || isSpace(r[k])
+			k++
+		}
+		next := s.peekChunk(k)
+		if k == c.e || next.e == next.s || weak && !s.blankJoins(c, next) {
+			break
+		}
+		dash = k == c.e+1 && r[c.e] == '-'
+		j = k
+	}
+	if len(out) == 0 {
+		out = append(out, chunk{s: i, e: i})
+	}
+	return out
+}
+
+func (s *textScan) peekChunk(k int) chunk {
+	e := k
+	for e < len(s.r) && isIDRune(s.r[e]) && !s.taken[e] {
+		e++
+	}
+	return chunk{s: k, e: e}
+}
+
+// blankJoins decides a blank between two pieces.
+func (s *textScan) blankJoins(prev, next chunk) bool {
+	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
+	if allDigits(nr) && next.e < len(s.r) && isHan(s.r[next.e]) {
+		return false // "QQ 12345678 3件": a quantity, not more digits
+	}
+	return len(pr) <= 2 || len(nr) <= 2 || allDigits(pr) && allDigits(nr)
+}
+
+func allDigits(rs []rune) bool {
+	for _, r := range rs {
+		if !isDigit(r) {
+			return false
+		}
+	}
+	return len(rs) > 0
+}
+
+// joinDigits joins pieces that are all digits.
+func joinDigits(r []rune, cs []chunk) (string, bool) {
+	var b strings.Builder
+	for _, c := range cs {
+		if !allDigits(r[c.s:c.e]) {
+			return "", false
+		}
+		b.WriteString(string(r[c.s:c.e]))
+	}
+	return b.String(), b.Len() > 0
+}
+
+// mobile reads a Chinese mobile number, with or without its 86.
+func mobile(d string) (string, bool) {
+	if len(d) == 13 && strings.HasPrefix(d, "86") {
+		d = d[2:]
+	}
+	if len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' {
+		return d, true
+	}
+	return "", false
+}
+
+// landline reads an area code and number ("0571-88157858"): 010 and 02x
+// codes have three digits, the others four.
+func landline(d string) (string, bool) {
+	if len(d) < 10 || len(d) > 12 || d[0] != '0' || d[1] == '0' {
+		return "", false
+	}
+	area := 4
+	if d[1] == '1' || d[1] == '2' {
+		area = 3
+	}
+	if n := len(d) - area; n < 7 || n > 8 {
+		return "", false
+	}
+	return d[:area] + "-" + d[area:], true
+}

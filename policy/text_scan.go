@@ -1,0 +1,181 @@
+package policy
+
+import (
+	"slices"
+
+	"github.com/qrgate/qrgate/policy/textnorm"
+)
+
+// textScan is the state of one scan: the normalised text, the dictionary
+// words found in it, and which units a finding already claimed.
+type textScan struct {
+	t     *textScanner
+	orig  string
+	n     *textnorm.Text
+	r     []rune
+	words []hit   // merged dictionary hits, in text order
+	at    []int32 // unit → index into words of the hit starting there, -1
+	taken []bool  // units inside a finding
+	ctx   []bool  // units ending a context word ("订单号", "SKU")
+	out   []TextMatch
+}
+
+func newTextScan(t *textScanner, text string) *textScan {
+	n := textnorm.Normalize(text)
+	s := &textScan{t: t, orig: text, n: n, r: n.Runes}
+	s.at = make([]int32, len(s.r))
+	for i := range s.at {
+		s.at[i] = -1
+	}
+	s.taken = make([]bool, len(s.r))
+	raw := t.ac.find(s.r, isSpace, make([]hit, 0, 16))
+	// Keep hits whose ASCII ends stand on word boundaries ("tel" is not in
+	// "telephoto", "wx" not in "WXGA"), then merge overlapping hits into the
+	// longest ("加微" + "微信" = "加微信").
+	slices.SortFunc(raw, func(a, b hit) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	for _, h := range raw {
+		if !s.onBoundary(h) {
+			continue
+		}
+		if k := len(s.words) - 1; k >= 0 && h.start < s.words[k].end {
+			last := &s.words[k]
+			if t.ac.words[h.word].runes > t.ac.words[last.word].runes {
+				last.word = h.word
+			}
+			last.end = max(last.end, h.end)
+			continue
+		}
+		s.words = append(s.words, h)
+	}
+	s.ctx = make([]bool, len(s.r))
+	for i, h := range s.words {
+		s.at[h.start] = int32(i)
+		if t.ac.words[h.word].kind == wordContext {
+			s.ctx[h.end-1] = true
+		}
+	}
+	return s
+}
+
+func (s *textScan) onBoundary(h hit) bool {
+	w := s.t.ac.words[h.word]
+	if w.first < 0x80 && isAlnum(w.first) && h.start > 0 && isAlnum(s.r[h.start-1]) {
+		return false
+	}
+	if w.last < 0x80 && isLetter(w.last) && h.end < len(s.r) && isLetter(s.r[h.end]) {
+		return false
+	}
+	return true
+}
+
+// emit records a finding over units [i, j).
+func (s *textScan) emit(i, j int, c Class) {
+	start, end := s.n.Span(i, j)
+	s.out = append(s.out, TextMatch{Start: start, End: end, Class: c})
+}
+
+func (s *textScan) take(i, j int) {
+	for k := i; k < j; k++ {
+		s.taken[k] = true
+	}
+}
+
+// keywordsAndLinks walks the text once, left to right: a keyword reads the
+// identifier after it (or, failing that, before it), a link is read where a
+// host begins. What a finding claims is not read again.
+func (s *textScan) keywordsAndLinks() {
+	for i := 0; i < len(s.r); {
+		if s.taken[i] {
+			i++
+			continue
+		}
+		if w := s.at[i]; w >= 0 {
+			h := s.words[w]
+			if s.t.ac.words[h.word].kind == wordChannel {
+				if end, ok := s.link(i); ok {
+					i = end
+					continue
+				}
+				i = s.keyword(int(w))
+				continue
+			}
+		}
+		if s.labelStart(i) {
+			if end, ok := s.link(i); ok {
+				i = end
+				continue
+			}
+			for i++; i < len(s.r) && (isAlnum(s.r[i]) || s.r[i] == '-'); i++ {
+			}
+			continue
+		}
+		i++
+	}
+}
+
+// labelStart reports whether a host name could begin at unit i.
+func (s *textScan) labelStart(i int) bool {
+	if !isAlnum(s.r[i]) {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	p := s.r[i-1]
+	return !isIDRune(p) && p != '.' && p != '-' && p != '@'
+}
+
+// link reads a link starting at unit i and records it.
+func (s *textScan) link(i int) (int, bool) {
+	end, u, ok := s.readURL(i)
+	if !ok {
+		return i, false
+	}
+	s.emit(i, end, s.t.p.ClassifyURL(u, u.Identifier()))
+	s.take(i, end)
+	return end, true
+}
+
+// bareNumbers reports the mobile numbers that stand alone in what the
+// keywords and links left.
+func (s *textScan) bareNumbers() {
+	if s.t.bare.Category == "" {
+		return
+	}
+	for i := 0; i < len(s.r); {
+		if s.taken[i] || !isDigit(s.r[i]) || i > 0 && (isAlnum(s.r[i-1]) || s.r[i-1] == '_') {
+			i++
+			continue
+		}
+		cs := s.chunks(i, true)
+		end := cs[len(cs)-1].e
+		if digits, ok := joinDigits(s.r, cs); ok && !s.afterContext(i) &&
+			!(end < len(s.r) && (isAlnum(s.r[end]) || s.r[end] == '_')) {
+			if id, ok := mobile(digits); ok {
+				c := s.t.bare
+				c.Identifier = id
+				s.emit(i, end, c)
+				s.take(i, end)
+			}
+		}
+		i = end
+	}
+}
+
+// afterContext reports whether a context word ("订单号", "SKU") stands just
+// before unit i, so the number there is a product number.
+func (s *textScan) afterContext(i int) bool {
+	j := i - 1
+	for k := 0; j >= 0 && k < 4 && (isSpace(s.r[j]) || s.r[j] == ':' || s.r[j] == '#' || s.r[j] == '.'); k++ {
+		j--
+	}
+	if j < 0 {
+		return false
+	}
+	return s.ctx[j]
+}

@@ -1,0 +1,170 @@
+package policy
+
+import "strings"
+
+// Links written into text: with or without a scheme, upper case or full
+// width (folded by textnorm), and with the dots disguised as "[.]", "(dot)",
+// "点" or blanks around a dot. A host whose dots are all blanks ("wa me/…")
+// is read only when it is one of the policy's link hosts.
+
+var schemes = []string{"https://", "http://", "weixin://", "wxp://"}
+
+// dotTokens stand for a dot between two labels of a host.
+var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"), []rune("点"), []rune(".")}
+
+const maxLabels = 10
+
+// readURL reads a link at unit i: it returns the unit after it.
+func (s *textScan) readURL(i int) (int, *URL, bool) {
+	r := s.r
+	j := i
+	scheme := ""
+	for _, sc := range schemes {
+		if s.hasPrefix(j, sc) {
+			scheme, j = sc[:len(sc)-3], j+len(sc)
+			break
+		}
+	}
+	if scheme == "weixin" || scheme == "wxp" {
+		k := s.pathEnd(j)
+		if k == j {
+			return i, nil, false
+		}
+		u, ok := ParseURL(scheme + "://" + string(r[j:k]))
+		return k, u, ok
+	}
+	var host strings.Builder
+	disguised, blankDot, realDot := false, false, false
+	labels := 0
+	for labels < maxLabels {
+		k := j
+		for k < len(r) && !s.taken[k] && (isAlnum(r[k]) || r[k] == '-') {
+			k++
+		}
+		if k == j {
+			return i, nil, false
+		}
+		host.WriteString(string(r[j:k]))
+		labels++
+		j = k
+		d, kind := s.dot(j)
+		if d == 0 {
+			break
+		}
+		host.WriteByte('.')
+		j += d
+		disguised = disguised || kind != "."
+		blankDot = blankDot || kind == " "
+		realDot = realDot || kind != " "
+	}
+	if labels < 2 {
+		return i, nil, false
+	}
+	if j < len(r) && (r[j] == '_' || r[j] == '@') {
+		return i, nil, false // "lanm.ing_368" is an ID, not a host
+	}
+	path := ""
+	if j < len(r) && (r[j] == '/' || r[j] == '?' || r[j] == ':') {
+		k := s.pathEnd(j)
+		path, j = string(r[j:k]), k
+	}
+	raw := host.String() + path
+	if scheme != "" {
+		raw = scheme + "://" + raw
+	}
+	u, ok := ParseURL(raw)
+	if !ok {
+		return i, nil, false
+	}
+	if blankDot && (realDot || !s.t.linkHosts[u.Host]) {
+		return i, nil, false // "or weixin点qq点com": a blank-dotted host must be a link host as a whole
+	}
+	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) {
+		return i, nil, false
+	}
+	return j, u, true
+}
+
+// dot reads a dot token at unit j, with blanks around it; a bare blank is a
+// dot of kind " ". It returns the token's length in units.
+func (s *textScan) dot(j int) (int, string) {
+	r := s.r
+	k := j
+	for k < len(r) && k-j < 2 && r[k] == ' ' {
+		k++
+	}
+	for _, t := range dotTokens {
+		if s.hasRunes(k, t) {
+			e := k + len(t)
+			for e < len(r) && e-k-len(t) < 2 && r[e] == ' ' {
+				e++
+			}
+			before, after := k-j, e-k-len(t)
+			if (before == 0) != (after == 0) || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
+				return 0, "" // "opened. Contact" ends a sentence
+			}
+			kind := string(t)
+			if before > 0 {
+				kind = " " + kind
+			}
+			return e - j, kind
+		}
+	}
+	if k > j && k < len(r) && isAlnum(r[k]) && !s.taken[k] {
+		return k - j, " "
+	}
+	return 0, ""
+}
+
+// pathEnd is the end of a link's path, query or opaque part starting at j:
+// printable ASCII up to a blank, trailing punctuation left out.
+func (s *textScan) pathEnd(j int) int {
+	r := s.r
+	k := j
+	for k < len(r) && !s.taken[k] && r[k] > ' ' && r[k] < 0x7F && !strings.ContainsRune(",()[]<>\"'{}|\\^`", r[k]) {
+		k++
+	}
+	for k > j && strings.ContainsRune(".;:!?~*", r[k-1]) {
+		k--
+	}
+	return k
+}
+
+func (s *textScan) hasPrefix(j int, p string) bool {
+	for _, c := range p {
+		if j >= len(s.r) || s.r[j] != c {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+func (s *textScan) hasRunes(j int, p []rune) bool {
+	if j+len(p) > len(s.r) {
+		return false
+	}
+	for i, c := range p {
+		if s.r[j+i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// knownHost reports a host named by one of the policy's link rules.
+func (t *textScanner) knownHost(u *URL) bool {
+	if t.linkHosts[u.Host] || t.linkHosts[u.Domain] {
+		return true
+	}
+	for h := u.Host; ; {
+		i := strings.IndexByte(h, '.')
+		if i < 0 {
+			return false
+		}
+		h = h[i+1:]
+		if t.linkHosts[h] {
+			return true
+		}
+	}
+}
