@@ -174,10 +174,13 @@ func (g *Gateway) Run(ctx context.Context, pub, admin net.Listener) error {
 	g.stopping.Store(true)
 	sctx, cancel := context.WithTimeout(context.Background(), g.cfg.ShutdownTimeout)
 	defer cancel()
-	for _, s := range servers {
+	for i, s := range servers {
 		if err := s.ShutdownWithContext(sctx); err != nil && runErr == nil {
 			runErr = fmt.Errorf("shutdown: %w", err)
 		}
+		// fasthttp skips listeners Serve has not registered yet: a shutdown
+		// right after start would leave Serve running. Closing ours ends it.
+		lns[i].Close()
 	}
 	wg.Wait()
 	return runErr

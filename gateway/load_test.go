@@ -1,0 +1,208 @@
+package gateway
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// holdWorkers takes every worker token so that decodes must queue; the
+// returned func gives them back.
+func holdWorkers(t *testing.T, g *Gateway) func() {
+	t.Helper()
+	var releases []func()
+	for range g.cfg.Workers {
+		r, err := g.pool.acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, r)
+	}
+	return func() {
+		for _, r := range releases {
+			r()
+		}
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestOverloadQueueFull(t *testing.T) {
+	tg := startGateway(t, func(o *Options) {
+		o.Config.Workers, o.Config.QueueSize, o.Config.QueueTimeout = 1, 1, 10*time.Second
+		o.Config.CacheEntries = -1
+	})
+	img := blankPNG(t, 40, 40)
+	release := holdWorkers(t, tg.g)
+	queued := make(chan response, 1)
+	go func() { queued <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()
+	waitFor(t, "a queued request", func() bool { return tg.g.pool.waiting.Load() == 1 })
+
+	start := time.Now()
+	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=B", "image/png", img)
+	if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != CodeOverloaded {
+		t.Fatalf("full queue: %d %v %s", r.status, r.header, r.body)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("refusal took %v; it must be immediate", d)
+	}
+	// Text-only requests need no worker and still pass.
+	if r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "T", "texts": []string{"hi"}}); r.status != 200 {
+		t.Errorf("text-only under overload: %d", r.status)
+	}
+	release()
+	if r := <-queued; r.status != 200 {
+		t.Errorf("queued request: %d %s", r.status, r.body)
+	}
+	if n := metric(t, tg.reg, "qrgate_rejected_total", "reason", "queue_full"); n != 1 {
+		t.Errorf("rejected{queue_full} = %v", n)
+	}
+}
+
+func TestOverloadQueueTimeout(t *testing.T) {
+	tg := startGateway(t, func(o *Options) {
+		o.Config.Workers, o.Config.QueueSize, o.Config.QueueTimeout = 1, 8, 100*time.Millisecond
+	})
+	release := holdWorkers(t, tg.g)
+	defer release()
+	start := time.Now()
+	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
+	if r.status != 503 || r.errorCode(t) != CodeOverloaded {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("refusal took %v with a 100ms queue timeout", d)
+	}
+	if n := metric(t, tg.reg, "qrgate_rejected_total", "reason", "queue_timeout"); n != 1 {
+		t.Errorf("rejected{queue_timeout} = %v", n)
+	}
+}
+
+// TestQueueTimeoutEstimate: with a known mean decode time, a request whose
+// wait would exceed the queue timeout is refused at once, without waiting.
+func TestQueueTimeoutEstimate(t *testing.T) {
+	tg := startGateway(t, func(o *Options) {
+		o.Config.Workers, o.Config.QueueSize, o.Config.QueueTimeout = 1, 8, 3*time.Second
+	})
+	tg.g.pool.meanNanos.Store(int64(10 * time.Second))
+	release := holdWorkers(t, tg.g)
+	defer release()
+	start := time.Now()
+	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
+	if r.status != 503 || time.Since(start) > time.Second {
+		t.Fatalf("%d after %v: %s", r.status, time.Since(start), r.body)
+	}
+}
+
+func TestScanDeadlineMarksPartial(t *testing.T) {
+	t.Run("deadline-while-queued", func(t *testing.T) {
+		tg := startGateway(t, func(o *Options) {
+			o.Config.Workers, o.Config.ScanTimeout, o.Config.QueueTimeout = 1, 50*time.Millisecond, 10*time.Second
+		})
+		release := holdWorkers(t, tg.g)
+		defer release()
+		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
+		m := r.json(t)
+		im := m["images"].([]any)[0].(map[string]any)
+		if r.status != 200 || im["partial"] != true || im["error"].(map[string]any)["code"] != "timeout" {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	})
+	t.Run("deadline-while-decoding", func(t *testing.T) {
+		tg := startGateway(t, func(o *Options) { o.Config.ScanTimeout = time.Millisecond })
+		// A big noisy image: decoding its pixels alone outlasts the deadline.
+		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 1500, 1500))
+		m := r.json(t)
+		im := m["images"].([]any)[0].(map[string]any)
+		if r.status != 200 || im["partial"] != true {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		// A partial result is not cached.
+		if tg.g.cache.len() != 0 {
+			t.Error("a partial result was cached")
+		}
+	})
+}
+
+// TestGracefulShutdown: a scan in flight when shutdown starts completes;
+// new connections are refused; Run returns nil.
+func TestGracefulShutdown(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 10*time.Second })
+	release := holdWorkers(t, tg.g)
+	inflight := make(chan response, 1)
+	go func() { inflight <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40)) }()
+	waitFor(t, "the in-flight scan", func() bool { return tg.g.pool.waiting.Load() == 1 })
+	tg.cancel()
+	waitFor(t, "shutdown to start", func() bool { return tg.g.stopping.Load() })
+	time.Sleep(50 * time.Millisecond)
+	if c, err := net.DialTimeout("tcp", strings.TrimPrefix(tg.pub, "http://"), time.Second); err == nil {
+		c.Close()
+		t.Error("new connections are still accepted during shutdown")
+	}
+	release()
+	if r := <-inflight; r.status != 200 {
+		t.Errorf("in-flight scan: %d %s", r.status, r.body)
+	}
+	select {
+	case err := <-tg.done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		tg.done <- err // for the cleanup
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return")
+	}
+}
+
+// TestNoGoroutinePerImage: a listing of many images spawns at most one
+// decode goroutine per worker.
+func TestManyImagesBoundedWorkers(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.Workers = 2; o.Config.CacheEntries = -1 })
+	var imgs []map[string]any
+	for i := range 16 {
+		imgs = append(imgs, map[string]any{"name": "x", "data": blankPNG(t, 60+i, 60)})
+	}
+	var wg sync.WaitGroup
+	var maxInUse int
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			mu.Lock()
+			maxInUse = max(maxInUse, len(tg.g.pool.tokens))
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "L", "images": imgs}); r.status != 200 || len(r.json(t)["images"].([]any)) != 16 {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if maxInUse > 2 {
+		t.Errorf("%d workers in use, limit 2", maxInUse)
+	}
+}
