@@ -1,0 +1,315 @@
+// Command load replays a corpus of images (or text-only listings) against a
+// running qrgate gateway at a fixed concurrency and prints throughput,
+// latency percentiles and status counts.
+//
+// It is bounded in requests (-n) and time (-d) and talks to loopback only:
+// a target that resolves to anything else is refused, so it cannot be
+// pointed at someone else's server by mistake.
+//
+//	go run ./benchmarks/load -dir ../shared/corpus/images -c 8 -n 2000
+//	go run ./benchmarks/load -texts -c 64 -d 10s -server-pid $(pgrep -n qrgate)
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+type options struct {
+	target      string
+	dir         string
+	texts       bool
+	concurrency int
+	requests    int
+	duration    time.Duration
+	apiKey      string
+	serverPID   int
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.target, "url", "http://127.0.0.1:8080/v1/scan", "scan endpoint (loopback only)")
+	fs.StringVar(&o.dir, "dir", "", "corpus `DIR` whose image files are sent, raw, one per request, in rotation")
+	fs.BoolVar(&o.texts, "texts", false, "send text-only listings (JSON) instead of images")
+	fs.IntVar(&o.concurrency, "c", 8, "concurrent requests")
+	fs.IntVar(&o.requests, "n", 2000, "stop after this many requests (at most 1,000,000)")
+	fs.DurationVar(&o.duration, "d", 30*time.Second, "stop after this long (at most 10m)")
+	fs.StringVar(&o.apiKey, "key", "", "API key sent as Authorization: Bearer")
+	fs.IntVar(&o.serverPID, "server-pid", 0, "report this process's peak RSS (VmHWM) after the run")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := o.validate(); err != nil {
+		fmt.Fprintln(stderr, "load:", err)
+		return 2
+	}
+	u, _ := url.Parse(o.target)
+	reqs, err := buildRequests(o)
+	if err != nil {
+		fmt.Fprintln(stderr, "load:", err)
+		return 1
+	}
+	res := runLoad(o, u, reqs)
+	res.print(stdout, o)
+	if o.serverPID > 0 {
+		hwm, rss, err := peakRSS(o.serverPID)
+		if err != nil {
+			fmt.Fprintln(stderr, "load:", err)
+		} else {
+			fmt.Fprintf(stdout, "server pid %d: VmHWM %s  VmRSS %s\n", o.serverPID, hwm, rss)
+		}
+	}
+	return 0
+}
+
+func (o *options) validate() error {
+	if (o.dir == "") == !o.texts {
+		return errors.New("give exactly one of -dir or -texts")
+	}
+	if o.concurrency < 1 || o.concurrency > 1024 {
+		return errors.New("-c must be in 1..1024")
+	}
+	if o.requests < 1 || o.requests > 1_000_000 {
+		return errors.New("-n must be in 1..1000000")
+	}
+	if o.duration <= 0 || o.duration > 10*time.Minute {
+		return errors.New("-d must be in (0, 10m]")
+	}
+	return checkLoopback(o.target)
+}
+
+// checkLoopback refuses any target that is not plain http on a loopback
+// address (every address the host resolves to must be loopback).
+func checkLoopback(target string) error {
+	u, err := url.Parse(target)
+	if err != nil {
+		return fmt.Errorf("-url: %w", err)
+	}
+	if u.Scheme != "http" || u.Port() == "" {
+		return fmt.Errorf("-url %q: want http://HOST:PORT/… on loopback", target)
+	}
+	ips, err := net.LookupIP(u.Hostname())
+	if err != nil {
+		return fmt.Errorf("-url: %w", err)
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("-url %q resolves to %s, which is not loopback: refused", target, ip)
+		}
+	}
+	return nil
+}
+
+// request is one prepared request body.
+type request struct {
+	body        []byte
+	contentType string
+	query       string
+}
+
+// buildRequests loads the corpus (image files only, recognised by their
+// magic bytes) or prepares text-only listings that raise no finding.
+func buildRequests(o options) ([]request, error) {
+	if o.texts {
+		var reqs []request
+		for i := range 64 {
+			body := fmt.Sprintf(`{"listing_id":"load-%d","seller_id":"s%d","texts":["Wireless headphones, model %d, barely used","Noise cancelling, 30h battery, original box and cable. Pick-up or shipping within the country."]}`, i, i%7, i)
+			reqs = append(reqs, request{body: []byte(body), contentType: "application/json"})
+		}
+		return reqs, nil
+	}
+	var reqs []request
+	err := filepath.WalkDir(o.dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if !isImage(b) {
+			return nil
+		}
+		q := "listing_id=" + url.QueryEscape(filepath.Base(path)) + "&seller_id=load&name=" + url.QueryEscape(filepath.Base(path))
+		reqs = append(reqs, request{body: b, contentType: "application/octet-stream", query: q})
+		return nil
+	})
+	if err == nil && len(reqs) == 0 {
+		err = fmt.Errorf("no image files in %s", o.dir)
+	}
+	return reqs, err
+}
+
+func isImage(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) || bytes.HasPrefix(b, []byte("\x89PNG")) ||
+		bytes.HasPrefix(b, []byte("GIF8")) || (len(b) > 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP") ||
+		bytes.HasPrefix(b, []byte("BM"))
+}
+
+type result struct {
+	elapsed   time.Duration
+	latencies []time.Duration
+	statuses  map[int]int
+	errors    map[string]int
+	bytesSent int64
+}
+
+func runLoad(o options, u *url.URL, reqs []request) *result {
+	client := &fasthttp.HostClient{
+		Addr: u.Host, MaxConns: o.concurrency, ReadTimeout: 2 * time.Minute, WriteTimeout: time.Minute,
+		MaxIdemponentCallAttempts: 1,
+	}
+	var next atomic.Int64
+	deadline := time.Now().Add(o.duration)
+	type workerOut struct {
+		lat      []time.Duration
+		statuses map[int]int
+		errors   map[string]int
+		sent     int64
+	}
+	outs := make([]workerOut, o.concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range o.concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := workerOut{statuses: map[int]int{}, errors: map[string]int{}}
+			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(resp)
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(o.requests) || time.Now().After(deadline) {
+					break
+				}
+				r := reqs[i%int64(len(reqs))]
+				uri := u.Path
+				if r.query != "" {
+					uri += "?" + r.query
+				}
+				req.Reset()
+				req.SetRequestURI(uri)
+				req.Header.SetHost(u.Host)
+				req.Header.SetMethod("POST")
+				req.Header.SetContentType(r.contentType)
+				if o.apiKey != "" {
+					req.Header.Set("Authorization", "Bearer "+o.apiKey)
+				}
+				req.SetBodyRaw(r.body)
+				t0 := time.Now()
+				err := client.Do(req, resp)
+				out.lat = append(out.lat, time.Since(t0))
+				out.sent += int64(len(r.body))
+				if err != nil {
+					out.errors[shortErr(err)]++
+					continue
+				}
+				out.statuses[resp.StatusCode()]++
+			}
+			outs[w] = out
+		}()
+	}
+	wg.Wait()
+	res := &result{elapsed: time.Since(start), statuses: map[int]int{}, errors: map[string]int{}}
+	for _, out := range outs {
+		res.latencies = append(res.latencies, out.lat...)
+		res.bytesSent += out.sent
+		for k, v := range out.statuses {
+			res.statuses[k] += v
+		}
+		for k, v := range out.errors {
+			res.errors[k] += v
+		}
+	}
+	return res
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 60 {
+		s = s[:60]
+	}
+	return s
+}
+
+func (r *result) print(w io.Writer, o options) {
+	lat := r.latencies
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
+	}
+	mode := "images from " + o.dir
+	if o.texts {
+		mode = "text-only listings"
+	}
+	n := len(lat)
+	secs := r.elapsed.Seconds()
+	fmt.Fprintf(w, "target %s  %s  concurrency %d\n", o.target, mode, o.concurrency)
+	fmt.Fprintf(w, "requests %d in %.2fs: %.1f req/s, %.1f MiB/s sent\n", n, secs, float64(n)/secs, float64(r.bytesSent)/secs/(1<<20))
+	fmt.Fprintf(w, "latency p50 %s  p90 %s  p99 %s  max %s\n", round(pct(.50)), round(pct(.90)), round(pct(.99)), round(pct(1)))
+	var codes []int
+	for c := range r.statuses {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d: %d", c, r.statuses[c]))
+	}
+	for e, c := range r.errors {
+		parts = append(parts, fmt.Sprintf("error %q: %d", e, c))
+	}
+	fmt.Fprintf(w, "status %s\n", strings.Join(parts, ", "))
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(time.Microsecond)
+}
+
+// peakRSS reads VmHWM and VmRSS from /proc/PID/status.
+func peakRSS(pid int) (hwm, rss string, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "", "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		switch k {
+		case "VmHWM":
+			hwm = strings.TrimSpace(v)
+		case "VmRSS":
+			rss = strings.TrimSpace(v)
+		}
+	}
+	return hwm, rss, nil
+}
