@@ -1,0 +1,181 @@
+// Copyright 2025 The qrgate Authors. Parts derived from Go's image/jpeg,
+// Copyright 2012 The Go Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package jpeg
+
+import "math"
+
+// zigOf maps a natural-order coefficient index to its zig-zag index (the
+// inverse of unzig).
+var zigOf [blockSize]int
+
+// Reduced-size IDCT kernels. kern4[x][u] (kern2) is the 8-point IDCT basis
+// function of frequency u averaged over output pixel x's 2 (4) input pixels,
+// in Q13 fixed point: applying it to the top-left 4×4 (2×2) coefficients
+// gives the box-filtered downscale of the block, minus the contribution of
+// the dropped high frequencies (which a box filter mostly averages away).
+var (
+	kern4 [4][4]int64
+	kern2 [2][2]int64
+)
+
+const kernBits = 13
+
+func init() {
+	for z, n := range unzig {
+		zigOf[n] = z
+	}
+	kernel := func(nOut, x, u int) int64 {
+		s := 8 / nOut
+		cu := 0.5
+		if u == 0 {
+			cu = 0.5 / math.Sqrt2
+		}
+		sum := 0.0
+		for p := x * s; p < x*s+s; p++ {
+			sum += cu * math.Cos(float64((2*p+1)*u)*math.Pi/16)
+		}
+		return int64(math.Round(sum / float64(s) * (1 << kernBits)))
+	}
+	for x := range 4 {
+		for u := range 4 {
+			kern4[x][u] = kernel(4, x, u)
+		}
+	}
+	for x := range 2 {
+		for u := range 2 {
+			kern2[x][u] = kernel(2, x, u)
+		}
+	}
+}
+
+// clampPixel level-shifts by +128 and clips to [0, 255].
+func clampPixel(c int64) uint8 {
+	c += 128
+	if c < 0 {
+		return 0
+	}
+	if c > 255 {
+		return 255
+	}
+	return uint8(c)
+}
+
+// dcPixel is the value of every pixel of a block whose only non-zero
+// (dequantized) coefficient is dc: dc/8, rounded, level-shifted and clipped.
+// For in-range input this is exactly what the full IDCT computes.
+func dcPixel(dc int32) uint8 {
+	return clampPixel((int64(dc) + 4) >> 3)
+}
+
+// reconstructBlock dequantizes and inverse-transforms the luma block b at
+// block position (bx, by) into d.pix at d.scale. last is the zig-zag index of
+// the last possibly non-zero coefficient (63 if unknown). b may be modified.
+func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
+	qt := &d.quant[d.comp[0].tq]
+	stride := d.pixStride
+	switch d.scale {
+	case 1:
+		dst := d.pix[8*(by*stride+bx):]
+		if last == 0 {
+			// Bit-identical to the full IDCT of a DC-only block (see idct.go).
+			v := (b[0]*qt[0]<<17 + 1<<19) >> 20
+			c := uint8(0)
+			if v >= -128 {
+				if v > 127 {
+					c = 255
+				} else {
+					c = uint8(v + 128)
+				}
+			}
+			for y := 0; y < 8; y++ {
+				row := dst[y*stride : y*stride+8 : y*stride+8]
+				for x := range row {
+					row[x] = c
+				}
+			}
+			return
+		}
+		for zig := 0; zig <= int(last); zig++ {
+			b[unzig[zig]] *= qt[zig]
+		}
+		idct(b)
+		// Level shift by +128, clip to [0, 255], and write to dst.
+		for y := 0; y < 8; y++ {
+			row := dst[y*stride : y*stride+8 : y*stride+8]
+			src := b[y*8 : y*8+8 : y*8+8]
+			for x := range row {
+				c := src[x]
+				if c < -128 {
+					c = 0
+				} else if c > 127 {
+					c = 255
+				} else {
+					c += 128
+				}
+				row[x] = uint8(c)
+			}
+		}
+	case 2:
+		dst := d.pix[4*(by*stride+bx):]
+		if last == 0 {
+			c := dcPixel(b[0] * qt[0])
+			for y := 0; y < 4; y++ {
+				row := dst[y*stride : y*stride+4 : y*stride+4]
+				row[0], row[1], row[2], row[3] = c, c, c, c
+			}
+			return
+		}
+		// Row pass: tmp[v][x] = sum_u kern4[x][u] * F[v][u], for v < 4.
+		var tmp [4][4]int64
+		for v := 0; v < 4; v++ {
+			f0 := int64(b[v*8+0]) * int64(qt[zigOf[v*8+0]])
+			f1 := int64(b[v*8+1]) * int64(qt[zigOf[v*8+1]])
+			f2 := int64(b[v*8+2]) * int64(qt[zigOf[v*8+2]])
+			f3 := int64(b[v*8+3]) * int64(qt[zigOf[v*8+3]])
+			if f1|f2|f3 == 0 {
+				t := kern4[0][0] * f0
+				tmp[v] = [4]int64{t, t, t, t}
+				continue
+			}
+			for x := 0; x < 4; x++ {
+				k := &kern4[x]
+				tmp[v][x] = k[0]*f0 + k[1]*f1 + k[2]*f2 + k[3]*f3
+			}
+		}
+		// Column pass.
+		for y := 0; y < 4; y++ {
+			k := &kern4[y]
+			row := dst[y*stride : y*stride+4 : y*stride+4]
+			for x := 0; x < 4; x++ {
+				s := k[0]*tmp[0][x] + k[1]*tmp[1][x] + k[2]*tmp[2][x] + k[3]*tmp[3][x]
+				row[x] = clampPixel((s + 1<<(2*kernBits-1)) >> (2 * kernBits))
+			}
+		}
+	case 4:
+		dst := d.pix[2*(by*stride+bx):]
+		if last == 0 {
+			c := dcPixel(b[0] * qt[0])
+			dst[0], dst[1] = c, c
+			dst[stride], dst[stride+1] = c, c
+			return
+		}
+		f00 := int64(b[0]) * int64(qt[0])
+		f01 := int64(b[1]) * int64(qt[zigOf[1]])
+		f10 := int64(b[8]) * int64(qt[zigOf[8]])
+		f11 := int64(b[9]) * int64(qt[zigOf[9]])
+		t00 := kern2[0][0]*f00 + kern2[0][1]*f01
+		t01 := kern2[1][0]*f00 + kern2[1][1]*f01
+		t10 := kern2[0][0]*f10 + kern2[0][1]*f11
+		t11 := kern2[1][0]*f10 + kern2[1][1]*f11
+		const r, sh = 1 << (2*kernBits - 1), 2 * kernBits
+		dst[0] = clampPixel((kern2[0][0]*t00 + kern2[0][1]*t10 + r) >> sh)
+		dst[1] = clampPixel((kern2[0][0]*t01 + kern2[0][1]*t11 + r) >> sh)
+		dst[stride] = clampPixel((kern2[1][0]*t00 + kern2[1][1]*t10 + r) >> sh)
+		dst[stride+1] = clampPixel((kern2[1][0]*t01 + kern2[1][1]*t11 + r) >> sh)
+	case 8:
+		d.pix[by*stride+bx] = dcPixel(b[0] * qt[0])
+	}
+}
