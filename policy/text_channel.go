@@ -26,6 +26,9 @@ func (s *textScan) keyword(w int) int {
 		if next < 0 {
 			break
 		}
+		if _, _, ok := s.readURL(g); ok {
+			break // "微信 weixin.qq.com/r/…": the next keyword begins a link
+		}
 		h := s.words[next]
 		wd := s.t.ac.words[h.word]
 		switch wd.kind {
@@ -62,6 +65,12 @@ func (s *textScan) keyword(w int) int {
 	found := false
 	if idStart < len(s.r) && isIDRune(s.r[idStart]) && !s.taken[idStart] {
 		cs := s.chunks(idStart, false)
+		// "电话 138… 微信同号": keywords after the number that say "the same
+		// number" add their channels.
+		if more, ok := s.trailingSame(cs[len(cs)-1].e); ok {
+			chans = append(chans, more...)
+			same = true
+		}
 		for _, ci := range dedupe(chans) {
 			ch := &s.t.channels[ci]
 			if n, id, kind, ok := s.identify(ch, cs, at, gap, lastWord); ok && !(model && kind != idMobile) {
@@ -79,6 +88,33 @@ func (s *textScan) keyword(w int) int {
 		s.take(first.start, end)
 	}
 	return end
+}
+
+// trailingSame reads the keywords after an identifier ending at unit e and
+// reports their channels when they include a same-number word ("微信同号").
+func (s *textScan) trailingSame(e int) ([]int, bool) {
+	var chans []int
+	same := false
+	for g := e; ; {
+		for k := 0; g < len(s.r) && k < s.t.cfg.MaxGap && isGap(s.r[g]); k++ {
+			g++
+		}
+		if g >= len(s.r) || s.at[g] < 0 {
+			break
+		}
+		h := s.words[s.at[g]]
+		switch wd := s.t.ac.words[h.word]; wd.kind {
+		case wordChannel:
+			chans = append(chans, wd.channel)
+		case wordSame:
+			same = true
+		case wordFiller:
+		default:
+			return chans, same
+		}
+		g = h.end
+	}
+	return chans, same
 }
 
 // emitChannel records a channel and, after "同号", the phone behind a mobile ID.
@@ -153,11 +189,11 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		}
 	case idIntl:
 		if d, ok := joinDigits(s.r, cs); ok {
+			if d[0] != '0' && len(d) >= 8 && len(d) <= 15 && containsRune(gap, '+') {
+				return d, true // the country code is written
+			}
 			if m, ok := mobile(d); ok {
 				return "86" + m, true
-			}
-			if d[0] != '0' && len(d) >= 8 && len(d) <= 15 && containsRune(gap, '+') {
-				return d, true
 			}
 		}
 	case idWechat, idHandle:

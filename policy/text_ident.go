@@ -20,7 +20,8 @@ type chunk struct {
 // holding a letter (bare numbers).
 func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	r := s.r
-	var out []chunk
+	out := s.chunkBuf[:0]
+	defer func() { s.chunkBuf = out[:0] }()
 	for j, dash := i, false; ; {
 		c := s.peekChunk(j)
 		c.dash = dash
@@ -75,16 +76,21 @@ func allDigits(rs []rune) bool {
 	return len(rs) > 0
 }
 
-// joinDigits joins pieces that are all digits.
+// joinDigits joins pieces that are all digits (at most 16: no identifier
+// is longer, and a longer run is a product number).
 func joinDigits(r []rune, cs []chunk) (string, bool) {
-	var b strings.Builder
+	var buf [16]byte
+	n := 0
 	for _, c := range cs {
-		if !allDigits(r[c.s:c.e]) {
-			return "", false
+		for _, d := range r[c.s:c.e] {
+			if !isDigit(d) || n == len(buf) {
+				return "", false
+			}
+			buf[n] = byte(d)
+			n++
 		}
-		b.WriteString(string(r[c.s:c.e]))
 	}
-	return b.String(), b.Len() > 0
+	return string(buf[:n]), n > 0
 }
 
 // mobile reads a Chinese mobile number, with or without its 86.

@@ -18,6 +18,8 @@ type textScan struct {
 	taken []bool  // units inside a finding
 	ctx   []bool  // units ending a context word ("订单号", "SKU")
 	out   []TextMatch
+
+	chunkBuf []chunk // reused by chunks
 }
 
 func newTextScan(t *textScanner, text string) *textScan {

@@ -33,10 +33,10 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		u, ok := ParseURL(scheme + "://" + string(r[j:k]))
 		return k, u, ok
 	}
-	var host strings.Builder
+	var labels [maxLabels][2]int
 	disguised, blankDot, realDot := false, false, false
-	labels := 0
-	for labels < maxLabels {
+	nl := 0
+	for nl < maxLabels {
 		k := j
 		for k < len(r) && !s.taken[k] && (isAlnum(r[k]) || r[k] == '-') {
 			k++
@@ -44,21 +44,20 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		if k == j {
 			return i, nil, false
 		}
-		host.WriteString(string(r[j:k]))
-		labels++
+		labels[nl] = [2]int{j, k}
+		nl++
 		j = k
 		d, kind := s.dot(j)
 		if d == 0 {
 			break
 		}
-		host.WriteByte('.')
 		j += d
 		disguised = disguised || kind != "."
 		blankDot = blankDot || kind == " "
 		realDot = realDot || kind != " "
 	}
-	if labels < 2 {
-		return i, nil, false
+	if nl < 2 || !hasLetter(r[labels[nl-1][0]:labels[nl-1][1]]) {
+		return i, nil, false // top-level domains have letters: "299.00" is a price
 	}
 	if j < len(r) && (r[j] == '_' || r[j] == '@') {
 		return i, nil, false // "lanm.ing_368" is an ID, not a host
@@ -67,6 +66,13 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 	if j < len(r) && (r[j] == '/' || r[j] == '?' || r[j] == ':') {
 		k := s.pathEnd(j)
 		path, j = string(r[j:k]), k
+	}
+	var host strings.Builder
+	for k, l := range labels[:nl] {
+		if k > 0 {
+			host.WriteByte('.')
+		}
+		host.WriteString(string(r[l[0]:l[1]]))
 	}
 	raw := host.String() + path
 	if scheme != "" {
@@ -83,6 +89,15 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		return i, nil, false
 	}
 	return j, u, true
+}
+
+func hasLetter(rs []rune) bool {
+	for _, r := range rs {
+		if isLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // dot reads a dot token at unit j, with blanks around it; a bare blank is a

@@ -32,10 +32,11 @@ func (t *Text) Span(i, j int) (start, end int) { return t.Start[i], t.End[j-1] }
 // enclosed or keycap digits to ASCII digits, lower case, and invisible
 // characters removed. Invalid UTF-8 bytes become U+FFFD units.
 func Normalize(s string) *Text {
+	n := utf8.RuneCountInString(s) + 8 // a few runes grow ("ﬁ"); append handles more
 	t := &Text{
-		Runes: make([]rune, 0, len(s)),
-		Start: make([]int, 0, len(s)),
-		End:   make([]int, 0, len(s)),
+		Runes: make([]rune, 0, n),
+		Start: make([]int, 0, n),
+		End:   make([]int, 0, n),
 	}
 	var buf [32]rune
 	for i := 0; i < len(s); {

@@ -1,0 +1,37 @@
+package policy
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzScanText checks that the text scanner never panics, that every span
+// lies inside the input on rune boundaries, that the payload is exactly the
+// span, and that every finding has a category, action and rule. Seeds are in
+// testdata/fuzz/FuzzScanText.
+func FuzzScanText(f *testing.F) {
+	for _, s := range []string{
+		"", "微信：abc_123456", "Ｖ信：ａｂｃ＿１２３４５６", "手机微信同号 138-0013-8000",
+		"QQ ①②③④⑤⑥⑦⑧", "u[.]wechat[.]com/abc", "1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣",
+		"wеіхіn: s\u200bu\nn/n🍉y", "\xff\xfe微信\xc0", "wa me/8613812345678", "电话 0571-88157858",
+	} {
+		f.Add(s)
+	}
+	p := Default()
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fd := range p.ScanText(0, text) {
+			if fd.Start < 0 || fd.End > len(text) || fd.Start >= fd.End {
+				t.Fatalf("span %d:%d outside %d bytes", fd.Start, fd.End, len(text))
+			}
+			if text[fd.Start:fd.End] != fd.Payload {
+				t.Fatalf("payload %q is not text[%d:%d]", fd.Payload, fd.Start, fd.End)
+			}
+			if utf8.ValidString(text) && !utf8.ValidString(fd.Payload) {
+				t.Fatalf("span %d:%d cuts a character", fd.Start, fd.End)
+			}
+			if fd.Category == "" || !fd.Action.Valid() || fd.Rule == "" || fd.Identifier == "" {
+				t.Fatalf("incomplete finding %+v", fd)
+			}
+		}
+	})
+}
