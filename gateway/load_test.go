@@ -202,6 +202,8 @@ func TestManyImagesBoundedWorkers(t *testing.T) {
 	}
 	wg.Wait()
 	close(stop)
+	mu.Lock()
+	defer mu.Unlock()
 	if maxInUse > 2 {
 		t.Errorf("%d workers in use, limit 2", maxInUse)
 	}

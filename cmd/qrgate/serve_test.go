@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qrgate/qrgate/policy"
+)
+
+func TestServeFlagsFromEnv(t *testing.T) {
+	env := map[string]string{
+		"QRGATE_ADMIN_LISTEN":    "127.0.0.1:7777",
+		"QRGATE_WORKERS":         "3",
+		"QRGATE_QUEUE_TIMEOUT":   "250ms",
+		"QRGATE_STORE_FAIL_OPEN": "true",
+		"QRGATE_LISTEN":          "127.0.0.1:1", // the command line wins
+	}
+	f, err := parseServeFlags([]string{"--listen", "127.0.0.1:2"}, io.Discard, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.adminListen != "127.0.0.1:7777" || f.gw.Workers != 3 || f.gw.QueueTimeout != 250*time.Millisecond ||
+		!f.gw.StoreFailOpen || f.listen != "127.0.0.1:2" {
+		t.Errorf("flags: %+v", f)
+	}
+	if _, err := parseServeFlags(nil, io.Discard, func(k string) string {
+		return map[string]string{"QRGATE_WORKERS": "many"}[k]
+	}); err == nil {
+		t.Error("a bad environment value was accepted")
+	}
+	if _, err := parseServeFlags([]string{"extra"}, io.Discard, os.Getenv); err == nil {
+		t.Error("a stray argument was accepted")
+	}
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := runServe([]string{"--no-such-flag"}, io.Discard, &stderr); code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if code := runServe([]string{"--policy", filepath.Join(t.TempDir(), "missing.yaml"), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"}, io.Discard, &stderr); code != exitFatal {
+		t.Errorf("missing policy file: exit %d, want %d", code, exitFatal)
+	}
+}
+
+// syncBuffer is a log sink shared by the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeRunsAndStops starts the real command on loopback, checks it is
+// up fast, scans, reloads on SIGHUP, and stops cleanly when told to.
+func TestServeRunsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	polFile := filepath.Join(dir, "policy.yaml")
+	writePolicy := func(version string) {
+		s := strings.Replace(string(policy.DefaultYAML()), `version: "2026-11-24.1"`, `version: "`+version+`"`, 1)
+		if err := os.WriteFile(polFile, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writePolicy("t1")
+	f, err := parseServeFlags([]string{
+		"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"),
+		"--policy", polFile, "--policy-watch-interval", "0",
+	}, io.Discard, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hup := make(chan os.Signal, 1)
+	addrs := make(chan [2]net.Addr, 1)
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		done <- serve(ctx, f, logs, hup, func(p, a net.Addr) { addrs <- [2]net.Addr{p, a} })
+	}()
+	var pub, admin string
+	select {
+	case a := <-addrs:
+		pub, admin = "http://"+a[0].String(), "http://"+a[1].String()
+	case err := <-done:
+		t.Fatalf("serve: %v\n%s", err, logs)
+	case <-time.After(5 * time.Second):
+		t.Fatal("not started after 5s")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("started in %v; want well under a second", d)
+	}
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, u := range []string{pub + "/healthz", admin + "/readyz"} {
+		if code, body := get(u); code != 200 {
+			t.Errorf("%s: %d %s", u, code, body)
+		}
+	}
+	if code, body := get(admin + "/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") ||
+		!strings.Contains(body, "process_resident_memory_bytes") || !strings.Contains(body, `qrgate_policy_info{version="t1"} 1`) {
+		t.Errorf("/metrics: %d, lacks Go/process collectors or policy info", code)
+	}
+	resp, err := http.Post(pub+"/v1/scan", "application/json", strings.NewReader(`{"listing_id":"L","texts":["hello"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("scan: %d", resp.StatusCode)
+	}
+
+	writePolicy("t2")
+	hup <- os.Interrupt // any value: the channel stands for SIGHUP
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, body := get(admin + "/readyz")
+		if strings.Contains(body, `"t2"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP did not reload the policy: %s", body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after a clean shutdown", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(logs.String(), `"msg":"qrgate serving"`) {
+		t.Errorf("no JSON start log: %s", logs)
+	}
+}
