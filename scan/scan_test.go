@@ -52,6 +52,10 @@ func read(t testing.TB, name string) []byte {
 	return b
 }
 
+// newScanner has a generous budget: the tests check what is found, not how
+// fast (the race detector and a loaded machine slow the strategies).
+func newScanner() *scan.Scanner { return scan.New(decoder.New(decoder.Config{Budget: time.Minute})) }
+
 // policyWith returns the default policy with on_image_error set to action.
 func policyWith(t *testing.T, action string) *policy.Policy {
 	t.Helper()
@@ -71,7 +75,7 @@ func policyWith(t *testing.T, action string) *policy.Policy {
 // policy's on_image_error (the contract's shape), under the default policy
 // and under one that blocks.
 func TestUnreadableImageGivesOneImageErrorFinding(t *testing.T) {
-	sc := scan.New(decoder.New(decoder.Config{}))
+	sc := newScanner()
 	for _, pol := range []*policy.Policy{policy.Default(), policyWith(t, "block"), policyWith(t, "allow")} {
 		for _, e := range manifest(t) {
 			if e.Error == "" {
@@ -114,7 +118,7 @@ func sameFinding(a, b policy.Finding) bool {
 // TestErrorCodesReachTheScan: the decoder's error code is what the scan
 // reports, for the codes whose fixtures the decoder classifies today.
 func TestErrorCodesReachTheScan(t *testing.T) {
-	sc := scan.New(decoder.New(decoder.Config{}))
+	sc := newScanner()
 	for _, c := range []struct {
 		file string
 		code decoder.ErrorCode
@@ -135,7 +139,7 @@ func TestErrorCodesReachTheScan(t *testing.T) {
 // TestClassifiedFindings: codes read from images carry the category,
 // action, rule and identifier the default policy gives their payloads.
 func TestClassifiedFindings(t *testing.T) {
-	sc := scan.New(decoder.New(decoder.Config{}))
+	sc := newScanner()
 	pol := policy.Default()
 	cases := []struct {
 		file                                string
@@ -181,7 +185,7 @@ func TestClassifiedFindings(t *testing.T) {
 // TestChannelPayloadsClassified: contact cards, tel: and sms: payloads are
 // channels, not plain text; every decoded fixture's findings are classified.
 func TestChannelPayloadsClassified(t *testing.T) {
-	sc := scan.New(decoder.New(decoder.Config{}))
+	sc := newScanner()
 	pol := policy.Default()
 	for _, file := range []string{"qr-vcard.png", "qr-mecard.png", "qr-tel.png", "qr-sms.png"} {
 		img := sc.Image(context.Background(), pol, 0, read(t, file))
@@ -224,7 +228,7 @@ func TestUndecodedFinding(t *testing.T) {
 
 // TestRawPayloadBase64: bytes that are not UTF-8 travel as payload_base64.
 func TestRawPayloadBase64(t *testing.T) {
-	img := scan.New(decoder.New(decoder.Config{})).Image(context.Background(), policy.Default(), 0, read(t, "qr-latin1.png"))
+	img := newScanner().Image(context.Background(), policy.Default(), 0, read(t, "qr-latin1.png"))
 	if len(img.Findings) != 1 {
 		t.Fatalf("findings: %+v (error %+v)", img.Findings, img.Error)
 	}
@@ -236,7 +240,7 @@ func TestRawPayloadBase64(t *testing.T) {
 // TestNegativesGiveNoFinding: clean photos and hard negatives give no
 // finding at all (UNDECODED included) and the verdict allow.
 func TestNegativesGiveNoFinding(t *testing.T) {
-	sc := scan.New(decoder.New(decoder.Config{}))
+	sc := newScanner()
 	for _, file := range []string{"clean-photo.jpg", "neg-checkerboard.png", "neg-finder-lookalikes.png", "neg-striped-tag.png"} {
 		img := sc.Image(context.Background(), policy.Default(), 0, read(t, file))
 		if img.Error != nil || len(img.Findings) != 0 || policy.Verdict(img.Findings) != policy.Allow {
@@ -247,7 +251,7 @@ func TestNegativesGiveNoFinding(t *testing.T) {
 
 // TestImageMetadata: format, size, frames and elapsed time reach the scan.
 func TestImageMetadata(t *testing.T) {
-	img := scan.New(decoder.New(decoder.Config{})).Image(context.Background(), policy.Default(), 0, read(t, "gif-code-in-frame2.gif"))
+	img := newScanner().Image(context.Background(), policy.Default(), 0, read(t, "gif-code-in-frame2.gif"))
 	if img.Format != "gif" || img.Width != 200 || img.Height != 200 || img.Frames != 4 || img.Codes != 1 || img.Elapsed <= 0 {
 		t.Errorf("got %+v", img)
 	}
