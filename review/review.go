@@ -1,44 +1,43 @@
 // Package review is the moderators' side of qrgate: a durable queue of
-// flagged scans, the review API and the web page on the admin listener.
+// flagged scans (review/store, with SQLite and PostgreSQL backends), the
+// review API and the web page, both served on the admin listener.
 //
-// PLACEHOLDER: the store, API and UI land with issue 5; this file fixes the
-// interface the gateway records through.
+// The gateway records every scan the policy says needs review through
+// Recorder before it answers; moderators read and decide through
+// AdminHandler, authenticated by a token from the moderators file or by the
+// web page's session cookie.
 package review
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/valyala/fasthttp"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review/postgres"
+	"github.com/qrgate/qrgate/review/sqlite"
+	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/review/ui"
 )
 
 // Image is one image of a flagged listing, stored content-addressed.
-type Image struct {
-	Index  int
-	Name   string
-	SHA256 string // hex
-	Format string
-	Width  int
-	Height int
-	Data   []byte // the uploaded bytes (a copy the gateway owns)
-}
+type Image = store.Image
 
 // Record is one flagged scan, as the gateway hands it over before answering.
-type Record struct {
-	ScanID        string
-	ListingID     string
-	SellerID      string
-	Verdict       policy.Action
-	PolicyVersion string
-	Texts         []string
-	Images        []Image
-	Findings      []policy.Finding
-	ScannedAt     time.Time
-}
+type Record = store.Record
+
+// Errors a caller of Record can branch on (aliases of review/store's).
+var (
+	// ErrUnavailable: the store cannot persist now; answer 503, not 200.
+	ErrUnavailable = store.ErrUnavailable
+	// ErrInvalid: the record itself is wrong (no scan id, a bad hash).
+	ErrInvalid = store.ErrInvalid
+)
 
 // Recorder persists flagged scans. Record must not return before the record
 // is durable; it is idempotent by ScanID.
@@ -59,26 +58,119 @@ type Options struct {
 }
 
 // Service is the review queue with its API and web page.
-type Service struct{}
+type Service struct {
+	st   store.Store
+	log  *slog.Logger
+	now  func() time.Time
+	mods *moderators
+	tpl  *ui.Templates
+	m    metrics
+}
+
+type metrics struct {
+	records      *prometheus.CounterVec
+	recordTime   prometheus.Histogram
+	decisions    *prometheus.CounterVec
+	authFailures prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer) metrics {
+	f := promauto.With(reg)
+	return metrics{
+		records: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_records_total",
+			Help: "Flagged scans handed to the review store, by result (stored, invalid, error).",
+		}, []string{"result"}),
+		recordTime: f.NewHistogram(prometheus.HistogramOpts{
+			Name:    "qrgate_review_record_duration_seconds",
+			Help:    "Time to persist a flagged scan durably (includes the group commit's fsync).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}),
+		decisions: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_decisions_total",
+			Help: "Moderator decisions, by decision and whether they overrode an earlier one.",
+		}, []string{"decision", "override"}),
+		authFailures: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_review_auth_failures_total",
+			Help: "Requests to the review API or page refused for a missing or wrong token.",
+		}),
+	}
+}
 
 // Open opens (creating and migrating) the store and loads moderators.
-func Open(ctx context.Context, o Options) (*Service, error) { return &Service{}, nil }
+func Open(ctx context.Context, o Options) (*Service, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	tpl, err := ui.Parse()
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	mods, err := loadModerators(o.ModeratorsFile, o.DataDir, o.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	return &Service{st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer)}, nil
+}
+
+// openStore picks the backend from Options.Store.
+func openStore(ctx context.Context, o Options) (store.Store, error) {
+	switch {
+	case o.Store == "" || o.Store == "sqlite":
+		if o.DataDir == "" {
+			return nil, errors.New("no data dir for the SQLite store")
+		}
+		return sqlite.Open(ctx, sqlite.Config{Dir: o.DataDir, Now: o.Now})
+	case strings.HasPrefix(o.Store, "postgres://") || strings.HasPrefix(o.Store, "postgresql://"):
+		return postgres.Open(ctx, postgres.Config{URL: o.Store, Now: o.Now})
+	}
+	return nil, fmt.Errorf("store %q: want empty (SQLite in the data dir) or a postgres:// URL", redactURL(o.Store))
+}
+
+// redactURL hides a password in a store URL before it reaches a log.
+func redactURL(s string) string {
+	if i := strings.Index(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			return s[:j+3] + "…" + s[i:]
+		}
+	}
+	return s
+}
+
+// Store is the underlying store (for tests and tools).
+func (s *Service) Store() store.Store { return s.st }
 
 // Recorder is what the gateway persists flagged scans through.
-func (s *Service) Recorder() Recorder { return nopRecorder{} }
+func (s *Service) Recorder() Recorder { return recorder{s} }
 
-// AdminHandler serves the review API (/v1/reviews…, /v1/images/…, /v1/audit,
-// /v1/payloads/…) and the web page (/ui/…) on the admin listener.
-func (s *Service) AdminHandler(ctx *fasthttp.RequestCtx) { ctx.NotFound() }
+type recorder struct{ s *Service }
 
-// Authenticate checks a moderator token (Authorization: Bearer or the UI's
-// session cookie) and returns the moderator's name.
-func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, bool) { return "", false }
+func (r recorder) Record(ctx context.Context, rec *Record) error {
+	start := r.s.now()
+	_, err := r.s.st.Put(ctx, rec)
+	r.s.m.recordTime.Observe(r.s.now().Sub(start).Seconds())
+	switch {
+	case err == nil:
+		r.s.m.records.WithLabelValues("stored").Inc()
+	case errors.Is(err, store.ErrInvalid):
+		r.s.m.records.WithLabelValues("invalid").Inc()
+	default:
+		r.s.m.records.WithLabelValues("error").Inc()
+	}
+	return err
+}
+
+func (r recorder) Ready(ctx context.Context) error { return r.s.st.Ready(ctx) }
 
 // Close releases the store.
-func (s *Service) Close() error { return nil }
-
-type nopRecorder struct{}
-
-func (nopRecorder) Record(context.Context, *Record) error { return nil }
-func (nopRecorder) Ready(context.Context) error           { return nil }
+func (s *Service) Close() error { return s.st.Close() }

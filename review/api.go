@@ -1,0 +1,391 @@
+package review
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/review/store"
+)
+
+// maxNote bounds a decision's note.
+const maxNote = 4000
+
+// apiError is an error with its HTTP meaning; writeError maps every other
+// error through errors.Is on the store's sentinels, in one place.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func badRequest(format string, a ...any) error {
+	return &apiError{fasthttp.StatusBadRequest, "bad_request", fmt.Sprintf(format, a...)}
+}
+
+// statusOf maps an error to its status, code and public message.
+func statusOf(err error) (int, string, string) {
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+		return ae.status, ae.code, ae.msg
+	case errors.Is(err, store.ErrNotFound):
+		return fasthttp.StatusNotFound, "not_found", err.Error()
+	case errors.Is(err, store.ErrAlreadyDecided):
+		return fasthttp.StatusConflict, "already_decided", err.Error() + `; send "override": true to change the decision`
+	case errors.Is(err, store.ErrInvalid):
+		return fasthttp.StatusBadRequest, "bad_request", err.Error()
+	case errors.Is(err, store.ErrUnavailable):
+		return fasthttp.StatusServiceUnavailable, "unavailable", "the review store is unavailable"
+	}
+	return fasthttp.StatusInternalServerError, "internal", "internal error"
+}
+
+func (s *Service) writeError(ctx *fasthttp.RequestCtx, err error) {
+	status, code, msg := statusOf(err)
+	if status >= 500 {
+		s.log.Error("review API", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
+	}
+	if status == fasthttp.StatusServiceUnavailable {
+		ctx.Response.Header.Set("Retry-After", "5")
+	}
+	writeJSON(ctx, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = fasthttp.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"encoding the response failed"}}`)
+	}
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("application/json; charset=utf-8")
+	ctx.SetBody(append(b, '\n'))
+}
+
+// serveAPI routes /v1/…; the caller has set the common security headers.
+func (s *Service) serveAPI(ctx *fasthttp.RequestCtx) {
+	name, ok := s.authAPI(ctx)
+	if !ok {
+		s.m.authFailures.Inc()
+		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="qrgate review"`)
+		writeJSON(ctx, fasthttp.StatusUnauthorized, map[string]any{"error": map[string]string{
+			"code": "unauthorized", "message": "a moderator token is required (Authorization: Bearer TOKEN)"}})
+		return
+	}
+	path := string(ctx.URI().PathOriginal())
+	get := ctx.IsGet() || ctx.IsHead()
+	var err error
+	switch {
+	case path == "/v1/reviews" && get:
+		err = s.apiList(ctx)
+	case strings.HasPrefix(path, "/v1/reviews/") && strings.HasSuffix(path, "/decision"):
+		if !ctx.IsPost() {
+			err = methodNotAllowed(ctx, "POST")
+			break
+		}
+		err = s.apiDecide(ctx, name, strings.TrimSuffix(strings.TrimPrefix(path, "/v1/reviews/"), "/decision"))
+	case strings.HasPrefix(path, "/v1/reviews/") && get:
+		err = s.apiGet(ctx, strings.TrimPrefix(path, "/v1/reviews/"))
+	case strings.HasPrefix(path, "/v1/images/") && get:
+		err = s.serveImage(ctx, strings.TrimPrefix(path, "/v1/images/"))
+	case path == "/v1/audit" && get:
+		err = s.apiAudit(ctx)
+	case strings.HasPrefix(path, "/v1/payloads/") && get:
+		err = s.apiPayload(ctx, strings.TrimPrefix(path, "/v1/payloads/"))
+	case path == "/v1/reviews" || strings.HasPrefix(path, "/v1/reviews/") || strings.HasPrefix(path, "/v1/images/") ||
+		path == "/v1/audit" || strings.HasPrefix(path, "/v1/payloads/"):
+		err = methodNotAllowed(ctx, "GET")
+	default:
+		err = &apiError{fasthttp.StatusNotFound, "not_found", "no such endpoint"}
+	}
+	if err != nil {
+		s.writeError(ctx, err)
+	}
+}
+
+func methodNotAllowed(ctx *fasthttp.RequestCtx, allow string) error {
+	ctx.Response.Header.Set("Allow", allow)
+	return &apiError{fasthttp.StatusMethodNotAllowed, "method_not_allowed", "use " + allow}
+}
+
+// authAPI accepts a Bearer token on any method, and the web page's session
+// cookie on reads only: a cookie rides along on cross-site requests, so a
+// state change through the API needs the token itself.
+func (s *Service) authAPI(ctx *fasthttp.RequestCtx) (string, bool) {
+	if tok, ok := bearer(ctx); ok {
+		return s.mods.byToken(tok)
+	}
+	if ctx.IsGet() || ctx.IsHead() {
+		return s.sessionName(ctx)
+	}
+	return "", false
+}
+
+func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
+	h := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)
+	const p = "Bearer "
+	if len(h) <= len(p) || !strings.EqualFold(string(h[:len(p)]), p) {
+		return "", false
+	}
+	return strings.TrimSpace(string(h[len(p):])), true
+}
+
+// Authenticate checks a moderator token (Authorization: Bearer or the UI's
+// session cookie) and returns the moderator's name.
+func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, bool) {
+	if tok, ok := bearer(ctx); ok {
+		return s.mods.byToken(tok)
+	}
+	return s.sessionName(ctx)
+}
+
+func parseID(seg string) (int64, error) {
+	id, err := strconv.ParseInt(seg, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &apiError{fasthttp.StatusNotFound, "not_found", fmt.Sprintf("no review %q", seg)}
+	}
+	return id, nil
+}
+
+// filterFrom reads the queue's query parameters (shared by API and page).
+func filterFrom(args *fasthttp.Args) (store.Filter, error) {
+	f := store.Filter{
+		Status:   store.Status(args.Peek("status")),
+		Category: string(args.Peek("category")),
+		SellerID: string(args.Peek("seller_id")),
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, badRequest("status %q: want pending, approved or rejected", f.Status)
+	}
+	if c := args.Peek("cursor"); len(c) > 0 {
+		n, err := strconv.ParseInt(string(c), 10, 64)
+		if err != nil || n <= 0 {
+			return f, badRequest("cursor %q is not one this API returned", c)
+		}
+		f.Before = n
+	}
+	if l := args.Peek("limit"); len(l) > 0 {
+		n, err := strconv.Atoi(string(l))
+		if err != nil || n <= 0 || n > store.MaxLimit {
+			return f, badRequest("limit %q: want 1 to %d", l, store.MaxLimit)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+func cursor(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (s *Service) apiList(ctx *fasthttp.RequestCtx) error {
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	p, err := s.st.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	counts, err := s.st.Counts(ctx, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(ctx, fasthttp.StatusOK, map[string]any{"items": p.Items, "next_cursor": cursor(p.Next), "counts": counts})
+	return nil
+}
+
+// itemJSON is an item with the links and context a moderator's tool needs.
+type itemJSON struct {
+	*store.Item
+	Images        []imageJSON             `json:"images"`
+	Spread        map[string]store.Spread `json:"spread"`
+	SellerHistory []store.Summary         `json:"seller_history"`
+}
+
+type imageJSON struct {
+	store.ImageRef
+	URL string `json:"url"`
+}
+
+// sellerHistoryLen is how many earlier items of a seller an item shows.
+const sellerHistoryLen = 20
+
+// itemContext loads an item with its spread and its seller's other items.
+func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64) (*itemJSON, error) {
+	it, err := s.st.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(it.Findings))
+	for _, f := range it.Findings {
+		ids = append(ids, f.Identifier)
+	}
+	spread, err := s.st.Spreads(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.st.List(ctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1})
+	if err != nil {
+		return nil, err
+	}
+	out := &itemJSON{Item: it, Spread: spread, SellerHistory: []store.Summary{}, Images: []imageJSON{}}
+	for _, h := range hist.Items {
+		if h.ID != it.ID && len(out.SellerHistory) < sellerHistoryLen {
+			out.SellerHistory = append(out.SellerHistory, h)
+		}
+	}
+	for _, im := range it.Images {
+		out.Images = append(out.Images, imageJSON{ImageRef: im, URL: "/v1/images/" + im.SHA256})
+	}
+	return out, nil
+}
+
+func (s *Service) apiGet(ctx *fasthttp.RequestCtx, seg string) error {
+	id, err := parseID(seg)
+	if err != nil {
+		return err
+	}
+	it, err := s.itemContext(ctx, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(ctx, fasthttp.StatusOK, it)
+	return nil
+}
+
+type decisionRequest struct {
+	Decision string `json:"decision"`
+	Note     string `json:"note"`
+	Override bool   `json:"override"`
+}
+
+func (s *Service) apiDecide(ctx *fasthttp.RequestCtx, moderator, seg string) error {
+	id, err := parseID(seg)
+	if err != nil {
+		return err
+	}
+	var req decisionRequest
+	dec := json.NewDecoder(bytes.NewReader(ctx.PostBody()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return badRequest("decision body: %v", err)
+	}
+	it, err := s.decide(ctx, id, moderator, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(ctx, fasthttp.StatusOK, it)
+	return nil
+}
+
+// decide validates and records a decision (API and page alike).
+func (s *Service) decide(ctx *fasthttp.RequestCtx, id int64, moderator string, req decisionRequest) (*store.Item, error) {
+	if _, ok := store.StatusOf(req.Decision); !ok {
+		return nil, badRequest(`decision %q: want "approve" or "reject"`, req.Decision)
+	}
+	if len(req.Note) > maxNote {
+		return nil, badRequest("note is %d bytes; at most %d", len(req.Note), maxNote)
+	}
+	it, err := s.st.Decide(ctx, id, store.Decision{
+		Decision: req.Decision, Moderator: moderator, Note: req.Note, At: s.now().UTC(), Override: req.Override,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.m.decisions.WithLabelValues(req.Decision, strconv.FormatBool(req.Override)).Inc()
+	s.log.Info("review decision", "id", id, "moderator", moderator, "decision", req.Decision, "override", req.Override)
+	return it, nil
+}
+
+func (s *Service) apiAudit(ctx *fasthttp.RequestCtx) error {
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	entries, err := s.st.Audit(ctx, f.Before, f.EffectiveLimit())
+	if err != nil {
+		return err
+	}
+	next := int64(0)
+	if len(entries) == f.EffectiveLimit() {
+		next = entries[len(entries)-1].ID
+	}
+	writeJSON(ctx, fasthttp.StatusOK, map[string]any{"entries": entries, "next_cursor": cursor(next)})
+	return nil
+}
+
+// payloadIdentifier reads the identifier from the raw path: it is
+// path-escaped (url.PathEscape), and an escaped "/" must not split it.
+func payloadIdentifier(seg string) (string, error) {
+	id, err := url.PathUnescape(seg)
+	if err != nil || id == "" {
+		return "", badRequest("identifier %q: want a path-escaped identifier", seg)
+	}
+	return id, nil
+}
+
+func (s *Service) apiPayload(ctx *fasthttp.RequestCtx, seg string) error {
+	ident, err := payloadIdentifier(seg)
+	if err != nil {
+		return err
+	}
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	f.Identifier = ident
+	sp, err := s.st.Spreads(ctx, []string{ident})
+	if err != nil {
+		return err
+	}
+	p, err := s.st.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	spread := sp[ident]
+	writeJSON(ctx, fasthttp.StatusOK, map[string]any{
+		"identifier": ident, "listings": spread.Listings, "sellers": spread.Sellers,
+		"items": p.Items, "next_cursor": cursor(p.Next),
+	})
+	return nil
+}
+
+// imageTypes are the only content types images are served with: stored
+// bytes are hostile, and a browser must never sniff them as HTML or SVG.
+var imageTypes = map[string]string{
+	"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
+	"webp": "image/webp", "bmp": "image/bmp", "tiff": "image/tiff",
+}
+
+func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
+	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
+		return &apiError{fasthttp.StatusNotFound, "not_found", "want a lowercase hex SHA-256"}
+	}
+	b, err := s.st.Image(ctx, sha)
+	if err != nil {
+		return err
+	}
+	ct, ok := imageTypes[strings.ToLower(b.Format)]
+	if !ok {
+		ct = "application/octet-stream"
+	}
+	ctx.SetContentType(ct)
+	// Content-addressed: the bytes behind a hash never change.
+	ctx.Response.Header.Set("Cache-Control", "private, max-age=31536000, immutable")
+	ctx.Response.Header.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	ctx.Response.Header.Set("Content-Disposition", "inline")
+	ctx.SetBody(b.Data)
+	return nil
+}

@@ -1,0 +1,33 @@
+package review
+
+import (
+	"strings"
+
+	"github.com/valyala/fasthttp"
+)
+
+// pageCSP is the web page's Content-Security-Policy: scripts, styles and
+// images only from this origin, no inline script or style, no framing, and
+// forms post only back here.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// AdminHandler serves the review API (/v1/reviews…, /v1/images/…, /v1/audit,
+// /v1/payloads/…) and the web page (/ui/…) on the admin listener.
+func (s *Service) AdminHandler(ctx *fasthttp.RequestCtx) {
+	h := &ctx.Response.Header
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+	path := string(ctx.URI().PathOriginal())
+	switch {
+	case path == "/ui" || strings.HasPrefix(path, "/ui/"):
+		h.Set("Content-Security-Policy", pageCSP)
+		s.serveUI(ctx, path)
+	case strings.HasPrefix(path, "/v1/"):
+		s.serveAPI(ctx)
+	default:
+		writeJSON(ctx, fasthttp.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "no such endpoint"}})
+	}
+}

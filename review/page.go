@@ -1,0 +1,461 @@
+package review
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/review/ui"
+)
+
+// Cookies of the web page. SameSite=Strict and HttpOnly on both.
+const (
+	sessionCookie = "qrgate_session"
+	loginCookie   = "qrgate_login" // double-submit CSRF nonce of the login form
+)
+
+// page is what every template receives.
+type page struct {
+	Title     string
+	Moderator string
+	CSRF      string
+	Error     string
+	Data      any
+}
+
+func (s *Service) sessionName(ctx *fasthttp.RequestCtx) (string, bool) {
+	v := ctx.Request.Header.Cookie(sessionCookie)
+	if len(v) == 0 {
+		return "", false
+	}
+	return s.mods.session(string(v), s.now())
+}
+
+func (s *Service) setCookie(ctx *fasthttp.RequestCtx, name, value string, maxAge time.Duration) {
+	c := fasthttp.AcquireCookie()
+	defer fasthttp.ReleaseCookie(c)
+	c.SetKey(name)
+	c.SetValue(value)
+	c.SetPath("/")
+	c.SetHTTPOnly(true)
+	c.SetSameSite(fasthttp.CookieSameSiteStrictMode)
+	// Secure when the browser reached us over TLS (directly or through a
+	// terminating proxy); a plain-HTTP admin listener on loopback must
+	// still be able to log in.
+	c.SetSecure(ctx.IsTLS() || strings.EqualFold(string(ctx.Request.Header.Peek("X-Forwarded-Proto")), "https"))
+	if maxAge < 0 {
+		c.SetMaxAge(-1)
+		c.SetExpire(fasthttp.CookieExpireDelete)
+	} else {
+		c.SetMaxAge(int(maxAge.Seconds()))
+	}
+	ctx.Response.Header.SetCookie(c)
+}
+
+func (s *Service) render(ctx *fasthttp.RequestCtx, status int, name string, p page) {
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("text/html; charset=utf-8")
+	if err := s.tpl.Render(ctx, name, p); err != nil {
+		s.log.Error("review page", "page", name, "err", err)
+		ctx.ResetBody()
+		ctx.SetStatusCode(fasthttp.StatusInternalServerError)
+		ctx.SetContentType("text/plain; charset=utf-8")
+		ctx.SetBodyString("internal error\n")
+	}
+}
+
+// serveUI routes /ui/…. Everything but the login form and the static
+// assets needs a session.
+func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
+	switch {
+	case strings.HasPrefix(path, "/ui/static/"):
+		s.serveStatic(ctx, strings.TrimPrefix(path, "/ui/static/"))
+		return
+	case path == "/ui/login":
+		s.pageLogin(ctx)
+		return
+	}
+	name, ok := s.sessionName(ctx)
+	if !ok {
+		if ctx.IsGet() || ctx.IsHead() {
+			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
+			return
+		}
+		s.m.authFailures.Inc()
+		s.pageError(ctx, "", "", fasthttp.StatusUnauthorized, "Your session has ended: log in again.")
+		return
+	}
+	sess := string(ctx.Request.Header.Cookie(sessionCookie))
+	csrf := s.mods.csrf(name, sess)
+	if ctx.IsPost() && !s.mods.checkCSRF(name, sess, string(ctx.PostArgs().Peek("csrf"))) {
+		s.pageError(ctx, name, csrf, fasthttp.StatusForbidden, "The form had expired (CSRF check failed): reload the page and try again.")
+		return
+	}
+	var err error
+	switch {
+	case (path == "/ui" || path == "/ui/") && ctx.IsGet():
+		err = s.pageQueue(ctx, name, csrf)
+	case path == "/ui/logout" && ctx.IsPost():
+		s.setCookie(ctx, sessionCookie, "", -1)
+		ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
+	case path == "/ui/audit" && ctx.IsGet():
+		err = s.pageAudit(ctx, name, csrf)
+	case strings.HasPrefix(path, "/ui/items/") && strings.HasSuffix(path, "/decision") && ctx.IsPost():
+		err = s.pageDecide(ctx, name, csrf, strings.TrimSuffix(strings.TrimPrefix(path, "/ui/items/"), "/decision"))
+	case strings.HasPrefix(path, "/ui/items/") && ctx.IsGet():
+		err = s.pageItem(ctx, name, csrf, strings.TrimPrefix(path, "/ui/items/"), "", fasthttp.StatusOK)
+	case strings.HasPrefix(path, "/ui/payloads/") && ctx.IsGet():
+		err = s.pagePayload(ctx, name, csrf, strings.TrimPrefix(path, "/ui/payloads/"))
+	default:
+		err = &apiError{fasthttp.StatusNotFound, "not_found", "No such page."}
+	}
+	if err != nil {
+		status, _, msg := statusOf(err)
+		if status >= 500 {
+			s.log.Error("review page", "path", path, "err", err)
+		}
+		s.pageError(ctx, name, csrf, status, msg)
+	}
+}
+
+func (s *Service) pageError(ctx *fasthttp.RequestCtx, name, csrf string, status int, msg string) {
+	if status == fasthttp.StatusServiceUnavailable {
+		ctx.Response.Header.Set("Retry-After", "5")
+	}
+	s.render(ctx, status, "queue.html", page{Title: "Error", Moderator: name, CSRF: csrf, Error: msg, Data: queueView{}})
+}
+
+func (s *Service) serveStatic(ctx *fasthttp.RequestCtx, name string) {
+	b, ct, ok := ui.Static(name)
+	if !ok {
+		ctx.SetStatusCode(fasthttp.StatusNotFound)
+		return
+	}
+	ctx.Response.Header.Set("Cache-Control", "private, max-age=300")
+	ctx.SetContentType(ct)
+	ctx.SetBody(b)
+}
+
+func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
+	if ctx.IsPost() {
+		nonce := string(ctx.Request.Header.Cookie(loginCookie))
+		if nonce == "" || string(ctx.PostArgs().Peek("csrf")) != nonce {
+			s.loginForm(ctx, fasthttp.StatusForbidden, "The login form had expired: try again.")
+			return
+		}
+		name, ok := s.mods.byToken(strings.TrimSpace(string(ctx.PostArgs().Peek("token"))))
+		if !ok {
+			s.m.authFailures.Inc()
+			s.log.Warn("review login refused", "remote", ctx.RemoteAddr().String())
+			s.loginForm(ctx, fasthttp.StatusUnauthorized, "That token is not a moderator's.")
+			return
+		}
+		s.setCookie(ctx, loginCookie, "", -1)
+		s.setCookie(ctx, sessionCookie, s.mods.newSession(name, s.now()), sessionTTL)
+		s.log.Info("review login", "moderator", name)
+		ctx.Redirect("/ui/?status=pending", fasthttp.StatusSeeOther)
+		return
+	}
+	if !ctx.IsGet() && !ctx.IsHead() {
+		ctx.SetStatusCode(fasthttp.StatusMethodNotAllowed)
+		return
+	}
+	s.loginForm(ctx, fasthttp.StatusOK, "")
+}
+
+func (s *Service) loginForm(ctx *fasthttp.RequestCtx, status int, msg string) {
+	nonce := randomToken()
+	s.setCookie(ctx, loginCookie, nonce, time.Hour)
+	s.render(ctx, status, "login.html", page{Title: "Log in", CSRF: nonce, Error: msg})
+}
+
+type countView struct {
+	Status store.Status
+	N      int
+	URL    string
+	Active bool
+}
+
+type optView struct {
+	Value    string
+	Selected bool
+}
+
+type queueView struct {
+	Filter   store.Filter
+	Filtered bool
+	Counts   []countView
+	Statuses []optView
+	Items    []store.Summary
+	NextURL  string
+	FirstURL string
+}
+
+// queueURL is /ui/ with f's filters (and a cursor when before > 0).
+func queueURL(f store.Filter, before int64) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"status": string(f.Status), "category": f.Category, "seller_id": f.SellerID} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if before > 0 {
+		v.Set("cursor", strconv.FormatInt(before, 10))
+	}
+	if len(v) == 0 {
+		return "/ui/"
+	}
+	return "/ui/?" + v.Encode()
+}
+
+func (s *Service) pageQueue(ctx *fasthttp.RequestCtx, name, csrf string) error {
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	p, err := s.st.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	counts, err := s.st.Counts(ctx, f)
+	if err != nil {
+		return err
+	}
+	v := queueView{Filter: f, Filtered: f.Category != "" || f.SellerID != "", Items: p.Items}
+	for _, st := range store.Statuses {
+		g := f
+		g.Status = st
+		v.Counts = append(v.Counts, countView{Status: st, N: counts[st], URL: queueURL(g, 0), Active: f.Status == st})
+		v.Statuses = append(v.Statuses, optView{Value: string(st), Selected: f.Status == st})
+	}
+	if p.Next > 0 {
+		v.NextURL = queueURL(f, p.Next)
+	}
+	if len(p.Items) > 0 {
+		v.FirstURL = fmt.Sprintf("/ui/items/%d", p.Items[0].ID)
+	}
+	title := "Queue"
+	if f.Status != "" {
+		title = fmt.Sprintf("%s (%d)", f.Status, counts[f.Status])
+	}
+	s.render(ctx, fasthttp.StatusOK, "queue.html", page{Title: title, Moderator: name, CSRF: csrf, Data: v})
+	return nil
+}
+
+type overlayView struct {
+	N              int
+	Points         string
+	Line           bool
+	Action         policy.Action
+	LabelX, LabelY int
+	FontSize       int
+}
+
+type imageView struct {
+	Ref      store.ImageRef
+	URL      string
+	HasBox   bool
+	Overlays []overlayView
+}
+
+type findingView struct {
+	N      int
+	F      policy.Finding
+	Where  string
+	Spread store.Spread
+}
+
+type textView struct {
+	Index    int
+	Segments []ui.Segment
+}
+
+type itemView struct {
+	Item     *store.Item
+	Images   []imageView
+	Findings []findingView
+	Texts    []textView
+	History  []store.Summary
+	NextURL  string
+	Decided  bool
+}
+
+// buildItemView turns an item into what item.html shows: overlays per
+// image in the image's own pixel coordinates, findings numbered from 1, and
+// texts cut into highlighted spans.
+func buildItemView(it *itemJSON) itemView {
+	v := itemView{Item: it.Item, History: it.SellerHistory, Decided: it.Status != store.Pending}
+	for i, f := range it.Findings {
+		where := fmt.Sprintf("image %d", f.Image)
+		if f.Source == policy.SourceText {
+			where = fmt.Sprintf("text %d [%d:%d]", f.Text, f.Start, f.End)
+		} else if f.Frame > 0 {
+			where += fmt.Sprintf(" frame %d", f.Frame)
+		}
+		v.Findings = append(v.Findings, findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier]})
+	}
+	for _, im := range it.Images {
+		iv := imageView{Ref: im.ImageRef, URL: im.URL, HasBox: im.Width > 0 && im.Height > 0}
+		font := max(12, min(im.Width, im.Height)/18)
+		for i, f := range it.Findings {
+			if f.Source == policy.SourceText || f.Image != im.Index || len(f.Corners) < 2 {
+				continue
+			}
+			lx, ly := f.Corners[0][0], f.Corners[0][1]
+			for _, c := range f.Corners {
+				lx, ly = min(lx, c[0]), min(ly, c[1])
+			}
+			iv.Overlays = append(iv.Overlays, overlayView{
+				N: i + 1, Points: ui.Points(f.Corners), Line: len(f.Corners) < 3, Action: f.Action,
+				LabelX: lx + 2, LabelY: max(font, ly-4), FontSize: font,
+			})
+		}
+		v.Images = append(v.Images, iv)
+	}
+	for ti, text := range it.Texts {
+		var spans []ui.Span
+		for i, f := range it.Findings {
+			if f.Source == policy.SourceText && f.Text == ti {
+				spans = append(spans, ui.Span{Start: f.Start, End: f.End, N: i + 1, Category: f.Category})
+			}
+		}
+		v.Texts = append(v.Texts, textView{Index: ti, Segments: ui.Highlight(text, spans)})
+	}
+	return v
+}
+
+func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string, status int) error {
+	id, err := parseID(seg)
+	if err != nil {
+		return err
+	}
+	it, err := s.itemContext(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := buildItemView(it)
+	next, err := s.nextPending(ctx, id)
+	if err != nil {
+		return err
+	}
+	if next > 0 {
+		v.NextURL = fmt.Sprintf("/ui/items/%d", next)
+	}
+	s.render(ctx, status, "item.html", page{Title: "Listing " + it.ListingID, Moderator: name, CSRF: csrf, Error: msg, Data: v})
+	return nil
+}
+
+// nextPending is the pending item after id in queue order (older), or the
+// newest pending one when id was the oldest; 0 when none other is pending.
+func (s *Service) nextPending(ctx *fasthttp.RequestCtx, id int64) (int64, error) {
+	p, err := s.st.List(ctx, store.Filter{Status: store.Pending, Before: id, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(p.Items) == 0 {
+		if p, err = s.st.List(ctx, store.Filter{Status: store.Pending, Limit: 2}); err != nil {
+			return 0, err
+		}
+	}
+	for _, it := range p.Items {
+		if it.ID != id {
+			return it.ID, nil
+		}
+	}
+	return 0, nil
+}
+
+func (s *Service) pageDecide(ctx *fasthttp.RequestCtx, name, csrf, seg string) error {
+	id, err := parseID(seg)
+	if err != nil {
+		return err
+	}
+	args := ctx.PostArgs()
+	req := decisionRequest{
+		Decision: string(args.Peek("decision")),
+		Note:     string(args.Peek("note")),
+		Override: string(args.Peek("override")) == "true",
+	}
+	if _, err := s.decide(ctx, id, name, req); err != nil {
+		status, _, msg := statusOf(err)
+		if errors.Is(err, store.ErrAlreadyDecided) {
+			msg = "Someone already decided this item (shown below). Tick “override” to change it."
+		}
+		if status == fasthttp.StatusNotFound || status >= 500 {
+			return err
+		}
+		return s.pageItem(ctx, name, csrf, seg, msg, status)
+	}
+	next, err := s.nextPending(ctx, id)
+	if err != nil {
+		return err
+	}
+	if next > 0 {
+		ctx.Redirect(fmt.Sprintf("/ui/items/%d", next), fasthttp.StatusSeeOther)
+	} else {
+		ctx.Redirect("/ui/?status=pending", fasthttp.StatusSeeOther)
+	}
+	return nil
+}
+
+type payloadView struct {
+	Identifier string
+	Spread     store.Spread
+	Items      []store.Summary
+	NextURL    string
+}
+
+func (s *Service) pagePayload(ctx *fasthttp.RequestCtx, name, csrf, seg string) error {
+	ident, err := payloadIdentifier(seg)
+	if err != nil {
+		return err
+	}
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	f.Identifier = ident
+	sp, err := s.st.Spreads(ctx, []string{ident})
+	if err != nil {
+		return err
+	}
+	p, err := s.st.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	v := payloadView{Identifier: ident, Spread: sp[ident], Items: p.Items}
+	if p.Next > 0 {
+		v.NextURL = "/ui/payloads/" + url.PathEscape(ident) + "?cursor=" + strconv.FormatInt(p.Next, 10)
+	}
+	s.render(ctx, fasthttp.StatusOK, "payload.html", page{Title: "Payload " + ident, Moderator: name, CSRF: csrf, Data: v})
+	return nil
+}
+
+type auditView struct {
+	Entries []store.AuditEntry
+	NextURL string
+}
+
+func (s *Service) pageAudit(ctx *fasthttp.RequestCtx, name, csrf string) error {
+	f, err := filterFrom(ctx.QueryArgs())
+	if err != nil {
+		return err
+	}
+	entries, err := s.st.Audit(ctx, f.Before, f.EffectiveLimit())
+	if err != nil {
+		return err
+	}
+	v := auditView{Entries: entries}
+	if len(entries) == f.EffectiveLimit() {
+		v.NextURL = "/ui/audit?cursor=" + strconv.FormatInt(entries[len(entries)-1].ID, 10)
+	}
+	s.render(ctx, fasthttp.StatusOK, "audit.html", page{Title: "Audit log", Moderator: name, CSRF: csrf, Data: v})
+	return nil
+}

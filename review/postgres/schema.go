@@ -1,0 +1,64 @@
+package postgres
+
+// migrations are the schema versions, applied in order. Never edit one that
+// has shipped: append a new one. Columns match review/sqlite's schema (times
+// are Unix microseconds) so that both run review/sqlstore's SQL.
+var migrations = []string{
+	// 1: items, content-addressed images, findings, audit log.
+	`CREATE TABLE items (
+		id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		scan_id TEXT NOT NULL UNIQUE,
+		listing_id TEXT NOT NULL,
+		seller_id TEXT NOT NULL,
+		verdict TEXT NOT NULL,
+		policy_version TEXT NOT NULL,
+		texts TEXT NOT NULL,
+		scanned_at BIGINT NOT NULL,
+		created_at BIGINT NOT NULL,
+		status TEXT NOT NULL,
+		decision TEXT,
+		moderator TEXT,
+		note TEXT,
+		decided_at BIGINT,
+		override BIGINT
+	);
+	CREATE INDEX items_status ON items (status, id);
+	CREATE INDEX items_seller ON items (seller_id, id);
+	CREATE TABLE images (
+		sha256 TEXT PRIMARY KEY,
+		format TEXT NOT NULL,
+		width INTEGER NOT NULL,
+		height INTEGER NOT NULL,
+		size INTEGER NOT NULL,
+		data BYTEA NOT NULL,
+		created_at BIGINT NOT NULL
+	);
+	CREATE TABLE item_images (
+		item_id BIGINT NOT NULL REFERENCES items (id),
+		idx INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		sha256 TEXT NOT NULL REFERENCES images (sha256),
+		PRIMARY KEY (item_id, idx)
+	);
+	CREATE TABLE findings (
+		item_id BIGINT NOT NULL REFERENCES items (id),
+		idx INTEGER NOT NULL,
+		category TEXT NOT NULL,
+		identifier TEXT NOT NULL,
+		payload TEXT NOT NULL,
+		data TEXT NOT NULL,
+		PRIMARY KEY (item_id, idx)
+	);
+	CREATE INDEX findings_category ON findings (category, item_id);
+	CREATE INDEX findings_identifier ON findings (identifier, item_id);
+	CREATE TABLE audit (
+		id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		at BIGINT NOT NULL,
+		moderator TEXT NOT NULL,
+		action TEXT NOT NULL,
+		item_id BIGINT NOT NULL REFERENCES items (id),
+		decision TEXT NOT NULL,
+		note TEXT NOT NULL,
+		previous TEXT NOT NULL
+	);`,
+}
