@@ -32,6 +32,16 @@ var symbologies = map[string]bool{
 	"RSS_14": true, "RSS_EXPANDED": true, "UNDECODED": true,
 }
 
+// cornerCount is what the contract gives each symbology: 2 points (the
+// ends of the scan line) for 1-D codes, 4 for 2-D codes and UNDECODED.
+func cornerCount(symbology string) int {
+	switch symbology {
+	case "EAN_13", "EAN_8", "UPC_A", "UPC_E", "UPC_EAN_EXTENSION", "CODE_128", "CODE_39", "CODE_93", "CODABAR", "ITF", "RSS_14", "RSS_EXPANDED":
+		return 2
+	}
+	return 4
+}
+
 // checkOutcome returns what is wrong with a Decode outcome, whatever the input.
 func checkOutcome(data []byte, res *decoder.Result, err error) error {
 	if res == nil {
@@ -60,8 +70,8 @@ func checkOutcome(data []byte, res *decoder.Result, err error) error {
 		if !symbologies[c.Symbology] {
 			return fmt.Errorf("unknown symbology %q", c.Symbology)
 		}
-		if n := len(c.Corners); n != 2 && n != 4 || c.Symbology == "UNDECODED" && n != 4 {
-			return fmt.Errorf("%s with %d corners", c.Symbology, n)
+		if n, want := len(c.Corners), cornerCount(c.Symbology); n != want {
+			return fmt.Errorf("%s %q with %d corners %v, want %d", c.Symbology, c.Text, n, c.Corners, want)
 		}
 		if c.Symbology == "UNDECODED" && (c.Text != "" || c.Raw != nil) {
 			return fmt.Errorf("UNDECODED with payload %q", c.Text)
