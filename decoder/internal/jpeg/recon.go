@@ -19,13 +19,27 @@ var zigOf [blockSize]int
 var (
 	kern4 [4][4]int64
 	kern2 [2][2]int64
+	// box4 and box2 are the same kernels over all 8 frequencies: exact box
+	// filtering (up to rounding and clipping).
+	box4 [4][8]int64
+	box2 [2][8]int64
 )
+
+// rowsUpTo[z] (colsUpTo[z]) is the number of leading rows (columns) that
+// contain all coefficients of zig-zag index <= z.
+var rowsUpTo, colsUpTo [blockSize]int8
+
+// exactBox selects the all-frequency kernels for scales 2 and 4.
+var exactBox = true
 
 const kernBits = 13
 
 func init() {
+	rows, cols := 0, 0
 	for z, n := range unzig {
 		zigOf[n] = z
+		rows, cols = max(rows, n/8+1), max(cols, n%8+1)
+		rowsUpTo[z], colsUpTo[z] = int8(rows), int8(cols)
 	}
 	kernel := func(nOut, x, u int) int64 {
 		s := 8 / nOut
@@ -47,6 +61,14 @@ func init() {
 	for x := range 2 {
 		for u := range 2 {
 			kern2[x][u] = kernel(2, x, u)
+		}
+	}
+	for u := range 8 {
+		for x := range 4 {
+			box4[x][u] = kernel(4, x, u)
+		}
+		for x := range 2 {
+			box2[x][u] = kernel(2, x, u)
 		}
 	}
 }
@@ -120,6 +142,10 @@ func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
 		}
 	case 2:
 		dst := d.pix[4*(by*stride+bx):]
+		if exactBox && last != 0 {
+			boxIDCT4(b, qt, dst, stride, last)
+			return
+		}
 		if last == 0 {
 			c := dcPixel(b[0] * qt[0])
 			for y := 0; y < 4; y++ {
@@ -156,6 +182,10 @@ func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
 		}
 	case 4:
 		dst := d.pix[2*(by*stride+bx):]
+		if exactBox && last != 0 {
+			boxIDCT2(b, qt, dst, stride, last)
+			return
+		}
 		if last == 0 {
 			c := dcPixel(b[0] * qt[0])
 			dst[0], dst[1] = c, c
@@ -178,4 +208,95 @@ func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
 	case 8:
 		d.pix[by*stride+bx] = dcPixel(b[0] * qt[0])
 	}
+}
+
+// dequantRow returns the dequantized coefficients of row v of b and whether
+// any AC term in it is non-zero.
+func dequantRow(b *block, qt *block, v, cols int) (f [8]int64, ac bool) {
+	r := b[v*8 : v*8+8 : v*8+8]
+	if r[1]|r[2]|r[3]|r[4]|r[5]|r[6]|r[7] == 0 {
+		f[0] = int64(r[0]) * int64(qt[zigOf[v*8]])
+		return f, false
+	}
+	for u := range cols {
+		f[u] = int64(r[u]) * int64(qt[zigOf[v*8+u]])
+	}
+	return f, true
+}
+
+// boxIDCT4 writes the 4×4 box-downscaled IDCT of b to dst.
+func boxIDCT4(b *block, qt *block, dst []byte, stride int, last int32) {
+	var tmp [8][4]int64
+	var used [8]bool
+	rows, cols := int(rowsUpTo[last&63]), int(colsUpTo[last&63])
+	for v := 0; v < rows; v++ {
+		f, ac := dequantRow(b, qt, v, cols)
+		if !ac {
+			if f[0] == 0 {
+				continue
+			}
+			t := box4[0][0] * f[0]
+			tmp[v] = [4]int64{t, t, t, t}
+			used[v] = true
+			continue
+		}
+		used[v] = true
+		for x := 0; x < 4; x++ {
+			k := &box4[x]
+			tmp[v][x] = k[0]*f[0] + k[1]*f[1] + k[2]*f[2] + k[3]*f[3] + k[4]*f[4] + k[5]*f[5] + k[6]*f[6] + k[7]*f[7]
+		}
+	}
+	var out [4][4]int64
+	for v := 0; v < rows; v++ {
+		if !used[v] {
+			continue
+		}
+		t := &tmp[v]
+		for y := 0; y < 4; y++ {
+			k := box4[y][v]
+			o := &out[y]
+			o[0] += k * t[0]
+			o[1] += k * t[1]
+			o[2] += k * t[2]
+			o[3] += k * t[3]
+		}
+	}
+	const r, sh = 1 << (2*kernBits - 1), 2 * kernBits
+	for y := 0; y < 4; y++ {
+		row := dst[y*stride : y*stride+4 : y*stride+4]
+		for x := 0; x < 4; x++ {
+			row[x] = clampPixel((out[y][x] + r) >> sh)
+		}
+	}
+}
+
+// boxIDCT2 writes the 2×2 box-downscaled IDCT of b to dst.
+func boxIDCT2(b *block, qt *block, dst []byte, stride int, last int32) {
+	var o00, o01, o10, o11 int64
+	rows, cols := int(rowsUpTo[last&63]), int(colsUpTo[last&63])
+	for v := 0; v < rows; v++ {
+		f, ac := dequantRow(b, qt, v, cols)
+		var t0, t1 int64
+		if !ac {
+			if f[0] == 0 {
+				continue
+			}
+			t0 = box2[0][0] * f[0]
+			t1 = t0
+		} else {
+			k0, k1 := &box2[0], &box2[1]
+			t0 = k0[0]*f[0] + k0[1]*f[1] + k0[2]*f[2] + k0[3]*f[3] + k0[4]*f[4] + k0[5]*f[5] + k0[6]*f[6] + k0[7]*f[7]
+			t1 = k1[0]*f[0] + k1[1]*f[1] + k1[2]*f[2] + k1[3]*f[3] + k1[4]*f[4] + k1[5]*f[5] + k1[6]*f[6] + k1[7]*f[7]
+		}
+		ka, kb := box2[0][v], box2[1][v]
+		o00 += ka * t0
+		o01 += ka * t1
+		o10 += kb * t0
+		o11 += kb * t1
+	}
+	const r, sh = 1 << (2*kernBits - 1), 2 * kernBits
+	dst[0] = clampPixel((o00 + r) >> sh)
+	dst[1] = clampPixel((o01 + r) >> sh)
+	dst[stride] = clampPixel((o10 + r) >> sh)
+	dst[stride+1] = clampPixel((o11 + r) >> sh)
 }
