@@ -21,21 +21,33 @@ type candidate struct {
 }
 
 type finderScan struct {
-	bin   []byte
-	w, h  int
-	cands []candidate
-	runs  []int
+	bin        []byte
+	w, h       int
+	minM, maxM float64 // module sizes this scan keeps
+	cands      []candidate
+	cells      map[[2]int][]int // candidates by 16-pixel cell, for merging
+	runs       []int
 }
 
-const maxCandidates = 300
+// maxCandidates bounds the work a textured photo can cause.
+const maxCandidates = 4000
 
-// findCandidates scans every step-th row of bin (1 = dark).
-func findCandidates(bin []byte, w, h, step int) []candidate {
-	f := &finderScan{bin: bin, w: w, h: h}
+// findCandidates scans every step-th row of bin (1 = dark) for finder
+// patterns with modules between minM and maxM pixels, and returns them best
+// first: confirmed on the most rows for their size, strict ones first.
+func findCandidates(bin []byte, w, h, step int, minM, maxM float64) []candidate {
+	f := &finderScan{bin: bin, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{}}
 	for y := 0; y < h && len(f.cands) < maxCandidates; y += step {
 		f.scanRow(y)
 	}
-	sort.Slice(f.cands, func(i, j int) bool { return f.cands[i].count > f.cands[j].count })
+	q := func(c candidate) float64 {
+		v := float64(c.count*step) / c.m
+		if c.strict {
+			v *= 2
+		}
+		return v
+	}
+	sort.Slice(f.cands, func(i, j int) bool { return q(f.cands[i]) > q(f.cands[j]) })
 	return f.cands
 }
 
@@ -54,7 +66,7 @@ func (f *finderScan) scanRow(y int) {
 	for i := 0; i+5 <= len(f.runs); i++ {
 		c := [5]int{f.runs[i], f.runs[i+1], f.runs[i+2], f.runs[i+3], f.runs[i+4]}
 		dark := (first == 1) == (i%2 == 0) // colour of run i
-		if m, strict, ok := finderRatio(c); ok {
+		if m, strict, ok := finderRatio(c); ok && m >= f.minM && m <= f.maxM {
 			cx := float64(pos+c[0]+c[1]) + float64(c[2])/2
 			f.confirm(cx, float64(y)+0.5, m, dark, strict)
 		}
@@ -100,21 +112,26 @@ func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
 		return
 	}
 	mod := (m + vm + hm) / 3
-	for i := range f.cands {
-		c := &f.cands[i]
-		if c.dark == dark && math.Abs(c.x-hx) <= 2*mod && math.Abs(c.y-vy) <= 2*mod && c.m < 1.6*mod && mod < 1.6*c.m {
-			n := float64(c.count)
-			c.x = (c.x*n + hx) / (n + 1)
-			c.y = (c.y*n + vy) / (n + 1)
-			c.m = (c.m*n + mod) / (n + 1)
-			c.count++
-			c.strict = c.strict || (strict && vstrict && hstrict)
-			return
+	cx0, cy0 := int(hx)>>4, int(vy)>>4
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			for _, i := range f.cells[[2]int{cx0 + dx, cy0 + dy}] {
+				c := &f.cands[i]
+				if c.dark == dark && math.Abs(c.x-hx) <= 2*mod && math.Abs(c.y-vy) <= 2*mod && c.m < 1.6*mod && mod < 1.6*c.m {
+					n := float64(c.count)
+					c.x = (c.x*n + hx) / (n + 1)
+					c.y = (c.y*n + vy) / (n + 1)
+					c.m = (c.m*n + mod) / (n + 1)
+					c.count++
+					c.strict = c.strict || (strict && vstrict && hstrict)
+					return
+				}
+			}
 		}
 	}
-	if len(f.cands) < maxCandidates {
-		f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict})
-	}
+	key := [2]int{cx0, cy0}
+	f.cells[key] = append(f.cells[key], len(f.cands))
+	f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict})
 }
 
 // cross measures the five runs through (x, y) along direction (dx, dy) and

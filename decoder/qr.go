@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -50,31 +51,83 @@ func (t triplet) dimensions() []int {
 // the module grid and tries each threshold.
 func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*qrRead, bool) {
 	dec := qrdecoder.NewDecoder()
-	grid := make([]float64, 0, 177*177)
-	pts := make([]float64, 0, 2*177*177)
+	g := newGridBuf()
 	for _, dim := range t.dimensions() {
 		bits, _ := gozxing.NewSquareBitMatrix(dim)
-		grid = grid[:dim*dim]
-		for _, br := range t.bottomRights(p, dim) {
+		try := func(br brEstimate, ths []thresholder) (*qrRead, bool, bool) {
 			tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
 				3.5, 3.5, float64(dim)-3.5, 3.5, br.sx, br.sy, 3.5, float64(dim)-3.5,
 				t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
-			if !sampleGrid(p, tr, dim, t.tl.dark, grid, pts) {
-				continue
+			if !sampleGrid(p, tr, dim, t.tl.dark, g) {
+				return nil, false, false
 			}
-			for _, th := range gridThresholds {
-				th(grid, dim, bits)
-				res, err := dec.Decode(bits, hints)
-				if err == nil {
-					return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: t.codeCorners(tr, dim)}, true
+			// A wrong size or a false triplet shows in the timing pattern:
+			// skip its thresholds unless one of them finds the pattern.
+			localMean(4)(g, dim, bits)
+			if timingScore(bits, dim) < minTiming {
+				return nil, false, false
+			}
+			for _, th := range ths {
+				th(g, dim, bits)
+				if res, err := dec.Decode(bits, hints); err == nil {
+					return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: t.codeCorners(tr, dim)}, true, true
 				}
+			}
+			return nil, false, true
+		}
+		timed := false
+		for _, br := range t.bottomRights(p, dim) {
+			r, ok, timing := try(br, gridThresholds)
+			if ok {
+				return r, true
+			}
+			timed = timed || timing
+		}
+		if !timed {
+			continue
+		}
+		// The timing pattern is there but the grid does not decode: the
+		// fourth corner is off (perspective, no alignment pattern found).
+		// Search it on a grid of module offsets.
+		para := t.bottomRights(p, dim)
+		base := para[len(para)-1]
+		n := float64(dim - 7)
+		ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
+		vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+		for _, off := range brOffsets {
+			br := base
+			br.x += off[0]*ux + off[1]*vx
+			br.y += off[0]*uy + off[1]*vy
+			if r, ok, _ := try(br, gridThresholds[:2]); ok {
+				return r, true
 			}
 		}
 	}
 	return nil, false
 }
 
+// brOffsets are the module offsets tried for a misplaced fourth corner,
+// nearest first.
+var brOffsets = func() [][2]float64 {
+	var out [][2]float64
+	for j := -3.0; j <= 3; j++ {
+		for i := -3.0; i <= 3; i++ {
+			if i != 0 || j != 0 {
+				out = append(out, [2]float64{i, j})
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		return math.Hypot(out[a][0], out[a][1]) < math.Hypot(out[b][0], out[b][1])
+	})
+	return out
+}()
+
 var gridThresholds = []thresholder{localMean(4), globalMean, otsu, localMean(2)}
+
+// minTiming is the timing-pattern agreement below which a sampled grid is
+// not worth decoding (a random grid scores about 0.5).
+const minTiming = 0.7
 
 // codeCorners maps the code's outer corners through the sampling transform.
 func (t triplet) codeCorners(tr *common.PerspectiveTransform, dim int) [4][2]float64 {

@@ -33,8 +33,9 @@ func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
 // sampleGrid fills grid (dim*dim) with the luminance at each module centre
 // under t, inverted when the code is light on dark so that dark is low.
 // It reports false when too many samples fall outside the plane.
-func sampleGrid(p plane, t *common.PerspectiveTransform, dim int, dark bool, grid []float64, pts []float64) bool {
-	pts = pts[:0]
+func sampleGrid(p plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) bool {
+	grid := g.v
+	pts := g.pts[:0]
 	for y := 0; y < dim; y++ {
 		for x := 0; x < dim; x++ {
 			pts = append(pts, float64(x)+0.5, float64(y)+0.5)
@@ -53,50 +54,72 @@ func sampleGrid(p plane, t *common.PerspectiveTransform, dim int, dark bool, gri
 		}
 		grid[i] = v
 	}
+	g.prepare(dim)
 	return outside <= dim*dim/10
 }
 
-// thresholds are the ways a sampled grid is cut into dark and light modules.
-type thresholder func(grid []float64, dim int, bits *gozxing.BitMatrix)
+// thresholder cuts a sampled grid into dark (set) and light modules.
+type thresholder func(g *gridBuf, dim int, bits *gozxing.BitMatrix)
 
-// globalMean cuts at the grid's mean: QR data is about half dark.
-func globalMean(grid []float64, dim int, bits *gozxing.BitMatrix) {
-	s := 0.0
-	for _, v := range grid {
-		s += v
-	}
-	cut(grid, dim, bits, func(int, int) float64 { return s / float64(len(grid)) })
+// gridBuf holds one sampled grid and its summed-area table.
+type gridBuf struct {
+	v   []float64
+	sat []float64
+	pts []float64
 }
 
-// localMean cuts each module at the mean of the modules around it, for
-// uneven lighting, gradients and low contrast on part of the code.
+func newGridBuf() *gridBuf {
+	return &gridBuf{v: make([]float64, 177*177), sat: make([]float64, 178*178), pts: make([]float64, 0, 2*177*177)}
+}
+
+// prepare computes the summed-area table of the first dim*dim values.
+func (g *gridBuf) prepare(dim int) {
+	w := dim + 1
+	for x := 0; x < w; x++ {
+		g.sat[x] = 0
+	}
+	for y := 0; y < dim; y++ {
+		row := 0.0
+		g.sat[(y+1)*w] = 0
+		for x := 0; x < dim; x++ {
+			row += g.v[y*dim+x]
+			g.sat[(y+1)*w+x+1] = g.sat[y*w+x+1] + row
+		}
+	}
+}
+
+// globalMean cuts at the grid's mean: QR data is about half dark.
+func globalMean(g *gridBuf, dim int, bits *gozxing.BitMatrix) {
+	cutAt(g.v[:dim*dim], dim, bits, g.sat[dim*(dim+1)+dim]/float64(dim*dim))
+}
+
+// localMean cuts each module at the mean of the (2r+1)² modules around it,
+// for uneven lighting, gradients and low contrast on part of the code.
 func localMean(r int) thresholder {
-	return func(grid []float64, dim int, bits *gozxing.BitMatrix) {
-		// summed-area table
-		sat := make([]float64, (dim+1)*(dim+1))
+	return func(g *gridBuf, dim int, bits *gozxing.BitMatrix) {
+		bits.Clear()
+		w := dim + 1
 		for y := 0; y < dim; y++ {
-			row := 0.0
+			y0, y1 := max(0, y-r), min(dim, y+r+1)
 			for x := 0; x < dim; x++ {
-				row += grid[y*dim+x]
-				sat[(y+1)*(dim+1)+x+1] = sat[y*(dim+1)+x+1] + row
+				x0, x1 := max(0, x-r), min(dim, x+r+1)
+				s := g.sat[y1*w+x1] - g.sat[y0*w+x1] - g.sat[y1*w+x0] + g.sat[y0*w+x0]
+				if g.v[y*dim+x]*float64((x1-x0)*(y1-y0)) < s {
+					bits.Set(x, y)
+				}
 			}
 		}
-		cut(grid, dim, bits, func(x, y int) float64 {
-			x0, y0 := max(0, x-r), max(0, y-r)
-			x1, y1 := min(dim, x+r+1), min(dim, y+r+1)
-			s := sat[y1*(dim+1)+x1] - sat[y0*(dim+1)+x1] - sat[y1*(dim+1)+x0] + sat[y0*(dim+1)+x0]
-			return s / float64((x1-x0)*(y1-y0))
-		})
 	}
 }
 
 // otsu cuts at the threshold that best separates two grey populations.
-func otsu(grid []float64, dim int, bits *gozxing.BitMatrix) {
+func otsu(g *gridBuf, dim int, bits *gozxing.BitMatrix) {
 	var hist [256]int
-	for _, v := range grid {
+	vals := g.v[:dim*dim]
+	for _, v := range vals {
 		hist[clampInt(int(v), 0, 255)]++
 	}
-	total := len(grid)
+	total := len(vals)
 	sum := 0.0
 	for i, h := range hist {
 		sum += float64(i * h)
@@ -117,16 +140,32 @@ func otsu(grid []float64, dim int, bits *gozxing.BitMatrix) {
 			best, bestT = between, float64(t)+0.5
 		}
 	}
-	cut(grid, dim, bits, func(int, int) float64 { return bestT })
+	cutAt(vals, dim, bits, bestT)
 }
 
-func cut(grid []float64, dim int, bits *gozxing.BitMatrix, thr func(x, y int) float64) {
+func cutAt(vals []float64, dim int, bits *gozxing.BitMatrix, t float64) {
 	bits.Clear()
-	for y := 0; y < dim; y++ {
-		for x := 0; x < dim; x++ {
-			if grid[y*dim+x] < thr(x, y) {
-				bits.Set(x, y)
-			}
+	for i, v := range vals {
+		if v < t {
+			bits.Set(i%dim, i/dim)
 		}
 	}
+}
+
+// timingScore is the share of timing-pattern modules (row and column 6,
+// alternating between the finders) that bits gets right: near 1 on a real
+// code at the right size, near 0.5 on anything else.
+func timingScore(bits *gozxing.BitMatrix, dim int) float64 {
+	ok, n := 0, 0
+	for i := 8; i < dim-8; i++ {
+		want := i%2 == 0
+		if bits.Get(i, 6) == want {
+			ok++
+		}
+		if bits.Get(6, i) == want {
+			ok++
+		}
+		n += 2
+	}
+	return float64(ok) / float64(n)
 }

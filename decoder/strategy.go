@@ -2,9 +2,11 @@ package decoder
 
 import (
 	"context"
-	"slices"
 	"fmt"
+	"image"
 	"math"
+	"os"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/makiuchi-d/gozxing"
@@ -53,56 +55,134 @@ func (v view) toImage(x, y float64) [2]int {
 	return [2]int{int(math.Round(float64(v.ox) + x*v.scale)), int(math.Round(float64(v.oy) + y*v.scale))}
 }
 
+// A pyramid level: the finder search runs on the plane downscaled by
+// scale, keeping module sizes (in that level's pixels) its binarizer window
+// resolves; codes are decoded on the full-resolution plane.
+type level struct {
+	scale      int
+	step       int
+	minM, maxM float64
+}
+
+var levels = []level{
+	{scale: 1, step: 2, minM: 0.8, maxM: 5},
+	{scale: 2, step: 1, minM: 2.2, maxM: 5.5},
+	{scale: 4, step: 1, minM: 2.2, maxM: 40},
+}
+
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
-	s.qrCandidates(view{p: p, scale: 1}, 2)
-	if min(p.w, p.h) >= 1000 && !s.expired() {
-		s.qrCandidates(view{p: p.downscale(2), scale: 2}, 1)
+	var regions []image.Rectangle
+	for i, l := range levels {
+		if s.expired() {
+			return
+		}
+		lp := p
+		if l.scale > 1 {
+			if min(p.w, p.h)/l.scale < 60 {
+				break
+			}
+			lp = p.downscale(l.scale)
+		}
+		bin := make([]byte, lp.w*lp.h)
+		binarize(lp, bin)
+		s.qrCandidates(p, lp, bin, l)
+		if i == 0 {
+			regions = scaleRects(codeRegions(bin, lp.w, lp.h, maxRegions), l.scale)
+		}
 	}
 	if s.expired() {
 		return
 	}
-	if s.pass(view{p: p, scale: 1}, true) > 0 {
+	s.regionReads(p, regions)
+	if s.expired() {
+		return
+	}
+	if os.Getenv("NOFALLBACK") == "" && s.pass(view{p: p, scale: 1}, true) > 0 {
 		return
 	}
 }
 
-// maxTripletAttempts bounds the decodes tried per pass: the best-shaped
+// maxRegions bounds the code-like regions handed to the region readers.
+const maxRegions = 6
+
+func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
+	for i := range rs {
+		rs[i] = image.Rect(rs[i].Min.X*f, rs[i].Min.Y*f, rs[i].Max.X*f, rs[i].Max.Y*f)
+	}
+	return rs
+}
+
+// regionReads runs gozxing's Data Matrix and QR readers on each code-like
+// region not already explained by a decoded code, cropped with a margin so
+// the code sits in the middle of the reader's input.
+func (s *scanState) regionReads(p plane, regions []image.Rectangle) {
+	for _, r := range regions {
+		if s.expired() {
+			return
+		}
+		if s.covers(r) {
+			continue
+		}
+		m := max(r.Dx(), r.Dy()) / 3
+		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
+		v := view{p: p.crop(c), scale: 1, ox: c.Min.X, oy: c.Min.Y}
+		s.pass(v, false)
+	}
+}
+
+// covers reports whether a decoded code of this frame lies mostly inside r.
+func (s *scanState) covers(r image.Rectangle) bool {
+	for _, c := range s.codes {
+		if c.Frame != s.frame || len(c.Corners) == 0 {
+			continue
+		}
+		cx, cy := 0, 0
+		for _, pt := range c.Corners {
+			cx += pt[0]
+			cy += pt[1]
+		}
+		if image.Pt(cx/len(c.Corners), cy/len(c.Corners)).In(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxTripletAttempts bounds the decodes tried per level: the best-shaped
 // triplets come first, and a photo full of look-alikes must not cost seconds.
 const maxTripletAttempts = 16
 
-// qrCandidates finds finder-pattern triplets on v and decodes each.
-func (s *scanState) qrCandidates(v view, step int) int {
+// qrCandidates finds finder-pattern triplets on the level plane lp and
+// decodes each on the full-resolution plane p.
+func (s *scanState) qrCandidates(p, lp plane, bin []byte, l level) int {
 	before := len(s.codes)
-	bin := make([]byte, v.p.w*v.p.h)
-	binarize(v.p, bin)
-	cands := findCandidates(bin, v.p.w, v.p.h, step)
-	if step > 1 { // a real finder centre spans several scanned rows
-		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.count < 2 })
+	cands := findCandidates(bin, lp.w, lp.h, l.step, l.minM, l.maxM)
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.count < 2 })
+	sc := float64(l.scale)
+	for i := range cands {
+		cands[i].x, cands[i].y, cands[i].m = cands[i].x*sc, cands[i].y*sc, cands[i].m*sc
 	}
 	trips := findTriplets(cands, 40)
 	used := map[[2]int]bool{}
+	key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
 	for i, t := range trips {
-		if i >= maxTripletAttempts {
+		if i >= maxTripletAttempts || s.expired() {
 			break
 		}
-		if s.expired() {
-			break
-		}
-		key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
 		if used[key(t.tl)] || used[key(t.tr)] || used[key(t.bl)] {
 			continue
 		}
 		var r *qrRead
 		var ok bool
-		s.attempt(func() { r, ok = decodeTriplet(v.p, t, nil) })
+		s.attempt(func() { r, ok = decodeTriplet(p, t, nil) })
 		if !ok || r.text == "" {
 			continue
 		}
 		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
 		var cs [][2]int
 		for _, c := range r.corners {
-			cs = append(cs, v.toImage(c[0], c[1]))
+			cs = append(cs, [2]int{int(math.Round(c[0])), int(math.Round(c[1]))})
 		}
 		s.addCode("QR_CODE", r.text, r.raw, cs)
 	}
@@ -135,13 +215,13 @@ func (s *scanState) pass(v view, all bool) int {
 			}
 		})
 	}
+	s.attempt(func() {
+		r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
+		if err == nil {
+			s.add(v, r)
+		}
+	})
 	if all {
-		s.attempt(func() {
-			r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
-			if err == nil {
-				s.add(v, r)
-			}
-		})
 		s.attempt(func() {
 			r, err := oned.NewMultiFormatUPCEANReader(hints).Decode(bmp, hints)
 			if err == nil {

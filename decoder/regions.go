@@ -1,0 +1,138 @@
+package decoder
+
+import "image"
+
+// Code-like regions: a printed 2-D code is a compact, square-ish patch of
+// dense black/white transitions, set off from the photo by a light quiet
+// zone. Regions found this way are handed to readers that need a code near
+// the middle of their input (gozxing's Data Matrix detector grows a white
+// rectangle from the centre), and to the harder QR strategies when the
+// finder search fails.
+
+const regionBlock = 8 // pixels of the level plane per block
+
+// codeRegions returns rectangles (in the level plane's pixels) around
+// code-like patches of bin (1 = dark), at most max of them, largest first.
+func codeRegions(bin []byte, w, h, max int) []image.Rectangle {
+	bw, bh := w/regionBlock, h/regionBlock
+	if bw < 3 || bh < 3 {
+		return nil
+	}
+	busy := make([]bool, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			busy[by*bw+bx] = blockTransitions(bin, w, bx*regionBlock, by*regionBlock) >= 10
+		}
+	}
+	seen := make([]bool, bw*bh)
+	var out []image.Rectangle
+	var stack []int
+	for start := range busy {
+		if !busy[start] || seen[start] {
+			continue
+		}
+		// flood fill one component of busy blocks
+		r := image.Rectangle{Min: image.Pt(bw, bh), Max: image.Pt(-1, -1)}
+		n := 0
+		stack = append(stack[:0], start)
+		seen[start] = true
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := i%bw, i/bw
+			n++
+			r.Min.X, r.Min.Y = min(r.Min.X, x), min(r.Min.Y, y)
+			r.Max.X, r.Max.Y = maxInt(r.Max.X, x+1), maxInt(r.Max.Y, y+1)
+			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				nx, ny := x+d[0], y+d[1]
+				if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
+					continue
+				}
+				j := ny*bw + nx
+				if busy[j] && !seen[j] {
+					seen[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		if codeLike(busy, bw, bh, r, n) {
+			out = append(out, image.Rect(r.Min.X*regionBlock, r.Min.Y*regionBlock, r.Max.X*regionBlock, r.Max.Y*regionBlock))
+		}
+	}
+	sortRects(out)
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out
+}
+
+// codeLike: square-ish, mostly filled, not too small or large, and a ring
+// around it that is mostly quiet.
+func codeLike(busy []bool, bw, bh int, r image.Rectangle, n int) bool {
+	dx, dy := r.Dx(), r.Dy()
+	if dx < 3 || dy < 3 || dx > bw*3/4 || dy > bh*3/4 {
+		return false
+	}
+	if 10*dx > 16*dy || 10*dy > 16*dx {
+		return false
+	}
+	if 10*n < 6*dx*dy {
+		return false
+	}
+	ring, quiet := 0, 0
+	for y := r.Min.Y - 1; y <= r.Max.Y; y++ {
+		for x := r.Min.X - 1; x <= r.Max.X; x++ {
+			if x >= r.Min.X && x < r.Max.X && y >= r.Min.Y && y < r.Max.Y {
+				continue
+			}
+			if x < 0 || y < 0 || x >= bw || y >= bh {
+				continue // the frame's edge counts as neither
+			}
+			ring++
+			if !busy[y*bw+x] {
+				quiet++
+			}
+		}
+	}
+	return ring > 0 && 10*quiet >= 7*ring
+}
+
+// blockTransitions counts dark/light changes along the rows and columns of
+// one block.
+func blockTransitions(bin []byte, w, x0, y0 int) int {
+	n := 0
+	for y := y0; y < y0+regionBlock; y++ {
+		row := bin[y*w+x0 : y*w+x0+regionBlock]
+		for x := 1; x < regionBlock; x++ {
+			if row[x] != row[x-1] {
+				n++
+			}
+		}
+	}
+	for x := x0; x < x0+regionBlock; x++ {
+		for y := y0 + 1; y < y0+regionBlock; y++ {
+			if bin[y*w+x] != bin[(y-1)*w+x] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func sortRects(rs []image.Rectangle) {
+	for i := 1; i < len(rs); i++ {
+		for j := i; j > 0 && area(rs[j]) > area(rs[j-1]); j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
+	}
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
+
