@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/qrgate/qrgate/benchmarks/score/scoring"
+)
+
+func TestRoundsAndTable(t *testing.T) {
+	peer := fakePeer(t)
+	rs := []reader{
+		{name: "gozxing-naive", scored: true, batch: jsonReader(peer, nil)},
+		{name: "floor", batch: jsonReader(peer, nil)},
+		{name: "other", scored: true, batch: jsonReader(peer, nil)},
+	}
+	cases := []scoring.ImageCase{
+		{File: "a", Path: "/c/a", Codes: []scoring.Code{{Payload: "a"}}, Tags: []string{"ec:M", "module:3"}},
+		{File: "b", Path: "/c/b", Codes: []scoring.Code{{Payload: "nope"}}, Tags: []string{"ec:L"}},
+		{File: "c", Path: "/c/c", Tags: []string{"clean"}},
+	}
+	s := subset{name: "whole corpus", cases: cases, files: []string{"/c/a", "/c/b", "/c/c"}}
+	s.pngFiles = s.files
+	var log bytes.Buffer
+	res, err := runRounds(rs, []subset{s}, 2, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log.String(), "round "); n != 6 {
+		t.Errorf("%d runs logged, want 6:\n%s", n, log.String())
+	}
+	var out bytes.Buffer
+	writeTables(&out, options{corpus: "x", rounds: 2}, rs, []subset{s}, res)
+	for _, want := range []string{
+		"## whole corpus: 3 images (2 coded, 1 clean)",
+		"| gozxing-naive | 1/2 = 50.0% | 1/1 | 1 |",
+		"| floor | – | – | – |",
+		"| ec | 2 | 1 | 1 |",
+		"| module2.5-4 | 1 | 1 | 1 |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
