@@ -106,6 +106,10 @@ func DecodeLuma(r io.Reader, opts Options) (*image.Gray, error) {
 	}
 	w := (d.width + scale - 1) / scale
 	h := (d.height + scale - 1) / scale
+	if w == 0 || h == 0 {
+		// Like image/jpeg (whose SubImage of an empty rectangle is empty).
+		return &image.Gray{}, nil
+	}
 	return &image.Gray{Pix: d.pix, Stride: d.pixStride, Rect: image.Rect(0, 0, w, h)}, nil
 }
 

@@ -98,6 +98,10 @@ func dcPixel(dc int32) uint8 {
 func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
 	qt := &d.quant[d.comp[0].tq]
 	stride := d.pixStride
+	if d.scale > 1 && ((bx+1)*8 > d.width || (by+1)*8 > d.height) {
+		d.reconstructEdgeBlock(b, bx, by)
+		return
+	}
 	switch d.scale {
 	case 1:
 		dst := d.pix[8*(by*stride+bx):]
@@ -299,4 +303,30 @@ func boxIDCT2(b *block, qt *block, dst []byte, stride int, last int32) {
 	dst[1] = clampPixel((o01 + r) >> sh)
 	dst[stride] = clampPixel((o10 + r) >> sh)
 	dst[stride+1] = clampPixel((o11 + r) >> sh)
+}
+
+// reconstructEdgeBlock handles a block at the right or bottom edge that is
+// only partly inside the image, at scale > 1: its output pixels must average
+// only the visible pixels (the rest is encoder padding), so it is fully
+// inverse-transformed and box-averaged over the visible part of each cell.
+func (d *decoder) reconstructEdgeBlock(b *block, bx, by int) {
+	qt := &d.quant[d.comp[0].tq]
+	for zig := 0; zig < blockSize; zig++ {
+		b[unzig[zig]] *= qt[zig]
+	}
+	idct(b)
+	s := d.scale
+	vw, vh := min(d.width-bx*8, 8), min(d.height-by*8, 8)
+	for cy := 0; cy*s < vh; cy++ {
+		for cx := 0; cx*s < vw; cx++ {
+			sum, n := int64(0), int64(0)
+			for y := cy * s; y < min(cy*s+s, vh); y++ {
+				for x := cx * s; x < min(cx*s+s, vw); x++ {
+					sum += int64(clampPixel(int64(b[y*8+x])))
+					n++
+				}
+			}
+			d.pix[(by*d.bsz+cy)*d.pixStride+bx*d.bsz+cx] = uint8((sum + n/2) / n)
+		}
+	}
 }
