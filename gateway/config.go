@@ -55,8 +55,8 @@ const (
 	DefaultMaxTextBytes    = 256 << 10
 	DefaultMaxIDBytes      = 256
 	DefaultQueueSize       = 64
-	DefaultQueueTimeout    = 2 * time.Second
-	DefaultScanTimeout     = 5 * time.Second
+	DefaultQueueTimeout    = 5 * time.Second
+	DefaultScanTimeout     = 10 * time.Second
 	DefaultRecordTimeout   = 5 * time.Second
 	DefaultCacheEntries    = 4096
 	DefaultReadTimeout     = 30 * time.Second

@@ -69,9 +69,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "load:", err)
 		return 1
 	}
+	cpu0, _ := cpuTime(o.serverPID)
 	res := runLoad(o, u, reqs)
 	res.print(stdout, o)
 	if o.serverPID > 0 {
+		if cpu1, err := cpuTime(o.serverPID); err == nil {
+			n := max(len(res.latencies), 1)
+			fmt.Fprintf(stdout, "server CPU (user+sys) %.2fs: %.2f ms/request\n", (cpu1 - cpu0).Seconds(), float64((cpu1-cpu0).Microseconds())/1000/float64(n))
+		}
 		hwm, rss, err := peakRSS(o.serverPID)
 		if err != nil {
 			fmt.Fprintln(stderr, "load:", err)
@@ -294,6 +299,30 @@ func round(d time.Duration) time.Duration {
 		return d.Round(10 * time.Microsecond)
 	}
 	return d.Round(time.Microsecond)
+}
+
+// cpuTime is a process's user+system CPU time from /proc/PID/stat (the
+// figure ../shared/CONTRACT.md compares; wall-clock depends on what else
+// the machine runs).
+func cpuTime(pid int) (time.Duration, error) {
+	if pid <= 0 {
+		return 0, errors.New("no pid")
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the parenthesised command name; utime and stime are the
+	// 12th and 13th of them, in clock ticks (100 per second on Linux).
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ut, st int64
+	fmt.Sscan(f[11], &ut)
+	fmt.Sscan(f[12], &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }
 
 // peakRSS reads VmHWM and VmRSS from /proc/PID/status.
