@@ -354,3 +354,32 @@ func TestTimeoutsAreSet(t *testing.T) {
 	_ = time.Second
 	_ = http.StatusOK
 }
+
+// TestHostileBodies: inputs from issue 7 that must end in a clear 4xx.
+func TestHostileBodies(t *testing.T) {
+	tg := startGateway(t)
+	var parts strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&parts, "--b\r\nContent-Disposition: form-data; name=\"f%d\"\r\n\r\nx\r\n", i)
+	}
+	parts.WriteString("--b--\r\n")
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+		code                    string
+	}{
+		{"10MB-text-json", "application/json", `{"listing_id":"L","texts":["` + strings.Repeat("微", 10<<20/3) + `"]}`, 413, CodeTextTooLarge},
+		{"10MB-text-multipart", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + strings.Repeat("x", 10<<20) + "\r\n--b--\r\n", 413, CodeTextTooLarge},
+		{"5000-parts", "multipart/form-data; boundary=b", parts.String(), 400, CodeTooManyParts},
+		{"json-nested-deep", "application/json", `{"listing_id":"L","x":` + strings.Repeat(`{"a":`, 100000), 400, CodeBadRequest},
+		{"base64-garbage", "application/json", `{"listing_id":"L","images":[{"data":"iVBORw0KGgo\u0000\u0001***"}]}`, 400, CodeBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := do(t, "POST", tg.pub+"/v1/scan", tt.contentType, []byte(tt.body))
+			if r.status != tt.status || r.errorCode(t) != tt.code {
+				t.Fatalf("%d %s, want %d %s", r.status, r.body, tt.status, tt.code)
+			}
+		})
+	}
+}
