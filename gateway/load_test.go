@@ -208,3 +208,40 @@ func TestManyImagesBoundedWorkers(t *testing.T) {
 		t.Errorf("%d workers in use, limit 2", maxInUse)
 	}
 }
+
+// TestSlowClientsAreCut: connections dribbling headers or a body are closed
+// after the read timeout and do not keep others from being served.
+func TestSlowClientsAreCut(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.ReadTimeout = 300 * time.Millisecond })
+	addr := strings.TrimPrefix(tg.pub, "http://")
+	var conns []net.Conn
+	for i := range 50 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if i%2 == 0 {
+			c.Write([]byte("POST /v1/scan HTTP/1.1\r\nHost: x\r\n")) // headers never finish
+		} else {
+			c.Write([]byte("POST /v1/scan?listing_id=L HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\nabc"))
+		}
+		conns = append(conns, c)
+	}
+	if r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "L", "texts": []string{"hi"}}); r.status != 200 {
+		t.Fatalf("a normal client among slow ones: %d", r.status)
+	}
+	start := time.Now()
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		buf := make([]byte, 512)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				break // closed by the server (EOF/reset); a 408 may come first
+			}
+		}
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("slow connections held for %v with a 300ms read timeout", d)
+	}
+}
