@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/moby/buildkit/client/llb"
@@ -316,6 +317,9 @@ func copyContext(t *testing.T, dst string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var copied []string
 	err = filepath.WalkDir(repoRoot, func(path string, de fs.DirEntry, err error) error {
 		if err != nil {
@@ -355,38 +359,85 @@ func copyContext(t *testing.T, dst string) []string {
 	return copied
 }
 
-// TestDockerfileBinary builds the binary exactly as the Dockerfile does —
-// its `go build` line expanded with its ENV and ARGs, from the context
-// .dockerignore lets through — and checks it is static, stripped and
-// carries the version.
-func TestDockerfileBinary(t *testing.T) {
+var qrgateBuild struct {
+	once sync.Once
+	path string
+	err  error
+	argv []string
+	env  envMap
+}
+
+// dockerfileVersion is the VERSION build argument of the test builds.
+const dockerfileVersion = "v0.0.0-dockerfile-test"
+
+// qrgateBinary builds the binary exactly as the Dockerfile does — its
+// `go build` line expanded with its ENV and ARGs, run on the context
+// .dockerignore lets through — once per test binary, and returns its path.
+func qrgateBinary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the product")
 	}
-	const version = "v0.0.0-dockerfile-test"
-	b := dockerfileGoBuild(t, version)
+	b := &qrgateBuild
+	b.once.Do(func() {
+		gb := dockerfileGoBuild(t, dockerfileVersion)
+		b.argv, b.env = gb.argv, gb.env
+		dir, err := os.MkdirTemp("", "qrgate-dockerfile-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		ctxDir := filepath.Join(dir, "context")
+		b.path = filepath.Join(dir, "qrgate")
+		copyContext(t, ctxDir)
+		argv := slices.Clone(gb.argv)
+		for i := range argv {
+			if argv[i] == "-o" && i+1 < len(argv) {
+				argv[i+1] = b.path
+			}
+		}
+		if len(argv) < 2 || argv[0] != "go" || argv[1] != "build" {
+			b.err = fmt.Errorf("the Dockerfile's go build step is %q", argv)
+			return
+		}
+		cmd := exec.Command("go", argv[1:]...)
+		cmd.Dir = ctxDir
+		cmd.Env = os.Environ()
+		for _, k := range []string{"CGO_ENABLED", "GOFLAGS", "GOOS", "GOARCH", "GOTOOLCHAIN"} {
+			if v, ok := gb.env[k]; ok {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+		}
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go %s: %v\n%s", strings.Join(argv[1:], " "), err, msg)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+// TestDockerfileBinary checks the Dockerfile's build flags and the binary
+// they make: static, stripped, carrying the version and the built-in policy.
+func TestDockerfileBinary(t *testing.T) {
+	bin := qrgateBinary(t)
+	b := &qrgateBuild
 	t.Logf("RUN %s (env CGO_ENABLED=%q GOFLAGS=%q GOOS=%q GOARCH=%q)",
 		strings.Join(b.argv, " "), b.env["CGO_ENABLED"], b.env["GOFLAGS"], b.env["GOOS"], b.env["GOARCH"])
-	if len(b.argv) < 2 || b.argv[0] != "go" || b.argv[1] != "build" {
-		t.Fatalf("go build step is %q", b.argv)
-	}
 	if b.env["CGO_ENABLED"] != "0" {
 		t.Errorf("CGO_ENABLED=%q in the build stage, want 0", b.env["CGO_ENABLED"])
 	}
-	for _, f := range []string{"-trimpath"} {
-		if !slices.Contains(b.argv, f) {
-			t.Errorf("go build lacks %s", f)
-		}
+	if !slices.Contains(b.argv, "-trimpath") {
+		t.Error("go build lacks -trimpath")
 	}
 	ldflags := flagValue(b.argv, "-ldflags")
-	for _, f := range []string{"-s", "-w", "-X main.version=" + version} {
+	for _, f := range []string{"-s", "-w", "-X main.version=" + dockerfileVersion} {
 		if !strings.Contains(ldflags, f) {
 			t.Errorf("-ldflags %q lacks %q", ldflags, f)
 		}
 	}
-
-	ctxDir := t.TempDir()
-	files := copyContext(t, ctxDir)
+	files := copyContext(t, t.TempDir())
 	for _, must := range []string{"go.mod", "go.sum", "cmd/qrgate/main.go"} {
 		if !slices.Contains(files, must) {
 			t.Errorf(".dockerignore keeps %s out of the build context", must)
@@ -398,35 +449,16 @@ func TestDockerfileBinary(t *testing.T) {
 		}
 	}
 
-	out := filepath.Join(t.TempDir(), "qrgate")
-	argv := slices.Clone(b.argv)
-	for i := range argv {
-		if argv[i] == "-o" && i+1 < len(argv) {
-			argv[i+1] = out
-		}
-	}
-	cmd := exec.Command("go", argv[1:]...)
-	cmd.Dir = ctxDir
-	cmd.Env = os.Environ()
-	for _, k := range []string{"CGO_ENABLED", "GOFLAGS", "GOOS", "GOARCH", "GOTOOLCHAIN"} {
-		if v, ok := b.env[k]; ok {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-	}
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(argv[1:], " "), err, msg)
-	}
-	checkStatic(t, out)
-	if st, err := os.Stat(out); err == nil {
+	checkStatic(t, bin)
+	if st, err := os.Stat(bin); err == nil {
 		t.Logf("binary: %.1f MiB", float64(st.Size())/(1<<20))
 	}
-
-	got, err := exec.Command(out, "version").CombinedOutput()
-	if err != nil || !strings.Contains(string(got), version) {
-		t.Errorf("qrgate version: %q, %v; want it to print %s (-X main.version)", got, err, version)
+	got, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil || !strings.Contains(string(got), dockerfileVersion) {
+		t.Errorf("qrgate version: %q, %v; want it to print %s (-X main.version)", got, err, dockerfileVersion)
 	}
 	// The image runs on embedded defaults: the built-in policy must be there.
-	if got, err := exec.Command(out, "policy", "default").Output(); err != nil || len(got) == 0 {
+	if got, err := exec.Command(bin, "policy", "default").Output(); err != nil || len(got) == 0 {
 		t.Errorf("qrgate policy default: %v, %d bytes", err, len(got))
 	}
 }
