@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -291,7 +292,7 @@ func (s *Service) apiDecide(ctx *fasthttp.RequestCtx, moderator, seg string) err
 }
 
 // decide validates and records a decision (API and page alike).
-func (s *Service) decide(ctx *fasthttp.RequestCtx, id int64, moderator string, req decisionRequest) (*store.Item, error) {
+func (s *Service) decide(ctx context.Context, id int64, moderator string, req decisionRequest) (*store.Item, error) {
 	if _, ok := store.StatusOf(req.Decision); !ok {
 		return nil, badRequest(`decision %q: want "approve" or "reject"`, req.Decision)
 	}

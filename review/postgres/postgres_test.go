@@ -18,7 +18,7 @@ import (
 // CI, where a missing database is a failure.
 const testURLEnv = "QRGATE_TEST_POSTGRES"
 
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	u := os.Getenv(testURLEnv)
 	if u == "" {
 		if os.Getenv("CI") == "true" {
@@ -30,7 +30,7 @@ func testURL(t *testing.T) string {
 }
 
 // openFresh opens a store in a new schema of its own, dropped afterwards.
-func openFresh(t *testing.T) store.Store {
+func openFresh(t testing.TB) store.Store {
 	base := testURL(t)
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -60,4 +60,14 @@ func openFresh(t *testing.T) store.Store {
 	return s
 }
 
-func TestSuite(t *testing.T) { storetest.Run(t, openFresh) }
+func TestSuite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
+}
+
+// BenchmarkPut: QRGATE_TEST_POSTGRES=… go test -run '^$' -bench Put ./review/postgres/
+func BenchmarkPut(b *testing.B) {
+	if os.Getenv(testURLEnv) == "" {
+		b.Skipf("%s not set", testURLEnv)
+	}
+	storetest.BenchPut(b, openFresh(b), 64<<10)
+}

@@ -250,3 +250,12 @@ func runAndKill(t *testing.T, dir string, after int) []string {
 	}
 	return acked
 }
+
+// BenchmarkPut: go test -run '^$' -bench Put -benchtime 3s ./review/sqlite/
+func BenchmarkPut(b *testing.B) {
+	s, err := Open(context.Background(), Config{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchPut(b, s, 64<<10)
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -400,4 +401,31 @@ func containsStr(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// BenchPut measures durable Puts from 32 concurrent callers (as the gateway
+// records flagged scans from many requests at once). Each record carries
+// its own image of imageBytes, so image storage is part of the cost.
+func BenchPut(b *testing.B, s store.Store, imageBytes int) {
+	defer s.Close()
+	var seq atomic.Int64
+	img := make([]byte, imageBytes)
+	for i := range img {
+		img[i] = byte(i * 7)
+	}
+	b.SetBytes(int64(imageBytes))
+	b.SetParallelism(16) // × GOMAXPROCS callers
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			own := append([]byte(fmt.Sprint(n, ":")), img...)
+			if _, err := s.Put(context.Background(), NewRecord(fmt.Sprint("bench-", n), fmt.Sprint("L", n), fmt.Sprint("S", n%100), fmt.Sprint("id", n%1000), own)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(seq.Load())/time.Since(start).Seconds(), "records/s")
 }
