@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review"
 )
 
 func TestServeFlagsFromEnv(t *testing.T) {
@@ -136,6 +137,47 @@ func TestServeRunsAndStops(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("scan: %d", resp.StatusCode)
+	}
+
+	// The admin reload endpoint takes the review service's moderator token
+	// (generated in the data dir when there is no moderators file).
+	tokLine, err := os.ReadFile(filepath.Join(dir, "data", review.TokenFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, _ := strings.Cut(strings.TrimSpace(string(tokLine)), " ")
+	writePolicy("t1b")
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", 401}, {"Bearer wrong-token-0123456789", 401}, {"Bearer " + token, 200}} {
+		req, _ := http.NewRequest("POST", admin+"/admin/policy/reload", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("reload with %q: %d, want %d", tc.auth, resp.StatusCode, tc.want)
+		}
+	}
+	if _, body := get(admin + "/readyz"); !strings.Contains(body, `"t1b"`) {
+		t.Errorf("admin reload did not take effect: %s", body)
+	}
+
+	// A flagged listing (an unreadable image: warn, reviewed) is stored
+	// before the answer.
+	resp, err = http.Post(pub+"/v1/scan?listing_id=LW", "application/octet-stream", strings.NewReader("not an image"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"review_stored":true`) {
+		t.Errorf("flagged scan: %d %s", resp.StatusCode, b)
 	}
 
 	writePolicy("t2")
