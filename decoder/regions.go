@@ -135,4 +135,3 @@ func sortRects(rs []image.Rectangle) {
 }
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
-

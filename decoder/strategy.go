@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"os"
 	"slices"
 	"unicode/utf8"
 
@@ -98,9 +97,7 @@ func (s *scanState) scan(p plane) {
 	if s.expired() {
 		return
 	}
-	if os.Getenv("NOFALLBACK") == "" && s.pass(view{p: p, scale: 1}, true) > 0 {
-		return
-	}
+	s.linearCodes(p)
 }
 
 // maxRegions bounds the code-like regions handed to the region readers.

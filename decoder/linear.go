@@ -1,0 +1,108 @@
+package decoder
+
+import (
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+// Product barcodes (EAN-13) are read along scanlines of the binarized plane:
+// rows, then columns, each also reversed (upside down). A 1-D reader fed
+// noise sometimes returns a checksum-valid number, so a code counts only when
+// at least two scanlines agree on it. Lines at up to 45° from a bar code's
+// axis still cross every bar, so rows and columns cover every rotation.
+
+type rowDecoder interface {
+	DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
+}
+
+// minLinearVotes is how many scanlines must read the same barcode.
+const minLinearVotes = 2
+
+type linearRead struct {
+	votes   int
+	corners [][2]int
+}
+
+// linearCodes scans the plane's rows and columns for EAN-13 codes. Each
+// line is binarized on its own with gozxing's global-histogram row
+// binarizer, which copes with the wide bars and heavy JPEG artefacts of
+// product photos better than a 2-D local threshold.
+func (s *scanState) linearCodes(p plane) {
+	w, h := p.w, p.h
+	reader, ok := oned.NewEAN13Reader().(rowDecoder)
+	if !ok {
+		return
+	}
+	reads := map[string]*linearRead{}
+	var order []string
+	record := func(r *gozxing.Result, toImage func(x float64) [2]int) {
+		text := r.GetText()
+		lr := reads[text]
+		if lr == nil {
+			pts := r.GetResultPoints()
+			var cs [][2]int
+			if len(pts) >= 2 {
+				cs = [][2]int{toImage(pts[0].GetX()), toImage(pts[len(pts)-1].GetX())}
+			}
+			lr = &linearRead{corners: cs}
+			reads[text] = lr
+			order = append(order, text)
+		}
+		lr.votes++
+	}
+	buf := make([]byte, max(w, h))
+	line := func(n int, get func(i int) byte, toImage func(x float64) [2]int) {
+		for i := 0; i < n; i++ {
+			buf[i] = get(i)
+		}
+		src, err := gozxing.NewPlanarYUVLuminanceSource(buf[:n], n, 1, 0, 0, n, 1, false)
+		if err != nil {
+			return
+		}
+		row, err := gozxing.NewGlobalHistgramBinarizer(src).GetBlackRow(0, nil)
+		if err != nil {
+			return
+		}
+		s.attempt(func() {
+			if r, err := reader.DecodeRow(0, row, nil); err == nil {
+				record(r, toImage)
+				return
+			}
+			row.Reverse()
+			if r, err := reader.DecodeRow(0, row, nil); err == nil {
+				record(r, func(x float64) [2]int { return toImage(float64(n-1) - x) })
+			}
+		})
+	}
+	step := max(6, min(w, h)/80)
+	for y := step / 2; y < h && !s.expired(); y += step {
+		line(w, func(i int) byte { return p.pix[y*p.stride+i] }, func(x float64) [2]int { return [2]int{int(x), y} })
+	}
+	for x := step / 2; x < w && !s.expired(); x += step {
+		line(h, func(i int) byte { return p.pix[i*p.stride+x] }, func(y float64) [2]int { return [2]int{x, int(y)} })
+	}
+	// Diagonals (both ways), for codes turned 20–70°: a row or column no
+	// longer crosses the whole symbol there.
+	for c := -h + step/2; c < w && !s.expired(); c += step {
+		x0, y0 := max(c, 0), max(-c, 0) // along (1, 1)
+		n := min(w-x0, h-y0)
+		if n >= 60 {
+			line(n, func(i int) byte { return p.pix[(y0+i)*p.stride+x0+i] },
+				func(t float64) [2]int { return [2]int{x0 + int(t), y0 + int(t)} })
+		}
+		x1, y1 := max(c, 0), min(h-1, h-1+c) // along (1, -1), from the bottom edge
+		if c > 0 {
+			y1 = h - 1
+		}
+		m := min(w-x1, y1+1)
+		if m >= 60 {
+			line(m, func(i int) byte { return p.pix[(y1-i)*p.stride+x1+i] },
+				func(t float64) [2]int { return [2]int{x1 + int(t), y1 - int(t)} })
+		}
+	}
+	for _, text := range order {
+		if lr := reads[text]; lr.votes >= minLinearVotes {
+			s.addCode("EAN_13", text, nil, lr.corners)
+		}
+	}
+}
