@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 
@@ -61,7 +62,7 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	res, err := g.scanListing(context.Background(), pol, req)
 	if err != nil {
 		reason := reasonQueueFull
-		if err == ErrQueueTimeout {
+		if errors.Is(err, ErrQueueTimeout) {
 			reason = reasonQueueTimeout
 		}
 		g.m.rejected.WithLabelValues(reason).Inc()
