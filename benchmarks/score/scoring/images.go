@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"sort"
+	"strings"
 )
 
 // Symbologies with a special meaning in the contract.
@@ -222,6 +223,11 @@ func payloads(fs []Finding) []string {
 	for _, f := range fs {
 		if f.Symbology == Undecoded || f.Symbology == ImageError {
 			out = append(out, f.Symbology)
+			continue
+		}
+		if f.Symbology != "" && !strings.Contains(strings.ToUpper(f.Symbology), "QR") {
+			// name other symbologies: a stray EAN-8 read says where to look
+			out = append(out, f.Symbology+":"+f.Payload)
 			continue
 		}
 		out = append(out, f.Payload)
