@@ -22,6 +22,7 @@ import (
 	"io"
 	"time"
 
+	ljpeg "github.com/qrgate/qrgate/decoder/internal/jpeg"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/webp"
 )
@@ -162,6 +163,17 @@ func (d *Decoder) open(data []byte) (*Result, []plane, error) {
 	return res, []plane{lumaOf(img)}, nil
 }
 
+// lumaJPEG decodes a JPEG's luminance only: chroma is entropy-decoded (the
+// bitstream requires it) but never transformed or stored.
+func lumaJPEG(data []byte) (g image.Image, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder panic: %v", r)
+		}
+	}()
+	return ljpeg.DecodeLuma(bytes.NewReader(data), ljpeg.Options{Scale: 1})
+}
+
 func decodeStill(f Format, data []byte) (img image.Image, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a decoder bug must not take the process down
@@ -171,7 +183,7 @@ func decodeStill(f Format, data []byte) (img image.Image, err error) {
 	r := bytes.NewReader(data)
 	switch f {
 	case JPEG:
-		return jpeg.Decode(r)
+		return lumaJPEG(data)
 	case PNG:
 		return png.Decode(r)
 	case WebP:

@@ -70,7 +70,7 @@ func codeRegions(bin []byte, w, h, max int) []image.Rectangle {
 // around it that is mostly quiet.
 func codeLike(busy []bool, bw, bh int, r image.Rectangle, n int) bool {
 	dx, dy := r.Dx(), r.Dy()
-	if dx < 3 || dy < 3 || dx > bw*3/4 || dy > bh*3/4 {
+	if dx < 3 || dy < 3 {
 		return false
 	}
 	if 10*dx > 16*dy || 10*dy > 16*dx {
@@ -94,7 +94,10 @@ func codeLike(busy []bool, bw, bh int, r image.Rectangle, n int) bool {
 			}
 		}
 	}
-	return ring > 0 && 10*quiet >= 7*ring
+	if ring == 0 { // the code fills the frame: a screenshot or a crop of it
+		return true
+	}
+	return 10*quiet >= 7*ring
 }
 
 // blockTransitions counts dark/light changes along the rows and columns of

@@ -72,7 +72,7 @@ var levels = []level{
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
 	var regions []image.Rectangle
-	for i, l := range levels {
+	for _, l := range levels {
 		if s.expired() {
 			return
 		}
@@ -86,9 +86,7 @@ func (s *scanState) scan(p plane) {
 		bin := make([]byte, lp.w*lp.h)
 		binarize(lp, bin)
 		s.qrCandidates(p, lp, bin, l)
-		if i == 0 {
-			regions = scaleRects(codeRegions(bin, lp.w, lp.h, maxRegions), l.scale)
-		}
+		regions = appendRegions(regions, scaleRects(codeRegions(bin, lp.w, lp.h, maxRegions), l.scale))
 	}
 	if s.expired() {
 		return
@@ -100,8 +98,28 @@ func (s *scanState) scan(p plane) {
 	s.linearCodes(p)
 }
 
-// maxRegions bounds the code-like regions handed to the region readers.
+// maxRegions bounds the code-like regions handed to the region readers,
+// per level and in all.
 const maxRegions = 6
+
+// appendRegions adds the regions of a coarser level that are not already
+// there (a code seen at two levels overlaps itself).
+func appendRegions(have, add []image.Rectangle) []image.Rectangle {
+	for _, r := range add {
+		dup := false
+		for _, h := range have {
+			in := h.Intersect(r)
+			if 2*area(in) > min(area(h), area(r)) {
+				dup = true
+				break
+			}
+		}
+		if !dup && len(have) < 2*maxRegions {
+			have = append(have, r)
+		}
+	}
+	return have
+}
 
 func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
 	for i := range rs {
