@@ -15,6 +15,10 @@ type rowDecoder interface {
 	DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error)
 }
 
+// minLinearChanges is the fewest dark/light changes a line through an EAN-13
+// can show (it has 59 edges; blur and binarization may merge a few).
+const minLinearChanges = 40
+
 // minLinearVotes is how many scanlines must read the same barcode.
 const minLinearVotes = 2
 
@@ -27,7 +31,10 @@ type linearRead struct {
 // line is binarized on its own with gozxing's global-histogram row
 // binarizer, which copes with the wide bars and heavy JPEG artefacts of
 // product photos better than a 2-D local threshold.
-func (s *scanState) linearCodes(p plane) {
+//
+// bin is the plane's binarization (1 = dark): a line with fewer changes
+// than a barcode has bars is not worth decoding.
+func (s *scanState) linearCodes(p plane, bin []byte) {
 	w, h := p.w, p.h
 	reader, ok := oned.NewEAN13Reader().(rowDecoder)
 	if !ok {
@@ -51,9 +58,16 @@ func (s *scanState) linearCodes(p plane) {
 		lr.votes++
 	}
 	buf := make([]byte, max(w, h))
-	line := func(n int, get func(i int) byte, toImage func(x float64) [2]int) {
+	line := func(n int, at func(i int) int, toImage func(x float64) [2]int) {
+		changes := 0
+		for i := 1; i < n; i++ {
+			changes += int(bin[at(i)] ^ bin[at(i-1)])
+		}
+		if changes < minLinearChanges {
+			return
+		}
 		for i := 0; i < n; i++ {
-			buf[i] = get(i)
+			buf[i] = p.pix[at(i)]
 		}
 		src, err := gozxing.NewPlanarYUVLuminanceSource(buf[:n], n, 1, 0, 0, n, 1, false)
 		if err != nil {
@@ -76,10 +90,10 @@ func (s *scanState) linearCodes(p plane) {
 	}
 	step := max(6, min(w, h)/80)
 	for y := step / 2; y < h && !s.expired(); y += step {
-		line(w, func(i int) byte { return p.pix[y*p.stride+i] }, func(x float64) [2]int { return [2]int{int(x), y} })
+		line(w, func(i int) int { return y*w + i }, func(x float64) [2]int { return [2]int{int(x), y} })
 	}
 	for x := step / 2; x < w && !s.expired(); x += step {
-		line(h, func(i int) byte { return p.pix[i*p.stride+x] }, func(y float64) [2]int { return [2]int{x, int(y)} })
+		line(h, func(i int) int { return i*w + x }, func(y float64) [2]int { return [2]int{x, int(y)} })
 	}
 	// Diagonals (both ways), for codes turned 20–70°: a row or column no
 	// longer crosses the whole symbol there.
@@ -87,7 +101,7 @@ func (s *scanState) linearCodes(p plane) {
 		x0, y0 := max(c, 0), max(-c, 0) // along (1, 1)
 		n := min(w-x0, h-y0)
 		if n >= 60 {
-			line(n, func(i int) byte { return p.pix[(y0+i)*p.stride+x0+i] },
+			line(n, func(i int) int { return (y0+i)*w + x0 + i },
 				func(t float64) [2]int { return [2]int{x0 + int(t), y0 + int(t)} })
 		}
 		x1, y1 := max(c, 0), min(h-1, h-1+c) // along (1, -1), from the bottom edge
@@ -96,7 +110,7 @@ func (s *scanState) linearCodes(p plane) {
 		}
 		m := min(w-x1, y1+1)
 		if m >= 60 {
-			line(m, func(i int) byte { return p.pix[(y1-i)*p.stride+x1+i] },
+			line(m, func(i int) int { return (y1-i)*w + x1 + i },
 				func(t float64) [2]int { return [2]int{x1 + int(t), y1 - int(t)} })
 		}
 	}

@@ -1,6 +1,10 @@
 package decoder
 
-import "image"
+import (
+	"encoding/binary"
+	"image"
+	"math/bits"
+)
 
 // Code-like regions: a printed 2-D code is a compact, square-ish patch of
 // dense black/white transitions, set off from the photo by a light quiet
@@ -19,10 +23,8 @@ func codeRegions(bin []byte, w, h, max int) []image.Rectangle {
 		return nil
 	}
 	busy := make([]bool, bw*bh)
-	for by := 0; by < bh; by++ {
-		for bx := 0; bx < bw; bx++ {
-			busy[by*bw+bx] = blockTransitions(bin, w, bx*regionBlock, by*regionBlock) >= 10
-		}
+	for i, n := range blockTransitions(bin, w, h) {
+		busy[i] = n >= 10
 	}
 	seen := make([]bool, bw*bh)
 	var out []image.Rectangle
@@ -100,26 +102,37 @@ func codeLike(busy []bool, bw, bh int, r image.Rectangle, n int) bool {
 	return 10*quiet >= 7*ring
 }
 
-// blockTransitions counts dark/light changes along the rows and columns of
-// one block.
-func blockTransitions(bin []byte, w, x0, y0 int) int {
-	n := 0
-	for y := y0; y < y0+regionBlock; y++ {
-		row := bin[y*w+x0 : y*w+x0+regionBlock]
-		for x := 1; x < regionBlock; x++ {
-			if row[x] != row[x-1] {
-				n++
+// blockTransitions counts dark/light changes along the rows and down the
+// columns of every regionBlock×regionBlock block. bin holds 0 or 1 per byte,
+// so XOR of two 8-byte words has one set bit per change.
+func blockTransitions(bin []byte, w, h int) []int {
+	bw, bh := w/regionBlock, h/regionBlock
+	out := make([]int, bw*bh)
+	for y := 0; y < bh*regionBlock; y++ {
+		row := bin[y*w : y*w+w]
+		var prev []byte
+		if y > 0 {
+			prev = bin[(y-1)*w : y*w]
+		}
+		orow := out[(y/regionBlock)*bw:]
+		for bx := 0; bx < bw; bx++ {
+			x := bx * regionBlock
+			cur := binary.LittleEndian.Uint64(row[x:])
+			n := 0
+			if x+regionBlock < w { // changes inside the block and into the next
+				n += bits.OnesCount64(cur^binary.LittleEndian.Uint64(row[x+1:])) - int(row[x+regionBlock]^row[x+regionBlock-1])
+			} else {
+				for i := x + 1; i < x+regionBlock; i++ {
+					n += int(row[i] ^ row[i-1])
+				}
 			}
+			if prev != nil && y%regionBlock != 0 {
+				n += bits.OnesCount64(cur ^ binary.LittleEndian.Uint64(prev[x:]))
+			}
+			orow[bx] += n
 		}
 	}
-	for x := x0; x < x0+regionBlock; x++ {
-		for y := y0 + 1; y < y0+regionBlock; y++ {
-			if bin[y*w+x] != bin[(y-1)*w+x] {
-				n++
-			}
-		}
-	}
-	return n
+	return out
 }
 
 func maxInt(a, b int) int {

@@ -72,20 +72,25 @@ var levels = []level{
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
 	var regions []image.Rectangle
+	var fullBin []byte
+	lp, prevScale := p, 1
 	for _, l := range levels {
 		if s.expired() {
 			return
 		}
-		lp := p
-		if l.scale > 1 {
-			if min(p.w, p.h)/l.scale < 60 {
-				break
-			}
-			lp = p.downscale(l.scale)
+		if min(p.w, p.h)/l.scale < 60 {
+			break
+		}
+		if l.scale > prevScale { // each level from the one before: 2× costs a quarter
+			lp = lp.downscale(l.scale / prevScale)
+			prevScale = l.scale
 		}
 		bin := make([]byte, lp.w*lp.h)
 		binarize(lp, bin)
 		s.qrCandidates(p, lp, bin, l)
+		if l.scale == 1 {
+			fullBin = bin
+		}
 		regions = appendRegions(regions, scaleRects(codeRegions(bin, lp.w, lp.h, maxRegions), l.scale))
 	}
 	if s.expired() {
@@ -95,7 +100,9 @@ func (s *scanState) scan(p plane) {
 	if s.expired() {
 		return
 	}
-	s.linearCodes(p)
+	if fullBin != nil {
+		s.linearCodes(p.compact(), fullBin)
+	}
 }
 
 // maxRegions bounds the code-like regions handed to the region readers,
