@@ -23,10 +23,20 @@ type decodeOutcome struct {
 // cache is a bounded LRU of decode outcomes by content hash. Identical
 // images (the same WeChat card in hundreds of listings) decode once.
 type cache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List // front = most recent
-	items map[imageKey]*list.Element
+	mu      sync.Mutex
+	max     int
+	ll      *list.List // front = most recent
+	items   map[imageKey]*list.Element
+	flights map[imageKey]*flight
+}
+
+// flight is a decode in progress. Requests carrying the same image meanwhile
+// wait for it instead of taking another worker: the same card pasted into
+// many listings at once decodes once.
+type flight struct {
+	done   chan struct{}
+	out    decodeOutcome
+	usable bool // a complete outcome; false: the waiter decodes itself
 }
 
 type cacheEntry struct {
@@ -39,7 +49,58 @@ func newCache(max int) *cache {
 	if max <= 0 {
 		return nil
 	}
-	return &cache{max: max, ll: list.New(), items: make(map[imageKey]*list.Element, max)}
+	return &cache{max: max, ll: list.New(), items: make(map[imageKey]*list.Element, max), flights: map[imageKey]*flight{}}
+}
+
+// lookup returns a cached outcome (hit), or the flight decoding k now
+// (leader false: wait for it), or a new flight the caller leads and must
+// end with finish. A nil cache makes every caller a leader of a nil flight.
+func (c *cache) lookup(k imageKey) (out decodeOutcome, hit bool, f *flight, leader bool) {
+	if c == nil {
+		return decodeOutcome{}, false, nil, true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*cacheEntry).out, true, nil, false
+	}
+	if f, ok := c.flights[k]; ok {
+		return decodeOutcome{}, false, f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[k] = f
+	return decodeOutcome{}, false, f, true
+}
+
+// finish ends a flight with its outcome (ok false: no outcome, the leader
+// was refused or timed out) and caches a complete one.
+func (c *cache) finish(k imageKey, f *flight, out decodeOutcome, ok bool) {
+	if c == nil || f == nil {
+		return
+	}
+	ok = ok && cacheable(out)
+	if ok {
+		c.put(k, out)
+	}
+	c.mu.Lock()
+	delete(c.flights, k)
+	c.mu.Unlock()
+	f.out, f.usable = out, ok
+	close(f.done)
+}
+
+// cacheable: partial results and timeouts say more about the load at the
+// time than about the image.
+func cacheable(out decodeOutcome) bool {
+	if out.res != nil && out.res.Partial {
+		return false
+	}
+	if out.err != nil {
+		de := decoder.AsError(out.err)
+		return de != nil && de.Code != decoder.ErrTimeout
+	}
+	return true
 }
 
 func (c *cache) get(k imageKey) (decodeOutcome, bool) {
@@ -56,13 +117,9 @@ func (c *cache) get(k imageKey) (decodeOutcome, bool) {
 	return e.Value.(*cacheEntry).out, true
 }
 
-// put stores a complete outcome. Partial results and timeouts are not
-// stored: they say more about the load at the time than about the image.
+// put stores a complete outcome (partial results and timeouts are not).
 func (c *cache) put(k imageKey, out decodeOutcome) {
-	if c == nil || (out.res != nil && out.res.Partial) {
-		return
-	}
-	if de := decoder.AsError(out.err); out.err != nil && (de == nil || de.Code == decoder.ErrTimeout) {
+	if c == nil || !cacheable(out) {
 		return
 	}
 	c.mu.Lock()

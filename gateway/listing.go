@@ -59,27 +59,40 @@ func (g *Gateway) scanImages(ctx context.Context, pol *policy.Policy, in []image
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait() // decodes read the request's bytes: never return before they end
+	type waiter struct {
+		i     int
+		f     *flight
+		start time.Time
+	}
+	var waiters []waiter
 	var refused error
 	for i, im := range in {
 		start := time.Now()
 		out[i].Name = im.Name
 		out[i].Hash = sha256.Sum256(im.Data)
-		if o, ok := g.cache.get(out[i].Hash); ok {
+		o, hit, f, leader := g.cache.lookup(out[i].Hash)
+		switch {
+		case hit:
 			g.m.cacheHits.Inc()
 			out[i].Image = scan.FromDecode(pol, i, o.res, o.err)
 			out[i].Cached = true
 			out[i].Elapsed = time.Since(start)
+			continue
+		case !leader: // the same bytes are being decoded now
+			waiters = append(waiters, waiter{i, f, start})
 			continue
 		}
 		if g.cache != nil {
 			g.m.cacheMisses.Inc()
 		}
 		if ctx.Err() != nil {
+			g.cache.finish(out[i].Hash, f, decodeOutcome{}, false)
 			out[i].Image = timedOut(pol, i)
 			continue
 		}
 		release, err := g.pool.acquire(ctx)
 		if err != nil {
+			g.cache.finish(out[i].Hash, f, decodeOutcome{}, false)
 			if ctx.Err() != nil { // the scan deadline passed while queued
 				out[i].Image = timedOut(pol, i)
 				continue
@@ -92,9 +105,44 @@ func (g *Gateway) scanImages(ctx context.Context, pol *policy.Policy, in []image
 		go func(i int, data []byte) {
 			defer wg.Done()
 			defer release()
-			out[i].Image = g.decodeImage(ctx, pol, i, out[i].Hash, data)
+			var o decodeOutcome
+			out[i].Image, o = g.decodeImage(ctx, pol, i, out[i].Hash, data)
 			out[i].Elapsed = time.Since(start)
+			g.cache.finish(out[i].Hash, f, o, true)
 		}(i, im.Data)
+	}
+	for _, w := range waiters {
+		if refused != nil {
+			break
+		}
+		select {
+		case <-w.f.done:
+		case <-ctx.Done():
+			out[w.i].Image = timedOut(pol, w.i)
+			continue
+		}
+		if w.f.usable {
+			g.m.cacheHits.Inc()
+			out[w.i].Image = scan.FromDecode(pol, w.i, w.f.out.res, w.f.out.err)
+			out[w.i].Cached = true
+			out[w.i].Elapsed = time.Since(w.start)
+			continue
+		}
+		// The flight ended without a usable outcome: decode it here.
+		g.m.cacheMisses.Inc()
+		release, err := g.pool.acquire(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				out[w.i].Image = timedOut(pol, w.i)
+				continue
+			}
+			refused = err
+			cancel()
+			break
+		}
+		out[w.i].Image, _ = g.decodeImage(ctx, pol, w.i, out[w.i].Hash, in[w.i].Data)
+		out[w.i].Elapsed = time.Since(w.start)
+		release()
 	}
 	wg.Wait()
 	if refused != nil {
@@ -107,8 +155,8 @@ func (g *Gateway) scanImages(ctx context.Context, pol *policy.Policy, in []image
 }
 
 // decodeImage decodes one image on a worker, caches a complete outcome and
-// classifies it under pol.
-func (g *Gateway) decodeImage(ctx context.Context, pol *policy.Policy, index int, hash imageKey, data []byte) scan.Image {
+// classifies it under pol; it also returns the raw outcome for waiters.
+func (g *Gateway) decodeImage(ctx context.Context, pol *policy.Policy, index int, hash imageKey, data []byte) (scan.Image, decodeOutcome) {
 	cfg := g.decCfg
 	cfg.OnPanic = func(r any) {
 		g.m.decoderPanics.Inc()
@@ -117,8 +165,9 @@ func (g *Gateway) decodeImage(ctx context.Context, pol *policy.Policy, index int
 	start := time.Now()
 	res, err := scan.New(decoder.New(cfg)).Decode(ctx, data)
 	g.m.decodeDuration.Observe(time.Since(start).Seconds())
-	g.cache.put(hash, decodeOutcome{res: res, err: err})
-	return scan.FromDecode(pol, index, res, err)
+	o := decodeOutcome{res: res, err: err}
+	g.cache.put(hash, o)
+	return scan.FromDecode(pol, index, res, err), o
 }
 
 // timedOut is an image the scan deadline left no time for.

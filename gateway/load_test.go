@@ -245,3 +245,63 @@ func TestSlowClientsAreCut(t *testing.T) {
 		t.Errorf("slow connections held for %v with a 300ms read timeout", d)
 	}
 }
+
+// TestIdenticalImagesDecodeOnce: concurrent requests carrying the same
+// bytes share one decode (and one worker) instead of queueing each.
+func TestIdenticalImagesDecodeOnce(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 10*time.Second })
+	img := qrPNG(t, wechatURL, 200)
+	release := holdWorkers(t, tg.g)
+	results := make(chan response, 3)
+	go func() { results <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()
+	waitFor(t, "the leader to queue", func() bool { return tg.g.pool.waiting.Load() == 1 })
+	for _, id := range []string{"B", "C"} {
+		go func() { results <- do(t, "POST", tg.pub+"/v1/scan?listing_id="+id, "image/png", img) }()
+	}
+	waitFor(t, "the others to wait on the leader", func() bool { return metric(t, tg.reg, "qrgate_inflight_scans") == 3 })
+	if n := tg.g.pool.waiting.Load(); n != 1 {
+		t.Errorf("%d requests queue for a worker; identical images should wait on one decode", n)
+	}
+	release()
+	for range 3 {
+		if r := <-results; r.status != 200 || r.json(t)["verdict"] != "block" {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+	}
+	if h, m := metric(t, tg.reg, "qrgate_cache_hits_total"), metric(t, tg.reg, "qrgate_cache_misses_total"); h != 2 || m != 1 {
+		t.Errorf("hits %v misses %v, want 2 and 1", h, m)
+	}
+	// The same image twice in one listing decodes once too.
+	r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "D", "images": []map[string]any{
+		{"data": blankPNG(t, 30, 30)}, {"data": blankPNG(t, 30, 30)}}})
+	if r.status != 200 || metric(t, tg.reg, "qrgate_cache_misses_total") != 2 {
+		t.Errorf("%d %s; misses %v", r.status, r.body, metric(t, tg.reg, "qrgate_cache_misses_total"))
+	}
+}
+
+// TestWaitersDecodeWhenTheLeaderIsRefused: if the request leading a decode
+// is refused, requests waiting on it decode themselves.
+func TestWaitersDecodeWhenTheLeaderIsRefused(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 300*time.Millisecond })
+	img := qrPNG(t, wechatURL, 200)
+	release := holdWorkers(t, tg.g)
+	leader := make(chan response, 1)
+	go func() { leader <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()
+	waitFor(t, "the leader to queue", func() bool { return tg.g.pool.waiting.Load() == 1 })
+	waiter := make(chan response, 1)
+	go func() {
+		waiter <- do(t, "POST", tg.pub+"/v1/scan?listing_id=B", "image/png", img)
+	}()
+	if r := <-leader; r.status != 503 {
+		t.Fatalf("leader: %d %s", r.status, r.body)
+	}
+	release()
+	if r := <-waiter; r.status != 200 && r.status != 503 {
+		t.Errorf("waiter: %d %s", r.status, r.body)
+	}
+	tg.g.cache.mu.Lock()
+	defer tg.g.cache.mu.Unlock()
+	if len(tg.g.cache.flights) != 0 {
+		t.Error("a flight was left open")
+	}
+}
