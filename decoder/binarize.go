@@ -1,96 +1,126 @@
 package decoder
 
-// Local-mean binarization for the candidate search: a pixel is dark when it
-// is below the mean of the 5×5 blocks around its block. Flat neighbourhoods
+// Local-mean thresholds for the candidate search: a pixel is dark when it is
+// below the mean of the 5×5 blocks around its block. Flat neighbourhoods
 // (range under minContrast) are all light, so smooth photo areas produce no
 // runs for the finder scan to chase.
+//
+// Nothing is binarized up front: block statistics come from every other
+// row, and pixels are compared with their block's threshold only where a
+// scan looks (the scanned rows, the cross-checks, the scanlines).
 
 const (
-	binBlock    = 8
+	binBlock    = 8 // pixels per block side (a power of two: see dark)
+	binShift    = 3
 	minContrast = 24
 )
 
-// blockStats holds the per-block mean, minimum and maximum of a plane.
-type blockStats struct {
-	bw, bh      int
-	mean        []int32
-	lo, hi      []uint8
-	thr         []int16 // per block: -1 for a flat neighbourhood
-	transitions []uint16
+// thresholds is a plane with one threshold per block.
+type thresholds struct {
+	p      plane
+	bw, bh int
+	thr    []int16 // -1: flat neighbourhood, every pixel light
 }
 
-// binarize writes 1 (dark) or 0 (light) per pixel of p into dst (len w*h),
-// and returns the block statistics (transitions are filled by
-// countTransitions).
-func binarize(p plane, dst []byte) *blockStats {
+// newThresholds computes the block thresholds of p.
+func newThresholds(p plane) *thresholds {
 	bw, bh := (p.w+binBlock-1)/binBlock, (p.h+binBlock-1)/binBlock
-	st := &blockStats{bw: bw, bh: bh, mean: make([]int32, bw*bh), lo: make([]uint8, bw*bh), hi: make([]uint8, bw*bh), thr: make([]int16, bw*bh)}
-	sums := make([]int32, bw)
-	mins := make([]uint8, bw)
-	maxs := make([]uint8, bw)
+	n := bw * bh
+	mean := make([]int32, n)
+	lo := make([]uint8, n)
+	hi := make([]uint8, n)
+	full := p.w / binBlock // blocks with all binBlock columns inside the plane
 	for by := 0; by < bh; by++ {
 		y0, y1 := by*binBlock, min(by*binBlock+binBlock, p.h)
-		clear(sums)
-		for i := range mins {
-			mins[i], maxs[i] = 255, 0
+		for i := by * bw; i < by*bw+bw; i++ {
+			lo[i] = 255
 		}
-		for y := y0; y < y1; y++ {
+		rows := int32(0)
+		for y := y0; y < y1; y += 2 { // every other row is plenty for a threshold
 			row := p.pix[y*p.stride : y*p.stride+p.w]
-			for bx := 0; bx < bw; bx++ {
-				x0, x1 := bx*binBlock, min(bx*binBlock+binBlock, p.w)
-				s, mn, mx := int32(0), mins[bx], maxs[bx]
-				for _, v := range row[x0:x1] {
-					s += int32(v)
-					mn = min(mn, v)
-					mx = max(mx, v)
+			rows++
+			for bx := 0; bx < full; bx++ {
+				b := (*[binBlock]byte)(row[bx*binBlock:])
+				s := int32(b[0]) + int32(b[1]) + int32(b[2]) + int32(b[3]) + int32(b[4]) + int32(b[5]) + int32(b[6]) + int32(b[7])
+				mn := min(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
+				mx := max(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
+				i := by*bw + bx
+				mean[i] += s
+				lo[i] = min(lo[i], mn)
+				hi[i] = max(hi[i], mx)
+			}
+			if full < bw { // the ragged last column of blocks
+				i := by*bw + full
+				for _, v := range row[full*binBlock:] {
+					mean[i] += int32(v)
+					lo[i] = min(lo[i], v)
+					hi[i] = max(hi[i], v)
 				}
-				sums[bx] += s
-				mins[bx], maxs[bx] = mn, mx
 			}
 		}
 		for bx := 0; bx < bw; bx++ {
-			n := int32((y1 - y0) * (min(bx*binBlock+binBlock, p.w) - bx*binBlock))
+			cols := int32(min(bx*binBlock+binBlock, p.w) - bx*binBlock)
+			mean[by*bw+bx] /= rows * cols
+		}
+	}
+	t := &thresholds{p: p, bw: bw, bh: bh, thr: make([]int16, n)}
+	// 5×5 block neighbourhood, separably: rows of 5 first, then columns.
+	hs := make([]int32, n)
+	hmn := make([]uint8, n)
+	hmx := make([]uint8, n)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			s, mn, mx := int32(0), uint8(255), uint8(0)
+			for xx := max(0, bx-2); xx <= min(bw-1, bx+2); xx++ {
+				i := by*bw + xx
+				s += mean[i]
+				mn = min(mn, lo[i])
+				mx = max(mx, hi[i])
+			}
 			i := by*bw + bx
-			st.mean[i] = sums[bx] / n
-			st.lo[i], st.hi[i] = mins[bx], maxs[bx]
+			hs[i], hmn[i], hmx[i] = s, mn, mx
 		}
 	}
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
-			sum, n, mn, mx := int32(0), int32(0), uint8(255), uint8(0)
+			s, mn, mx := int32(0), uint8(255), uint8(0)
 			for yy := max(0, by-2); yy <= min(bh-1, by+2); yy++ {
-				for xx := max(0, bx-2); xx <= min(bw-1, bx+2); xx++ {
-					i := yy*bw + xx
-					sum += st.mean[i]
-					n++
-					mn = min(mn, st.lo[i])
-					mx = max(mx, st.hi[i])
-				}
+				i := yy*bw + bx
+				s += hs[i]
+				mn = min(mn, hmn[i])
+				mx = max(mx, hmx[i])
 			}
-			t := int16(sum / n)
+			cnt := int32((min(bw-1, bx+2) - max(0, bx-2) + 1) * (min(bh-1, by+2) - max(0, by-2) + 1))
+			th := int16(s / cnt)
 			if int(mx)-int(mn) < minContrast {
-				t = -1
+				th = -1
 			}
-			st.thr[by*bw+bx] = t
+			t.thr[by*bw+bx] = th
 		}
 	}
-	for y := 0; y < p.h; y++ {
-		src := p.pix[y*p.stride : y*p.stride+p.w]
-		out := dst[y*p.w : y*p.w+p.w]
-		trow := st.thr[(y/binBlock)*bw : (y/binBlock)*bw+bw]
-		for bx, t := range trow {
-			x0, x1 := bx*binBlock, min(bx*binBlock+binBlock, p.w)
-			o := out[x0:x1]
-			if t < 0 {
-				clear(o)
-				continue
-			}
-			for i, v := range src[x0:x1] {
-				o[i] = b2u(int16(v) < t)
-			}
+	return t
+}
+
+// dark reports whether the pixel at (x, y) is below its block's threshold.
+func (t *thresholds) dark(x, y int) byte {
+	return b2u(int16(t.p.pix[y*t.p.stride+x]) < t.thr[(y>>binShift)*t.bw+x>>binShift])
+}
+
+// row writes 1 (dark) or 0 (light) for every pixel of row y into dst.
+func (t *thresholds) row(y int, dst []byte) {
+	src := t.p.pix[y*t.p.stride : y*t.p.stride+t.p.w]
+	trow := t.thr[(y>>binShift)*t.bw : (y>>binShift)*t.bw+t.bw]
+	for bx, th := range trow {
+		x0, x1 := bx*binBlock, min(bx*binBlock+binBlock, t.p.w)
+		o := dst[x0:x1]
+		if th < 0 {
+			clear(o)
+			continue
+		}
+		for i, v := range src[x0:x1] {
+			o[i] = b2u(int16(v) < th)
 		}
 	}
-	return st
 }
 
 func b2u(b bool) byte {

@@ -1,7 +1,9 @@
 package decoder
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -21,24 +23,45 @@ type candidate struct {
 }
 
 type finderScan struct {
-	bin        []byte
+	t          *thresholds
 	w, h       int
 	minM, maxM float64 // module sizes this scan keeps
 	cands      []candidate
 	cells      map[[2]int][]int // candidates by 16-pixel cell, for merging
 	runs       []int
+	row, prev  []byte
+	havePrev   bool
+	changes    []int // per regionBlock: dark/light changes seen on scanned rows
+	compares   []int // per regionBlock: pixel pairs compared
 }
 
 // maxCandidates bounds the work a textured photo can cause.
 const maxCandidates = 4000
 
-// findCandidates scans every step-th row of bin (1 = dark) for finder
-// patterns with modules between minM and maxM pixels, and returns them best
-// first: confirmed on the most rows for their size, strict ones first.
-func findCandidates(bin []byte, w, h, step int, minM, maxM float64) []candidate {
-	f := &finderScan{bin: bin, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{}}
-	for y := 0; y < h && len(f.cands) < maxCandidates; y += step {
-		f.scanRow(y)
+// levelScan is what one pass over a pyramid level finds: finder candidates
+// (best first: confirmed on the most rows for their size, strict ones
+// first) and per-block change counts for the code-like region search.
+type levelScan struct {
+	cands    []candidate
+	changes  []int
+	compares []int
+	bw, bh   int
+}
+
+// scanLevel scans every step-th row of t's plane for finder patterns with
+// modules between minM and maxM pixels.
+func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
+	w, h := t.p.w, t.p.h
+	bw, bh := w/regionBlock, h/regionBlock
+	f := &finderScan{t: t, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{},
+		row: make([]byte, w+8), prev: make([]byte, w+8), changes: make([]int, bw*bh), compares: make([]int, bw*bh)}
+	for y := 0; y < h; y += step {
+		t.row(y, f.row)
+		f.countChanges(y, bw, bh)
+		if len(f.cands) < maxCandidates {
+			f.scanRow(y)
+		}
+		f.row, f.prev, f.havePrev = f.prev, f.row, true
 	}
 	q := func(c candidate) float64 {
 		v := float64(c.count*step) / c.m
@@ -48,19 +71,49 @@ func findCandidates(bin []byte, w, h, step int, minM, maxM float64) []candidate 
 		return v
 	}
 	sort.Slice(f.cands, func(i, j int) bool { return q(f.cands[i]) > q(f.cands[j]) })
-	return f.cands
+	return levelScan{cands: f.cands, changes: f.changes, compares: f.compares, bw: bw, bh: bh}
+}
+
+// countChanges adds the row's changes, along it and against the previous
+// scanned row, to its blocks. Rows hold 0 or 1 per byte, so the XOR of two
+// 8-byte words has one set bit per change.
+func (f *finderScan) countChanges(y, bw, bh int) {
+	by := y / regionBlock
+	if by >= bh {
+		return
+	}
+	ch, cmp := f.changes[by*bw:by*bw+bw], f.compares[by*bw:by*bw+bw]
+	for bx := range ch {
+		x := bx * regionBlock
+		cur := binary.LittleEndian.Uint64(f.row[x:])
+		n := bits.OnesCount64(cur^binary.LittleEndian.Uint64(f.row[x+1:])) - int(f.row[x+regionBlock]^f.row[x+regionBlock-1])
+		c := regionBlock - 1
+		if f.havePrev {
+			n += bits.OnesCount64(cur ^ binary.LittleEndian.Uint64(f.prev[x:]))
+			c += regionBlock
+		}
+		ch[bx] += n
+		cmp[bx] += c
+	}
 }
 
 func (f *finderScan) scanRow(y int) {
-	row := f.bin[y*f.w : y*f.w+f.w]
+	row := f.row[:f.w]
 	f.runs = f.runs[:0]
 	start := 0
-	for x := 1; x <= f.w; x++ {
-		if x == f.w || row[x] != row[x-1] {
+	for x := 1; x < f.w; {
+		// skip 8 unchanged pixels at a time: most of a photo row is runs
+		if x+8 < f.w && binary.LittleEndian.Uint64(f.row[x:]) == binary.LittleEndian.Uint64(f.row[x-1:]) {
+			x += 8
+			continue
+		}
+		if row[x] != row[x-1] {
 			f.runs = append(f.runs, x-start)
 			start = x
 		}
+		x++
 	}
+	f.runs = append(f.runs, f.w-start)
 	first := row[0] // colour of runs[0]
 	pos := 0
 	for i := 0; i+5 <= len(f.runs); i++ {
@@ -142,7 +195,7 @@ func (f *finderScan) cross(x, y, dx, dy int, m float64, want byte) (centre, mod 
 		if px < 0 || py < 0 || px >= f.w || py >= f.h {
 			return 0, false
 		}
-		return f.bin[py*f.w+px], true
+		return f.t.dark(px, py), true
 	}
 	if v, _ := at(0); v != want {
 		return 0, 0, false, false

@@ -32,9 +32,10 @@ type linearRead struct {
 // binarizer, which copes with the wide bars and heavy JPEG artefacts of
 // product photos better than a 2-D local threshold.
 //
-// bin is the plane's binarization (1 = dark): a line with fewer changes
-// than a barcode has bars is not worth decoding.
-func (s *scanState) linearCodes(p plane, bin []byte) {
+// A line with fewer dark/light changes (under t) than a barcode has bars is
+// not worth decoding.
+func (s *scanState) linearCodes(t *thresholds) {
+	p := t.p
 	w, h := p.w, p.h
 	reader, ok := oned.NewEAN13Reader().(rowDecoder)
 	if !ok {
@@ -58,16 +59,18 @@ func (s *scanState) linearCodes(p plane, bin []byte) {
 		lr.votes++
 	}
 	buf := make([]byte, max(w, h))
-	line := func(n int, at func(i int) int, toImage func(x float64) [2]int) {
+	// line reads n pixels from (x0, y0) in steps of (dx, dy).
+	line := func(n, x0, y0, dx, dy int, toImage func(x float64) [2]int) {
 		changes := 0
-		for i := 1; i < n; i++ {
-			changes += int(bin[at(i)] ^ bin[at(i-1)])
+		prev := t.dark(x0, y0)
+		for i, x, y := 0, x0, y0; i < n; i, x, y = i+1, x+dx, y+dy {
+			d := t.dark(x, y)
+			changes += int(d ^ prev)
+			prev = d
+			buf[i] = p.pix[y*p.stride+x]
 		}
 		if changes < minLinearChanges {
 			return
-		}
-		for i := 0; i < n; i++ {
-			buf[i] = p.pix[at(i)]
 		}
 		src, err := gozxing.NewPlanarYUVLuminanceSource(buf[:n], n, 1, 0, 0, n, 1, false)
 		if err != nil {
@@ -90,10 +93,10 @@ func (s *scanState) linearCodes(p plane, bin []byte) {
 	}
 	step := max(6, min(w, h)/80)
 	for y := step / 2; y < h && !s.expired(); y += step {
-		line(w, func(i int) int { return y*w + i }, func(x float64) [2]int { return [2]int{int(x), y} })
+		line(w, 0, y, 1, 0, func(x float64) [2]int { return [2]int{int(x), y} })
 	}
 	for x := step / 2; x < w && !s.expired(); x += step {
-		line(h, func(i int) int { return i*w + x }, func(y float64) [2]int { return [2]int{x, int(y)} })
+		line(h, x, 0, 0, 1, func(y float64) [2]int { return [2]int{x, int(y)} })
 	}
 	// Diagonals (both ways), for codes turned 20–70°: a row or column no
 	// longer crosses the whole symbol there.
@@ -101,7 +104,7 @@ func (s *scanState) linearCodes(p plane, bin []byte) {
 		x0, y0 := max(c, 0), max(-c, 0) // along (1, 1)
 		n := min(w-x0, h-y0)
 		if n >= 60 {
-			line(n, func(i int) int { return (y0+i)*w + x0 + i },
+			line(n, x0, y0, 1, 1,
 				func(t float64) [2]int { return [2]int{x0 + int(t), y0 + int(t)} })
 		}
 		x1, y1 := max(c, 0), min(h-1, h-1+c) // along (1, -1), from the bottom edge
@@ -110,7 +113,7 @@ func (s *scanState) linearCodes(p plane, bin []byte) {
 		}
 		m := min(w-x1, y1+1)
 		if m >= 60 {
-			line(m, func(i int) int { return (y1-i)*w + x1 + i },
+			line(m, x1, y1, 1, -1,
 				func(t float64) [2]int { return [2]int{x1 + int(t), y1 - int(t)} })
 		}
 	}

@@ -98,6 +98,9 @@ func (p plane) compact() plane {
 
 // downscale averages f×f blocks.
 func (p plane) downscale(f int) plane {
+	if f == 2 {
+		return p.half()
+	}
 	w, h := p.w/f, p.h/f
 	out := newPlane(w, h)
 	area := f * f
@@ -199,3 +202,19 @@ func (p plane) stretched() plane {
 }
 
 var _ color.Color = color.Gray{}
+
+// half averages 2×2 blocks: the pyramid's step, kept tight because it runs
+// on every image.
+func (p plane) half() plane {
+	w, h := p.w/2, p.h/2
+	out := newPlane(w, h)
+	for y := 0; y < h; y++ {
+		r0 := p.pix[2*y*p.stride : 2*y*p.stride+2*w]
+		r1 := p.pix[(2*y+1)*p.stride : (2*y+1)*p.stride+2*w]
+		dst := out.pix[y*w : y*w+w]
+		for x := range dst {
+			dst[x] = uint8((uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1]) + 2) >> 2)
+		}
+	}
+	return out
+}

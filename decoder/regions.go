@@ -1,10 +1,6 @@
 package decoder
 
-import (
-	"encoding/binary"
-	"image"
-	"math/bits"
-)
+import "image"
 
 // Code-like regions: a printed 2-D code is a compact, square-ish patch of
 // dense black/white transitions, set off from the photo by a light quiet
@@ -16,15 +12,17 @@ import (
 const regionBlock = 8 // pixels of the level plane per block
 
 // codeRegions returns rectangles (in the level plane's pixels) around
-// code-like patches of bin (1 = dark), at most max of them, largest first.
-func codeRegions(bin []byte, w, h, max int) []image.Rectangle {
-	bw, bh := w/regionBlock, h/regionBlock
+// code-like patches, from a level scan's per-block change counts; at most
+// max of them, largest first.
+func codeRegions(ls levelScan, max int) []image.Rectangle {
+	bw, bh := ls.bw, ls.bh
 	if bw < 3 || bh < 3 {
 		return nil
 	}
 	busy := make([]bool, bw*bh)
-	for i, n := range blockTransitions(bin, w, h) {
-		busy[i] = n >= 10
+	for i, n := range ls.changes {
+		// about 10 changes in the 112 pixel pairs of a fully sampled block
+		busy[i] = ls.compares[i] > 0 && 112*n >= 10*ls.compares[i]
 	}
 	seen := make([]bool, bw*bh)
 	var out []image.Rectangle
@@ -100,39 +98,6 @@ func codeLike(busy []bool, bw, bh int, r image.Rectangle, n int) bool {
 		return true
 	}
 	return 10*quiet >= 7*ring
-}
-
-// blockTransitions counts dark/light changes along the rows and down the
-// columns of every regionBlock×regionBlock block. bin holds 0 or 1 per byte,
-// so XOR of two 8-byte words has one set bit per change.
-func blockTransitions(bin []byte, w, h int) []int {
-	bw, bh := w/regionBlock, h/regionBlock
-	out := make([]int, bw*bh)
-	for y := 0; y < bh*regionBlock; y++ {
-		row := bin[y*w : y*w+w]
-		var prev []byte
-		if y > 0 {
-			prev = bin[(y-1)*w : y*w]
-		}
-		orow := out[(y/regionBlock)*bw:]
-		for bx := 0; bx < bw; bx++ {
-			x := bx * regionBlock
-			cur := binary.LittleEndian.Uint64(row[x:])
-			n := 0
-			if x+regionBlock < w { // changes inside the block and into the next
-				n += bits.OnesCount64(cur^binary.LittleEndian.Uint64(row[x+1:])) - int(row[x+regionBlock]^row[x+regionBlock-1])
-			} else {
-				for i := x + 1; i < x+regionBlock; i++ {
-					n += int(row[i] ^ row[i-1])
-				}
-			}
-			if prev != nil && y%regionBlock != 0 {
-				n += bits.OnesCount64(cur ^ binary.LittleEndian.Uint64(prev[x:]))
-			}
-			orow[bx] += n
-		}
-	}
-	return out
 }
 
 func maxInt(a, b int) int {

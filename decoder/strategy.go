@@ -72,7 +72,7 @@ var levels = []level{
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
 	var regions []image.Rectangle
-	var fullBin []byte
+	var fullTh *thresholds
 	lp, prevScale := p, 1
 	for _, l := range levels {
 		if s.expired() {
@@ -85,13 +85,13 @@ func (s *scanState) scan(p plane) {
 			lp = lp.downscale(l.scale / prevScale)
 			prevScale = l.scale
 		}
-		bin := make([]byte, lp.w*lp.h)
-		binarize(lp, bin)
-		s.qrCandidates(p, lp, bin, l)
+		th := newThresholds(lp)
+		ls := scanLevel(th, l.step, l.minM, l.maxM)
+		s.qrCandidates(p, ls.cands, l)
 		if l.scale == 1 {
-			fullBin = bin
+			fullTh = th
 		}
-		regions = appendRegions(regions, scaleRects(codeRegions(bin, lp.w, lp.h, maxRegions), l.scale))
+		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale))
 	}
 	if s.expired() {
 		return
@@ -100,8 +100,8 @@ func (s *scanState) scan(p plane) {
 	if s.expired() {
 		return
 	}
-	if fullBin != nil {
-		s.linearCodes(p.compact(), fullBin)
+	if fullTh != nil {
+		s.linearCodes(fullTh)
 	}
 }
 
@@ -175,11 +175,10 @@ func (s *scanState) covers(r image.Rectangle) bool {
 // triplets come first, and a photo full of look-alikes must not cost seconds.
 const maxTripletAttempts = 16
 
-// qrCandidates finds finder-pattern triplets on the level plane lp and
+// qrCandidates groups a level's finder candidates into triplets and
 // decodes each on the full-resolution plane p.
-func (s *scanState) qrCandidates(p, lp plane, bin []byte, l level) int {
+func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 	before := len(s.codes)
-	cands := findCandidates(bin, lp.w, lp.h, l.step, l.minM, l.maxM)
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.count < 2 })
 	sc := float64(l.scale)
 	for i := range cands {
