@@ -58,13 +58,12 @@ func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*q
 			tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
 				3.5, 3.5, float64(dim)-3.5, 3.5, br.sx, br.sy, 3.5, float64(dim)-3.5,
 				t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
-			if !sampleGrid(p, tr, dim, t.tl.dark, g) {
+			// A wrong size or a false triplet shows in the timing pattern:
+			// read just its 2·(dim-16) modules before sampling the grid.
+			if timingSamples(p, tr, dim, t.tl.dark, g) < minTiming {
 				return nil, false, false
 			}
-			// A wrong size or a false triplet shows in the timing pattern:
-			// skip its thresholds unless one of them finds the pattern.
-			localMean(4)(g, dim, bits)
-			if timingScore(bits, dim) < minTiming {
+			if !sampleGrid(p, tr, dim, t.tl.dark, g) {
 				return nil, false, false
 			}
 			for _, th := range ths {

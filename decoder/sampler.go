@@ -169,3 +169,43 @@ func timingScore(bits *gozxing.BitMatrix, dim int) float64 {
 	}
 	return float64(ok) / float64(n)
 }
+
+// timingSamples samples the timing patterns (row and column 6 between the
+// finders) under t and returns the share of modules that alternate as they
+// should, cutting each at the mean of its neighbours along the pattern.
+func timingSamples(p plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) float64 {
+	n := dim - 16
+	if n < 5 {
+		return 0
+	}
+	pts := g.pts[:0]
+	for i := 8; i < dim-8; i++ {
+		pts = append(pts, float64(i)+0.5, 6.5)
+	}
+	for i := 8; i < dim-8; i++ {
+		pts = append(pts, 6.5, float64(i)+0.5)
+	}
+	t.TransformPoints(pts)
+	v := g.v[:2*n]
+	for i := range v {
+		v[i] = p.bilinear(pts[2*i], pts[2*i+1])
+		if !dark {
+			v[i] = 255 - v[i]
+		}
+	}
+	ok := 0
+	for _, line := range [][]float64{v[:n], v[n:]} {
+		for i, x := range line {
+			lo, hi := max(0, i-2), min(n, i+3)
+			s := 0.0
+			for _, y := range line[lo:hi] {
+				s += y
+			}
+			wantDark := (i+8)%2 == 0
+			if (x*float64(hi-lo) < s) == wantDark {
+				ok++
+			}
+		}
+	}
+	return float64(ok) / float64(2*n)
+}
