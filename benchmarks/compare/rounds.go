@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/qrgate/qrgate/benchmarks/score/scoring"
 )
@@ -19,7 +20,7 @@ type subset struct {
 // loadSubsets returns the whole corpus and its clean photos (the images
 // carrying cleanTag), with PNG copies of WebP files made once, untimed.
 func loadSubsets(corpus, cleanTag, tmp string) ([]subset, error) {
-	cases, err := scoring.LoadImages(corpus + "/images")
+	cases, err := scoring.LoadImages(filepath.Join(corpus, "images"))
 	if err != nil {
 		return nil, err
 	}
