@@ -91,7 +91,7 @@ func (s *scanState) linearCodes(t *thresholds) {
 			}
 		})
 	}
-	step := max(6, min(w, h)/80)
+	step := max(6, min(w, h)/50)
 	for y := step / 2; y < h && !s.expired(); y += step {
 		line(w, 0, y, 1, 0, func(x float64) [2]int { return [2]int{int(x), y} })
 	}

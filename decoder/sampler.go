@@ -152,24 +152,6 @@ func cutAt(vals []float64, dim int, bits *gozxing.BitMatrix, t float64) {
 	}
 }
 
-// timingScore is the share of timing-pattern modules (row and column 6,
-// alternating between the finders) that bits gets right: near 1 on a real
-// code at the right size, near 0.5 on anything else.
-func timingScore(bits *gozxing.BitMatrix, dim int) float64 {
-	ok, n := 0, 0
-	for i := 8; i < dim-8; i++ {
-		want := i%2 == 0
-		if bits.Get(i, 6) == want {
-			ok++
-		}
-		if bits.Get(6, i) == want {
-			ok++
-		}
-		n += 2
-	}
-	return float64(ok) / float64(n)
-}
-
 // timingSamples samples the timing patterns (row and column 6 between the
 // finders) under t and returns the share of modules that alternate as they
 // should, cutting each at the mean of its neighbours along the pattern.
