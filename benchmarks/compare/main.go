@@ -29,6 +29,7 @@ type options struct {
 	wasmDir  string
 	wasmJS   string
 	cleanTag string
+	keep     string
 	corpus   string
 }
 
@@ -64,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.wasmDir, "zxing-wasm", "", "`DIR` where `npm install zxing-wasm` was run (its node_modules); empty skips zxing-wasm")
 	fs.StringVar(&o.wasmJS, "zxing-wasm-script", "", "the reader `SCRIPT` (default -src/benchmarks/compare/zxingwasm.mjs)")
 	fs.StringVar(&o.cleanTag, "clean-tag", "clean", "manifest `TAG` of the clean-photo subset")
+	fs.StringVar(&o.keep, "keep", "", "save every run's records as JSONL in `DIR` (for score -results)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -96,7 +98,7 @@ func run(o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	rs := readers(c, stderr)
-	results, err := runRounds(rs, subsets, o.rounds, stderr)
+	results, err := runRounds(rs, subsets, o.rounds, o.keep, stderr)
 	if err != nil {
 		return err
 	}

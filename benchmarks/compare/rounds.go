@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/qrgate/qrgate/benchmarks/score/scoring"
 )
@@ -62,6 +65,7 @@ type measurement struct {
 	usage    scoring.Usage
 	report   scoring.ImageReport
 	restarts int
+	records  []scoring.ImageRecord
 }
 
 // results[subset][reader] holds one measurement per round.
@@ -70,7 +74,7 @@ type results [][][]measurement
 // runRounds runs every reader over every subset, rounds times. Each round
 // starts with a different reader, so no reader always runs first (cold
 // caches) or last (after the machine has warmed up).
-func runRounds(rs []reader, subsets []subset, rounds int, log io.Writer) (results, error) {
+func runRounds(rs []reader, subsets []subset, rounds int, keep string, log io.Writer) (results, error) {
 	res := make(results, len(subsets))
 	for i := range res {
 		res[i] = make([][]measurement, len(rs))
@@ -85,6 +89,10 @@ func runRounds(rs []reader, subsets []subset, rounds int, log io.Writer) (result
 				}
 				fmt.Fprintf(log, "round %d/%d, %s: %-36s CPU %6.2f s, wall %6.2f s\n",
 					round+1, rounds, s.name, rs[ri].name, m.usage.CPU.Seconds(), m.usage.Wall.Seconds())
+				if err := keepRecords(keep, s, rs[ri], round, m.records); err != nil {
+					return nil, err
+				}
+				m.records = nil
 				res[si][ri] = append(res[si][ri], m)
 			}
 		}
@@ -109,5 +117,44 @@ func measure(r reader, s subset) (measurement, error) {
 			recs = append(recs, *rec)
 		}
 	}
-	return measurement{usage: br.usage, report: scoring.ScoreImages(s.cases, recs), restarts: br.restarts}, nil
+	return measurement{usage: br.usage, report: scoring.ScoreImages(s.cases, recs), restarts: br.restarts, records: recs}, nil
+}
+
+// keepRecords saves what a reader printed, in qrgate's record shape with
+// the original file names, so `score -results` can re-score it and misses
+// can be compared reader by reader. keep == "" saves nothing.
+func keepRecords(keep string, s subset, r reader, round int, recs []scoring.ImageRecord) error {
+	if keep == "" {
+		return nil
+	}
+	if err := os.MkdirAll(keep, 0o755); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s.%s.round%d.jsonl", slug(s.name), slug(r.name), round+1)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, rec := range recs {
+		if err := enc.Encode(rec); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(keep, name), buf.Bytes(), 0o644)
+}
+
+// slug keeps letters, digits, '-' and '.', folding runs of others to '-'.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(s) {
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.'
+		switch {
+		case ok:
+			b.WriteRune(c)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
 }

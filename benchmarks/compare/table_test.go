@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,12 +24,17 @@ func TestRoundsAndTable(t *testing.T) {
 	s := subset{name: "whole corpus", cases: cases, files: []string{"/c/a", "/c/b", "/c/c"}}
 	s.pngFiles = s.files
 	var log bytes.Buffer
-	res, err := runRounds(rs, []subset{s}, 2, &log)
+	keep := t.TempDir()
+	res, err := runRounds(rs, []subset{s}, 2, keep, &log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(log.String(), "round "); n != 6 {
 		t.Errorf("%d runs logged, want 6:\n%s", n, log.String())
+	}
+	kept, err := scoring.ReadRecordsFile(filepath.Join(keep, "whole-corpus.gozxing-naive.round2.jsonl"))
+	if err != nil || len(kept.Images) != 3 || kept.Images[0].File != "/c/a" {
+		t.Errorf("kept records: %+v, %v", kept, err)
 	}
 	var out bytes.Buffer
 	writeTables(&out, options{corpus: "x", rounds: 2}, rs, []subset{s}, res)
