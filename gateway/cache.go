@@ -103,20 +103,6 @@ func cacheable(out decodeOutcome) bool {
 	return true
 }
 
-func (c *cache) get(k imageKey) (decodeOutcome, bool) {
-	if c == nil {
-		return decodeOutcome{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
-	if !ok {
-		return decodeOutcome{}, false
-	}
-	c.ll.MoveToFront(e)
-	return e.Value.(*cacheEntry).out, true
-}
-
 // put stores a complete outcome (partial results and timeouts are not).
 func (c *cache) put(k imageKey, out decodeOutcome) {
 	if c == nil || !cacheable(out) {
