@@ -99,6 +99,9 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if ctx.Err() != nil { // the caller's deadline passed before any strategy ran
+		return res, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was scanned")
+	}
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
 	defer cancel()
 	s := newScanState(ctx, d.cfg.OnPanic)
@@ -125,7 +128,7 @@ func (d *Decoder) open(data []byte) (*Result, []plane, error) {
 	}
 	cfg, err := header(res.Format, data)
 	if err != nil {
-		return res, nil, classify(res.Format, err, "header")
+		return res, nil, classify(res.Format, err, "header", nil)
 	}
 	res.Width, res.Height, res.Frames = cfg.Width, cfg.Height, 1
 	if cfg.Width <= 0 || cfg.Height <= 0 {
@@ -143,7 +146,7 @@ func (d *Decoder) open(data []byte) (*Result, []plane, error) {
 			return res, nil, newError(ErrTooManyFrames, nil, "animated GIF has more than %d frames", d.cfg.MaxFrames)
 		}
 		if err != nil && n == 0 {
-			return res, nil, classify(GIF, err, "frames")
+			return res, nil, classify(GIF, err, "frames", data)
 		}
 		res.Frames = max(n, 1)
 		if int64(res.Frames)*int64(cfg.Width)*int64(cfg.Height) > int64(d.cfg.MaxPixels) {
@@ -151,14 +154,14 @@ func (d *Decoder) open(data []byte) (*Result, []plane, error) {
 		}
 		frames, err := decodeGIF(data, cfg)
 		if err != nil {
-			return res, nil, classify(GIF, err, "pixels")
+			return res, nil, classify(GIF, err, "pixels", data)
 		}
 		res.Frames = len(frames)
 		return res, frames, nil
 	}
 	img, err := decodeStill(res.Format, data)
 	if err != nil {
-		return res, nil, classify(res.Format, err, "pixels")
+		return res, nil, classify(res.Format, err, "pixels", data)
 	}
 	return res, []plane{lumaOf(img)}, nil
 }
@@ -231,9 +234,12 @@ func decodeGIF(data []byte, cfg image.Config) (frames []plane, err error) {
 	return frames, nil
 }
 
-// classify maps a standard-library decode error to a contract error code.
-func classify(f Format, err error, stage string) *Error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+// classify maps a decode error to a contract error code. Go's decoders
+// often report a cut file as a format error ("not enough pixel data"), so a
+// file whose container end marker is missing counts as truncated (data is
+// nil where the end of the file is not in question, as for a bad header).
+func classify(f Format, err error, stage string, data []byte) *Error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || data != nil && !hasEndMarker(f, data) {
 		return newError(ErrTruncated, err, "%s data ends early (%s)", f, stage)
 	}
 	var fe jpeg.FormatError
@@ -241,4 +247,19 @@ func classify(f Format, err error, stage string) *Error {
 		return newError(ErrCorrupt, err, "%s: %v", f, err)
 	}
 	return newError(ErrCorrupt, err, "%s %s cannot be decoded: %v", f, stage, err)
+}
+
+// hasEndMarker reports whether data ends (ignoring trailing padding) the way
+// a complete file of format f does.
+func hasEndMarker(f Format, data []byte) bool {
+	tail := bytes.TrimRight(data, "\x00")
+	switch f {
+	case PNG:
+		return bytes.Contains(data[max(0, len(data)-64):], []byte("IEND"))
+	case JPEG:
+		return bytes.HasSuffix(tail, []byte{0xFF, 0xD9})
+	case GIF:
+		return bytes.HasSuffix(tail, []byte{0x3B})
+	}
+	return true
 }

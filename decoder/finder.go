@@ -249,6 +249,17 @@ type triplet struct {
 	score      float64 // lower is better
 }
 
+// strict: every finder confirmed with all five runs in proportion, on
+// several rows.
+func (t triplet) strict() bool {
+	for _, c := range [3]candidate{t.bl, t.tl, t.tr} {
+		if !c.strict || c.count < 3 {
+			return false
+		}
+	}
+	return true
+}
+
 func (t triplet) module() float64 { return (t.bl.m + t.tl.m + t.tr.m) / 3 }
 
 // findTriplets groups candidates of one polarity and similar module size

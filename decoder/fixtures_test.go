@@ -27,13 +27,7 @@ const fixtureDir = "../testdata/images"
 // asks. While one fails, its test skips with the reason; once it passes the
 // test logs that the line can go. Remove a line as soon as the decoder is
 // fixed, so the fixture guards against regressions.
-var knownGaps = map[string]string{
-	"multi-qr-datamatrix-ean13.png": "TODO(decoder): a Data Matrix beside other codes is missed (DataMatrixReader only runs on the whole image, no region search)",
-	"undecoded-scrambled.png":       "TODO(decoder): UNDECODED findings (QR finder patterns seen, data unreadable) are not reported yet",
-	"err-truncated.png":             "BUG(decoder): a cut PNG is reported as corrupt (png: not enough pixel data), not truncated",
-	"err-truncated.jpg":             "BUG(decoder): a cut JPEG is reported as corrupt (short Huffman data), not truncated",
-	"err-truncated.gif":             "BUG(decoder): a cut GIF is reported as corrupt (not enough image data), not truncated",
-}
+var knownGaps = map[string]string{}
 
 func loadManifest(t testing.TB) []fixtures.Entry {
 	t.Helper()

@@ -14,6 +14,7 @@ type qrRead struct {
 	text    string
 	raw     []byte
 	corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
+	timing  float64       // timing-pattern agreement of the best sampling
 }
 
 // cornerEstimate extends the finder centres outwards by d pixels along the
@@ -49,7 +50,12 @@ func (t triplet) dimensions() []int {
 // for each plausible size and bottom-right estimate (the alignment pattern
 // where one is found, else the parallelogram's fourth corner), it samples
 // the module grid and tries each threshold.
+//
+// When nothing decodes, it returns the best guess at the code's corners
+// with its timing-pattern score, for the caller to judge whether a code is
+// there unread.
 func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*qrRead, bool) {
+	best := &qrRead{}
 	dec := qrdecoder.NewDecoder()
 	g := newGridBuf()
 	for _, dim := range t.dimensions() {
@@ -60,7 +66,11 @@ func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*q
 				t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
 			// A wrong size or a false triplet shows in the timing pattern:
 			// read just its 2·(dim-16) modules before sampling the grid.
-			if timingSamples(p, tr, dim, t.tl.dark, g) < minTiming {
+			timing := timingSamples(p, tr, dim, t.tl.dark, g)
+			if timing > best.timing {
+				best = &qrRead{timing: timing, corners: t.codeCorners(tr, dim)}
+			}
+			if timing < minTiming {
 				return nil, false, false
 			}
 			if !sampleGrid(p, tr, dim, t.tl.dark, g) {
@@ -102,7 +112,7 @@ func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*q
 			}
 		}
 	}
-	return nil, false
+	return best, false
 }
 
 // brOffsets are the module offsets tried for a misplaced fourth corner,

@@ -24,6 +24,7 @@ type scanState struct {
 	codes   []Code
 	seen    map[string]bool
 	partial bool
+	unread  [][][2]int // corners of codes seen but not decoded (this frame)
 }
 
 func newScanState(ctx context.Context, onPanic func(any)) *scanState {
@@ -103,6 +104,42 @@ func (s *scanState) scan(p plane) {
 	if fullTh != nil {
 		s.linearCodes(fullTh)
 	}
+	s.reportUnread()
+}
+
+func toImageCorners(c [4][2]float64) [][2]int {
+	cs := make([][2]int, 0, 4)
+	for _, pt := range c {
+		cs = append(cs, [2]int{int(math.Round(pt[0])), int(math.Round(pt[1]))})
+	}
+	return cs
+}
+
+// undecodedTiming is the timing-pattern agreement above which a strict
+// finder triplet that reads as nothing is reported as an UNDECODED code: a
+// finder triplet and 2·(dim-16) alternating modules between them do not
+// happen by chance in a photo.
+const undecodedTiming = 0.9
+
+// reportUnread adds an UNDECODED code for each unread code that no decoded
+// code (or earlier unread one) already accounts for.
+func (s *scanState) reportUnread() {
+	for _, cs := range s.unread {
+		r := boundsOf(cs)
+		if s.covers(r) {
+			continue
+		}
+		s.codes = append(s.codes, Code{Symbology: "UNDECODED", Corners: cs, Frame: s.frame})
+	}
+	s.unread = s.unread[:0]
+}
+
+func boundsOf(cs [][2]int) image.Rectangle {
+	r := image.Rectangle{Min: image.Pt(cs[0][0], cs[0][1]), Max: image.Pt(cs[0][0]+1, cs[0][1]+1)}
+	for _, c := range cs[1:] {
+		r = r.Union(image.Rect(c[0], c[1], c[0]+1, c[1]+1))
+	}
+	return r
 }
 
 // maxRegions bounds the code-like regions handed to the region readers,
@@ -198,14 +235,13 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 		var ok bool
 		s.attempt(func() { r, ok = decodeTriplet(p, t, nil) })
 		if !ok || r.text == "" {
+			if r != nil && r.timing >= undecodedTiming && t.strict() {
+				s.unread = append(s.unread, toImageCorners(r.corners))
+			}
 			continue
 		}
 		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
-		var cs [][2]int
-		for _, c := range r.corners {
-			cs = append(cs, [2]int{int(math.Round(c[0])), int(math.Round(c[1]))})
-		}
-		s.addCode("QR_CODE", r.text, r.raw, cs)
+		s.addCode("QR_CODE", r.text, r.raw, toImageCorners(r.corners))
 	}
 	return len(s.codes) - before
 }
