@@ -167,7 +167,11 @@ func (g *Gateway) decodeImage(ctx context.Context, pol *policy.Policy, index int
 	g.m.decodeDuration.Observe(time.Since(start).Seconds())
 	o := decodeOutcome{res: res, err: err}
 	g.cache.put(hash, o)
-	return scan.FromDecode(pol, index, res, err), o
+	im := scan.FromDecode(pol, index, res, err)
+	if im.Error != nil && im.Error.Code == decoder.ErrTimeout {
+		im.Partial = true // a deadline cut it short, whatever stage it was in
+	}
+	return im, o
 }
 
 // timedOut is an image the scan deadline left no time for.
