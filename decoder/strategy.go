@@ -10,8 +10,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
-	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
-	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
 )
@@ -186,7 +184,7 @@ func (s *scanState) regionReads(p plane, regions []image.Rectangle) {
 		m := max(r.Dx(), r.Dy()) / 3
 		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
 		v := view{p: p.crop(c), scale: 1, ox: c.Min.X, oy: c.Min.Y}
-		s.pass(v, false)
+		s.regionRead(v)
 	}
 }
 
@@ -246,47 +244,29 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 	return len(s.codes) - before
 }
 
-// pass runs the readers on one view; it returns how many new codes it found.
-func (s *scanState) pass(v view, all bool) int {
-	before := len(s.codes)
+// regionRead runs gozxing's Data Matrix reader, then its QR reader, on a
+// crop around one code-like region. The QR reader's own finder sometimes
+// reads a code the candidate search missed (a damaged finder pattern).
+func (s *scanState) regionRead(v view) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(v.p.pix, v.p.stride, v.p.h, 0, 0, v.p.w, v.p.h, false)
 	if err != nil {
-		return 0
+		return
 	}
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
 	if err != nil {
-		return 0
+		return
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
 	s.attempt(func() {
-		rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
-		for _, r := range rs {
+		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
 			s.add(v, r)
 		}
 	})
-	if len(s.codes) == before {
-		s.attempt(func() {
-			r, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
-			if err == nil {
-				s.add(v, r)
-			}
-		})
-	}
 	s.attempt(func() {
-		r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
-		if err == nil {
+		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			s.add(v, r)
 		}
 	})
-	if all {
-		s.attempt(func() {
-			r, err := oned.NewMultiFormatUPCEANReader(hints).Decode(bmp, hints)
-			if err == nil {
-				s.add(v, r)
-			}
-		})
-	}
-	return len(s.codes) - before
 }
 
 // attempt runs one reader call, containing panics from third-party code.
