@@ -22,13 +22,19 @@ type thresholds struct {
 	thr    []int16 // -1: flat neighbourhood, every pixel light
 }
 
-// newThresholds computes the block thresholds of p.
-func newThresholds(p plane) *thresholds {
+// blockStats are the mean, minimum and maximum of each block of a plane.
+type blockStats struct {
+	bw, bh int
+	mean   []int32
+	lo, hi []uint8
+}
+
+// statsOf measures every block of p (every other row: plenty for a threshold).
+func statsOf(p plane) blockStats {
 	bw, bh := (p.w+binBlock-1)/binBlock, (p.h+binBlock-1)/binBlock
 	n := bw * bh
-	mean := make([]int32, n)
-	lo := make([]uint8, n)
-	hi := make([]uint8, n)
+	st := blockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+	mean, lo, hi := st.mean, st.lo, st.hi
 	full := p.w / binBlock // blocks with all binBlock columns inside the plane
 	for by := 0; by < bh; by++ {
 		y0, y1 := by*binBlock, min(by*binBlock+binBlock, p.h)
@@ -36,7 +42,7 @@ func newThresholds(p plane) *thresholds {
 			lo[i] = 255
 		}
 		rows := int32(0)
-		for y := y0; y < y1; y += 2 { // every other row is plenty for a threshold
+		for y := y0; y < y1; y += 2 {
 			row := p.pix[y*p.stride : y*p.stride+p.w]
 			rows++
 			for bx := 0; bx < full; bx++ {
@@ -63,6 +69,44 @@ func newThresholds(p plane) *thresholds {
 			mean[by*bw+bx] /= rows * cols
 		}
 	}
+	return st
+}
+
+// half merges 2×2 blocks: the statistics of the plane downscaled by 2,
+// without reading its pixels again.
+func (st blockStats) half(w, h int) blockStats {
+	bw, bh := (w+binBlock-1)/binBlock, (h+binBlock-1)/binBlock
+	n := bw * bh
+	out := blockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			s, c, mn, mx := int32(0), int32(0), uint8(255), uint8(0)
+			for yy := 2 * by; yy < min(2*by+2, st.bh); yy++ {
+				for xx := 2 * bx; xx < min(2*bx+2, st.bw); xx++ {
+					i := yy*st.bw + xx
+					s += st.mean[i]
+					c++
+					mn = min(mn, st.lo[i])
+					mx = max(mx, st.hi[i])
+				}
+			}
+			i := by*bw + bx
+			if c > 0 {
+				out.mean[i] = s / c
+			}
+			out.lo[i], out.hi[i] = mn, mx
+		}
+	}
+	return out
+}
+
+// newThresholds computes the block thresholds of p from its block stats:
+// the mean of the 5×5 blocks around each block, or -1 where that
+// neighbourhood is flat.
+func newThresholds(p plane, st blockStats) *thresholds {
+	bw, bh := st.bw, st.bh
+	n := bw * bh
+	mean, lo, hi := st.mean, st.lo, st.hi
 	t := &thresholds{p: p, bw: bw, bh: bh, thr: make([]int16, n)}
 	// 5×5 block neighbourhood, separably: rows of 5 first, then columns.
 	hs := make([]int32, n)

@@ -73,6 +73,7 @@ func (s *scanState) scan(p plane) {
 	var regions []image.Rectangle
 	var fullTh *thresholds
 	lp, prevScale := p, 1
+	st := statsOf(p)
 	for _, l := range levels {
 		if s.expired() {
 			return
@@ -80,11 +81,12 @@ func (s *scanState) scan(p plane) {
 		if min(p.w, p.h)/l.scale < 60 {
 			break
 		}
-		if l.scale > prevScale { // each level from the one before: 2× costs a quarter
-			lp = lp.downscale(l.scale / prevScale)
-			prevScale = l.scale
+		for l.scale > prevScale { // each level from the one before, by halves
+			lp = lp.half()
+			st = st.half(lp.w, lp.h)
+			prevScale *= 2
 		}
-		th := newThresholds(lp)
+		th := newThresholds(lp, st)
 		ls := scanLevel(th, l.step, l.minM, l.maxM)
 		s.qrCandidates(p, ls.cands, l)
 		if l.scale == 1 {
