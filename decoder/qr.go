@@ -3,6 +3,7 @@ package decoder
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -47,72 +48,101 @@ func (t triplet) dimensions() []int {
 }
 
 // decodeTriplet tries to read the QR code whose finder centres are t:
-// for each plausible size and bottom-right estimate (the alignment pattern
-// where one is found, else the parallelogram's fourth corner), it samples
-// the module grid and tries each threshold.
+// for each plausible size whose timing patterns show, it samples the module
+// grid with the bottom-right reference at the alignment pattern (where one
+// is found) and at the parallelogram's fourth corner, then around it, and
+// tries each threshold.
 //
 // When nothing decodes, it returns the best guess at the code's corners
 // with its timing-pattern score, for the caller to judge whether a code is
 // there unread.
 func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*qrRead, bool) {
-	best := &qrRead{}
-	dec := qrdecoder.NewDecoder()
-	g := newGridBuf()
+	g := gridPool.Get().(*gridBuf)
+	defer gridPool.Put(g)
+	r := &tripletReader{p: p, t: t, g: g, hints: hints, dec: qrdecoder.NewDecoder(), best: &qrRead{}}
 	for _, dim := range t.dimensions() {
-		bits, _ := gozxing.NewSquareBitMatrix(dim)
-		try := func(br brEstimate, ths []thresholder) (*qrRead, bool, bool) {
-			tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
-				3.5, 3.5, float64(dim)-3.5, 3.5, br.sx, br.sy, 3.5, float64(dim)-3.5,
-				t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
-			// A wrong size or a false triplet shows in the timing pattern:
-			// read just its 2·(dim-16) modules before sampling the grid.
-			timing := timingSamples(p, tr, dim, t.tl.dark, g)
-			if timing > best.timing {
-				best = &qrRead{timing: timing, corners: t.codeCorners(tr, dim)}
-			}
-			if timing < minTiming {
-				return nil, false, false
-			}
-			if !sampleGrid(p, tr, dim, t.tl.dark, g) {
-				return nil, false, false
-			}
-			for _, th := range ths {
-				th(g, dim, bits)
-				if res, err := dec.Decode(bits, hints); err == nil {
-					return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: t.codeCorners(tr, dim)}, true, true
-				}
-			}
-			return nil, false, true
+		if read, ok := r.readSize(dim); ok {
+			return read, true
 		}
-		timed := false
-		for _, br := range t.bottomRights(p, dim) {
-			r, ok, timing := try(br, gridThresholds)
-			if ok {
-				return r, true
-			}
-			timed = timed || timing
-		}
-		if !timed {
-			continue
-		}
-		// The timing pattern is there but the grid does not decode: the
-		// fourth corner is off (perspective, no alignment pattern found).
-		// Search it on a grid of module offsets.
-		para := t.bottomRights(p, dim)
-		base := para[len(para)-1]
-		n := float64(dim - 7)
-		ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
-		vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
-		for _, off := range brOffsets {
-			br := base
-			br.x += off[0]*ux + off[1]*vx
-			br.y += off[0]*uy + off[1]*vy
-			if r, ok, _ := try(br, gridThresholds[:2]); ok {
-				return r, true
+	}
+	return r.best, false
+}
+
+// gridPool recycles the sampling buffers (a 177-module grid is ~1 MB).
+var gridPool = sync.Pool{New: func() any { return newGridBuf() }}
+
+type tripletReader struct {
+	p     plane
+	t     triplet
+	g     *gridBuf
+	hints map[gozxing.DecodeHintType]any
+	dec   *qrdecoder.Decoder
+	best  *qrRead // best timing seen, for UNDECODED
+}
+
+func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTransform {
+	t := r.t
+	return common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+		3.5, 3.5, float64(dim)-3.5, 3.5, br.sx, br.sy, 3.5, float64(dim)-3.5,
+		t.tl.x, t.tl.y, t.tr.x, t.tr.y, br.x, br.y, t.bl.x, t.bl.y)
+}
+
+// readSize tries one code size. A wrong size or a false triplet shows in
+// the timing patterns, which lie along the finders and hardly depend on the
+// bottom-right estimate: only 2·(dim-16) modules are read to find out.
+func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
+	para := r.t.parallelogram(dim)
+	tr := r.transform(para, dim)
+	timing := timingSamples(r.p, tr, dim, r.t.tl.dark, r.g)
+	if timing > r.best.timing {
+		r.best = &qrRead{timing: timing, corners: r.t.codeCorners(tr, dim)}
+	}
+	if timing < minTiming {
+		return nil, false
+	}
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	if dim >= 25 {
+		if ap, ok := r.t.findAlignment(r.p, dim); ok {
+			if read, ok := r.decodeAt(ap, dim, gridThresholds, bits); ok {
+				return read, true
 			}
 		}
 	}
-	return best, false
+	if read, ok := r.decodeAt(para, dim, gridThresholds, bits); ok {
+		return read, true
+	}
+	// The timing patterns are there but the grid does not decode: the
+	// fourth corner is off (perspective, no alignment pattern found).
+	// Search it on a grid of module offsets.
+	n := float64(dim - 7)
+	t := r.t
+	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
+	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+	for _, off := range brOffsets {
+		br := para
+		br.x += off[0]*ux + off[1]*vx
+		br.y += off[0]*uy + off[1]*vy
+		if read, ok := r.decodeAt(br, dim, gridThresholds[:2], bits); ok {
+			return read, true
+		}
+	}
+	return nil, false
+}
+
+// decodeAt samples the grid with the bottom-right reference at br and tries
+// each threshold.
+func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*qrRead, bool) {
+	tr := r.transform(br, dim)
+	if !sampleGrid(r.p, tr, dim, r.t.tl.dark, r.g) {
+		return nil, false
+	}
+	for _, th := range ths {
+		th(r.g, dim, bits)
+		if res, err := r.dec.Decode(bits, r.hints); err == nil {
+			return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: r.t.codeCorners(tr, dim)}, true
+		}
+	}
+	return nil, false
 }
 
 // brOffsets are the module offsets tried for a misplaced fourth corner,
@@ -150,19 +180,11 @@ func (t triplet) codeCorners(tr *common.PerspectiveTransform, dim int) [4][2]flo
 // coordinates (sx, sy).
 type brEstimate struct{ x, y, sx, sy float64 }
 
-// bottomRights lists estimates of the code's bottom-right reference point:
-// the alignment pattern (versions 2+) when the luminance shows one near its
-// predicted place, then the parallelogram's corner.
-func (t triplet) bottomRights(p plane, dim int) []brEstimate {
+// parallelogram is the bottom-right finder position the other three imply
+// when the code is not seen in perspective.
+func (t triplet) parallelogram(dim int) brEstimate {
 	d := float64(dim)
-	para := brEstimate{x: t.tr.x + t.bl.x - t.tl.x, y: t.tr.y + t.bl.y - t.tl.y, sx: d - 3.5, sy: d - 3.5}
-	if dim < 25 {
-		return []brEstimate{para}
-	}
-	if ap, ok := t.findAlignment(p, dim); ok {
-		return []brEstimate{ap, para}
-	}
-	return []brEstimate{para}
+	return brEstimate{x: t.tr.x + t.bl.x - t.tl.x, y: t.tr.y + t.bl.y - t.tl.y, sx: d - 3.5, sy: d - 3.5}
 }
 
 // findAlignment searches around the predicted alignment centre for the
