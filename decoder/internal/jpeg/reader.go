@@ -72,7 +72,7 @@ const (
 // unzig maps from the zig-zag ordering to the natural ordering. For example,
 // unzig[3] is the column and row of the fourth element in zig-zag order. The
 // value is 16, which means first column (16%8 == 0) and third row (16/8 == 2).
-var unzig = [blockSize]int{
+var unzig = [blockSize]uint8{
 	0, 1, 8, 16, 9, 2, 3, 10,
 	17, 24, 32, 25, 18, 11, 4, 5,
 	12, 19, 26, 33, 40, 48, 41, 34,
@@ -84,11 +84,12 @@ var unzig = [blockSize]int{
 }
 
 // bits holds the unprocessed bits that have been taken from the byte-stream.
-// The n least significant bits of a form the unread bits, to be read in MSB to
-// LSB order. (qrgate: widened to 64 bits, see refill.)
+// The n most significant bits of a form the unread bits, to be read in MSB to
+// LSB order; the other bits of a are zero. (qrgate: widened to 64 bits and
+// left-aligned, see refill.)
 type bits struct {
 	a   uint64 // accumulator.
-	n   int32  // the number of unread bits in a.
+	n   uint   // the number of unread bits in a.
 	end bool   // the entropy-coded segment has no more bytes.
 	err error  // why end is set: errMissingFF00, errShortHuffmanData, or a read error.
 }

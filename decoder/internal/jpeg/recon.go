@@ -36,7 +36,8 @@ const kernBits = 13
 
 func init() {
 	rows, cols := 0, 0
-	for z, n := range unzig {
+	for z, n8 := range unzig {
+		n := int(n8)
 		zigOf[n] = z
 		rows, cols = max(rows, n/8+1), max(cols, n%8+1)
 		rowsUpTo[z], colsUpTo[z] = int8(rows), int8(cols)
