@@ -1,9 +1,11 @@
 package decoder
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/draw"
+	_ "image/jpeg" // for the floor
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +44,22 @@ func BenchmarkStageDecode(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				if _, _, err := d.open(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkStageFloor: Go's own image.Decode of the same files, the cost a
+// scan that decodes every pixel in colour cannot go below.
+func BenchmarkStageFloor(b *testing.B) {
+	for _, name := range stageFiles {
+		data, _ := stageInput(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
 					b.Fatal(err)
 				}
 			}
