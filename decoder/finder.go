@@ -128,24 +128,25 @@ func (f *finderScan) scanRow(y int) {
 }
 
 // finderRatio checks 1:1:3:1:1 with the module size taken from the inner
-// three runs; one outer run may be overlong (no quiet zone).
+// three runs; one outer run may be overlong (no quiet zone). It runs for
+// every five consecutive runs of every scanned row, so it works in integers
+// on m5 = 5 modules and rejects on the most selective test first.
 func finderRatio(c [5]int) (m float64, strict, ok bool) {
-	m = float64(c[1]+c[2]+c[3]) / 5
-	if m < 0.8 {
+	m5 := c[1] + c[2] + c[3]
+	// centre: 2 to 4.2 modules
+	if 5*c[2] < 2*m5 || 50*c[2] > 42*m5 || m5 < 4 {
 		return 0, false, false
 	}
-	one := func(v int) bool { return float64(v) >= 0.45*m && float64(v) <= 1.6*m }
-	if !one(c[1]) || !one(c[3]) || float64(c[2]) < 2*m || float64(c[2]) > 4.2*m {
+	// light rings and outer dark ring: at least 0.45 module, rings at most 1.6
+	lo, hi := 9*m5, 32*m5 // ×100: 0.45 and 1.6 modules
+	if 100*c[1] < lo || 100*c[1] > hi || 100*c[3] < lo || 100*c[3] > hi || 100*c[0] < lo || 100*c[4] < lo {
 		return 0, false, false
 	}
-	if float64(c[0]) < 0.45*m || float64(c[4]) < 0.45*m {
-		return 0, false, false
-	}
-	long0, long4 := float64(c[0]) > 1.6*m, float64(c[4]) > 1.6*m
+	long0, long4 := 100*c[0] > hi, 100*c[4] > hi
 	if long0 && long4 {
 		return 0, false, false
 	}
-	return m, !long0 && !long4, true
+	return float64(m5) / 5, !long0 && !long4, true
 }
 
 // confirm cross-checks a row hit vertically, then horizontally again through
