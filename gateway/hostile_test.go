@@ -1,0 +1,401 @@
+package gateway
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/gif"
+	"mime/multipart"
+	"runtime"
+	rtmetrics "runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Decompression bombs: tiny files whose headers declare huge images. The
+// decoder package has its own tests (decoder/hostile_test.go); these send
+// them through the running gateway over loopback and check what a client
+// gets and what the process allocates meanwhile.
+
+func pngChunk(typ string, data []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	b = append(b, typ...)
+	b = append(b, data...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+}
+
+// pngBomb declares w×h grey pixels; its IDAT is 64 KiB of zeros compressed.
+func pngBomb(w, h int) []byte {
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	ihdr = append(ihdr, 8, 0, 0, 0, 0)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw.Write(make([]byte, 64<<10))
+	zw.Close()
+	b := []byte("\x89PNG\r\n\x1a\n")
+	b = append(b, pngChunk("IHDR", ihdr)...)
+	b = append(b, pngChunk("IDAT", z.Bytes())...)
+	return append(b, pngChunk("IEND", nil)...)
+}
+
+// gifBomb has a sw×sh logical screen and one frame of fw×fh.
+func gifBomb(sw, sh, fw, fh int) []byte {
+	b := []byte("GIF89a")
+	b = binary.LittleEndian.AppendUint16(b, uint16(sw))
+	b = binary.LittleEndian.AppendUint16(b, uint16(sh))
+	b = append(b, 0x80, 0, 0, 0, 0, 0, 255, 255, 255)
+	b = append(b, 0x2C, 0, 0, 0, 0)
+	b = binary.LittleEndian.AppendUint16(b, uint16(fw))
+	b = binary.LittleEndian.AppendUint16(b, uint16(fh))
+	return append(b, 0, 2, 2, 0x4C, 0x01, 0, 0x3B)
+}
+
+// jpegBomb is a baseline JPEG whose SOF0 declares w×h.
+func jpegBomb(w, h int) []byte {
+	b := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0}
+	b = append(b, 0xFF, 0xDB, 0, 67, 0)
+	b = append(b, bytes.Repeat([]byte{1}, 64)...)
+	b = append(b, 0xFF, 0xC0, 0, 11, 8)
+	b = binary.BigEndian.AppendUint16(b, uint16(h))
+	b = binary.BigEndian.AppendUint16(b, uint16(w))
+	b = append(b, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0)
+	b = append(b, make([]byte, 64)...)
+	return append(b, 0xFF, 0xD9)
+}
+
+func riffChunk(id string, data []byte) []byte {
+	b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
+	b = append(b, data...)
+	if len(data)%2 == 1 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// webpBomb is an extended (VP8X) WebP whose canvas declares w×h, followed
+// by a lossless bitstream header (its 14-bit sizes wrap above 16384, as in
+// decoder/internal/fixtures). With vp8x false it is a simple lossless WebP.
+func webpBomb(w, h int, vp8x bool) []byte {
+	x := []byte{0, 0, 0, 0, byte(w - 1), byte((w - 1) >> 8), byte((w - 1) >> 16), byte(h - 1), byte((h - 1) >> 8), byte((h - 1) >> 16)}
+	l := binary.LittleEndian.AppendUint32([]byte{0x2F}, uint32(w-1)|uint32(h-1)<<14)
+	l = append(l, make([]byte, 8)...)
+	body := riffChunk("VP8L", l)
+	if vp8x {
+		body = append(riffChunk("VP8X", x), body...)
+	}
+	b := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(body)))...)
+	b = append(b, "WEBP"...)
+	return append(b, body...)
+}
+
+// manyFramesGIF is an animated GIF of n 1×1 frames.
+func manyFramesGIF(t testing.TB, n int) []byte {
+	g := &gif.GIF{}
+	pal := color.Palette{color.Black, color.White}
+	for range n {
+		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, 1, 1), pal))
+		g.Delay = append(g.Delay, 1)
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+type bomb struct {
+	name, code string
+	data       []byte
+}
+
+func bombs(t testing.TB) []bomb {
+	return []bomb{
+		{"png-50000x50000", "too_large", pngBomb(50000, 50000)},
+		{"gif-50000x50000", "too_large", gifBomb(50000, 50000, 50000, 50000)},
+		// A frame larger than its screen is refused as corrupt (image/gif's own
+		// check) before the frame is allocated.
+		{"gif-frame-50000x50000-on-1x1-screen", "corrupt", gifBomb(1, 1, 50000, 50000)},
+		// x/image/webp refuses a canvas over 2^31-1 pixels itself, from the
+		// VP8X header: the client gets corrupt ("webp: invalid format").
+		{"webp-50000x50000", "corrupt", webpBomb(50000, 50000, true)},
+		{"webp-40000x40000", "too_large", webpBomb(40000, 40000, true)},
+		{"webp-vp8l-16384x16384", "too_large", webpBomb(16384, 16384, false)},
+		{"jpeg-65000x65000", "too_large", jpegBomb(65000, 65000)},
+		{"gif-3000-frames", "too_many_frames", manyFramesGIF(t, 3000)},
+	}
+}
+
+// heapAllocs is the cumulative bytes allocated on the heap by the whole
+// process (runtime/metrics). Its growth over a window bounds from above how
+// much the heap can have grown in that window, whatever the GC did.
+func heapAllocs() uint64 {
+	s := []rtmetrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	rtmetrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// TestBombsOverLoopback sends every bomb to the running gateway, each 8
+// times at once (the cache is off, so each is decoded), raw and in one
+// multipart listing, and checks the answer and the allocations: each image
+// is refused by its header with too_large or too_many_frames (a warn
+// IMAGE_ERROR finding, answered 200), and everything the process allocated
+// meanwhile — client and server together, so an overestimate — stays far
+// below the 64 MiB the issue allows above idle.
+func TestBombsOverLoopback(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.CacheEntries = -1; o.Config.Workers = 4; o.Config.QueueSize = 64 })
+	bs := bombs(t)
+	var files = map[string][]byte{}
+	for _, b := range bs {
+		files[b.name] = b.data
+	}
+	ct, mp := multipartBody(t, map[string][]string{"listing_id": {"bombs"}}, files)
+	// Warm up the connection pool and the handler before measuring.
+	do(t, "POST", tg.pub+"/v1/scan?listing_id=warm", "image/png", blankPNG(t, 8, 8))
+	runtime.GC()
+	before := heapAllocs()
+
+	var wg sync.WaitGroup
+	for _, b := range bs {
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := do(t, "POST", tg.pub+"/v1/scan?listing_id=L&name="+b.name, "application/octet-stream", b.data)
+				checkBombAnswer(t, b.name, r, []string{b.code})
+			}()
+		}
+	}
+	wg.Wait()
+	r := do(t, "POST", tg.pub+"/v1/scan", ct, mp)
+	allocated := heapAllocs() - before
+
+	if r.status != 200 {
+		t.Fatalf("multipart listing of bombs: %d %s", r.status, r.body)
+	}
+	want := map[string]string{}
+	for _, b := range bs {
+		want[b.name] = b.code
+	}
+	for _, im := range r.json(t)["images"].([]any) {
+		im := im.(map[string]any)
+		e, _ := im["error"].(map[string]any)
+		if e == nil || e["code"] != want[im["name"].(string)] {
+			t.Errorf("multipart %v: error %v, want %s", im["name"], im["error"], want[im["name"].(string)])
+		}
+	}
+	t.Logf("%d bomb requests: %.1f MiB allocated by the whole test process", 8*len(bs)+1, float64(allocated)/(1<<20))
+	if allocated > 64<<20 {
+		t.Errorf("%d MiB allocated while the bombs were sent; the bound is 64 MiB", allocated>>20)
+	}
+	if n := metric(t, tg.reg, "qrgate_requests_total", "code", "200"); n != float64(8*len(bs)+2) {
+		t.Errorf("requests{200} = %v, want %d", n, 8*len(bs)+2)
+	}
+}
+
+func checkBombAnswer(t *testing.T, name string, r response, codes []string) {
+	t.Helper()
+	if r.status != 200 {
+		t.Errorf("%s: %d %s", name, r.status, r.body)
+		return
+	}
+	m := r.json(t)
+	im := m["images"].([]any)[0].(map[string]any)
+	e, _ := im["error"].(map[string]any)
+	if e == nil || e["code"] != codes[0] || e["message"] == "" {
+		t.Errorf("%s: image error %v, want %s", name, im["error"], codes[0])
+	}
+	f := m["findings"].([]any)[0].(map[string]any)
+	if m["verdict"] != "warn" || f["symbology"] != "IMAGE_ERROR" || f["rule"] != "on_image_error" {
+		t.Errorf("%s: %s", name, r.body)
+	}
+}
+
+// TestWrongContentTypes: the media type chooses the parser; the image
+// format is always sniffed from the bytes, never taken from the header.
+func TestWrongContentTypes(t *testing.T) {
+	tg := startGateway(t)
+	png := qrPNG(t, wechatURL, 200)
+	jsonBody := `{"listing_id":"L","texts":["hello"]}`
+	tests := []struct {
+		name, contentType string
+		body              []byte
+		status            int
+		code              string // error code, or the image's format when 200
+	}{
+		{"form-urlencoded", "application/x-www-form-urlencoded", []byte("listing_id=L&text=hi"), 415, CodeUnsupportedType},
+		{"xml", "application/xml", []byte("<scan/>"), 415, CodeUnsupportedType},
+		{"text-html", "text/html", []byte("<b>hi</b>"), 415, CodeUnsupportedType},
+		{"video", "video/mp4", png, 415, CodeUnsupportedType},
+		{"json-as-image", "image/png", []byte(jsonBody), 200, "unsupported"},
+		{"png-as-gif", "image/gif", png, 200, "png"},
+		{"png-as-octet-stream", "application/octet-stream", png, 200, "png"},
+		{"png-as-json", "application/json", png, 400, CodeBadRequest},
+		{"json-as-multipart", "multipart/form-data; boundary=zz", []byte(jsonBody), 400, CodeMissingField},
+		{"multipart-empty-boundary", "multipart/form-data; boundary=", []byte("--\r\n"), 415, CodeUnsupportedType},
+		{"json-uppercase", "APPLICATION/JSON", []byte(jsonBody), 200, ""},
+		{"json-odd-charset", "application/json; charset=latin1", []byte(jsonBody), 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := tg.pub + "/v1/scan"
+			if strings.HasPrefix(tt.contentType, "image/") || tt.contentType == "application/octet-stream" || tt.contentType == "video/mp4" {
+				url += "?listing_id=L"
+			}
+			r := do(t, "POST", url, tt.contentType, tt.body)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if r.status != 200 {
+				if got := r.errorCode(t); got != tt.code {
+					t.Errorf("code %q, want %q", got, tt.code)
+				}
+				return
+			}
+			if tt.code == "" {
+				return
+			}
+			im := r.json(t)["images"].([]any)[0].(map[string]any)
+			got := im["format"]
+			if e, _ := im["error"].(map[string]any); e != nil {
+				got = e["code"]
+			}
+			if got != tt.code {
+				t.Errorf("image: %v, want %s", im, tt.code)
+			}
+		})
+	}
+}
+
+// TestBase64Garbage: image data that is not base64 is a 400 naming the
+// image; base64 of bytes that are not an image is an image error.
+func TestBase64Garbage(t *testing.T) {
+	tg := startGateway(t)
+	tests := []struct {
+		name, data string
+		status     int
+		code       string
+	}{
+		{"punctuation", "!!!!", 400, CodeBadRequest},
+		{"nul-bytes", "aGVs\u0000bG8=", 400, CodeBadRequest},
+		{"mixed-alphabets", "ab+/-_cd", 400, CodeBadRequest},
+		{"too-much-padding", "aGk===", 400, CodeBadRequest},
+		{"padding-inside", "aG=k", 400, CodeBadRequest},
+		{"lone-char", "a", 400, CodeBadRequest},
+		{"data-uri-garbage", "data:image/png;base64,@@@@", 400, CodeBadRequest},
+		{"non-ascii", "aGVsbG8微", 400, CodeBadRequest},
+		{"random-bytes", base64.StdEncoding.EncodeToString([]byte("\x00\x01\x02random bytes, not an image")), 200, "unsupported"},
+		{"bomb", base64.StdEncoding.EncodeToString(pngBomb(50000, 50000)), 200, "too_large"},
+		{"empty", "", 200, "truncated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "L", "images": []map[string]any{{"name": "x", "data": tt.data}}})
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if r.status != 200 {
+				if got := r.errorCode(t); got != tt.code {
+					t.Errorf("code %q, want %q", got, tt.code)
+				}
+				if !contains(string(r.body), "images[0]") {
+					t.Errorf("the error does not name the image: %s", r.body)
+				}
+				return
+			}
+			checkBombAnswer(t, tt.name, r, []string{tt.code})
+		})
+	}
+}
+
+// TestDeepJSON: encoding/json refuses nesting deeper than 10000 levels
+// with an error (no stack exhaustion); shallower nesting in a field the
+// API ignores is accepted, bounded by --max-body.
+func TestDeepJSON(t *testing.T) {
+	tg := startGateway(t)
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	tests := []struct {
+		name, body string
+		status     int
+	}{
+		{"unknown-field-5000-deep", `{"listing_id":"L","texts":["hi"],"x":` + deep(5000) + `}`, 200},
+		{"unknown-field-20000-deep", `{"listing_id":"L","texts":["hi"],"x":` + deep(20000) + `}`, 400},
+		{"texts-20000-deep", `{"listing_id":"L","texts":` + deep(20000) + `}`, 400},
+		{"objects-50000-deep", `{"listing_id":"L","x":` + strings.Repeat(`{"a":`, 50000) + "1" + strings.Repeat("}", 50000) + `}`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := do(t, "POST", tg.pub+"/v1/scan", "application/json", []byte(tt.body))
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
+			}
+			if tt.status == 400 && (r.errorCode(t) != CodeBadRequest || !contains(string(r.body), "exceeded max depth")) {
+				t.Errorf("%s", r.body)
+			}
+		})
+	}
+}
+
+// TestHostileMultipart: thousands of file parts, parts with thousands of
+// headers, unterminated bodies and zero-byte files.
+func TestHostileMultipart(t *testing.T) {
+	tg := startGateway(t)
+	build := func(f func(w *multipart.Writer)) (string, []byte) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("listing_id", "L")
+		f(w)
+		w.Close()
+		return w.FormDataContentType(), buf.Bytes()
+	}
+	manyFiles := func(w *multipart.Writer) {
+		for i := range 3000 {
+			fw, _ := w.CreateFormFile("image", fmt.Sprintf("f%d.png", i))
+			fw.Write([]byte{0x89})
+		}
+	}
+	var manyHeaders strings.Builder
+	manyHeaders.WriteString("--b\r\nContent-Disposition: form-data; name=\"text\"\r\n")
+	for i := range 20000 {
+		fmt.Fprintf(&manyHeaders, "X-H%d: v\r\n", i)
+	}
+	manyHeaders.WriteString("\r\nhi\r\n--b--\r\n")
+	ctFiles, bodyFiles := build(manyFiles)
+	ctZero, bodyZero := build(func(w *multipart.Writer) {
+		fw, _ := w.CreateFormFile("image", "zero.png")
+		fw.Write(nil)
+	})
+	tests := []struct {
+		name, contentType string
+		body              []byte
+		status            int
+		code              string
+	}{
+		{"3000-file-parts", ctFiles, bodyFiles, 400, CodeTooManyParts},
+		{"20000-headers-in-a-part", "multipart/form-data; boundary=b", []byte(manyHeaders.String()), 400, CodeBadRequest},
+		{"unterminated", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nno end"), 400, CodeBadRequest},
+		{"boundary-not-in-body", "multipart/form-data; boundary=nothere", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b--\r\n"), 400, CodeMissingField},
+		{"zero-byte-file", ctZero, bodyZero, 200, "truncated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := do(t, "POST", tg.pub+"/v1/scan", tt.contentType, tt.body)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
+			}
+			if r.status != 200 {
+				if got := r.errorCode(t); got != tt.code {
+					t.Errorf("code %q, want %q: %s", got, tt.code, r.body)
+				}
+				return
+			}
+			checkBombAnswer(t, tt.name, r, []string{tt.code})
+		})
+	}
+}
