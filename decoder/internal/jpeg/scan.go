@@ -269,14 +269,7 @@ func (d *decoder) processSOS(n int) error {
 // zeroed), returning the zig-zag index of the last coefficient written.
 func (d *decoder) decodeBlock(b *block, dcHuff, acHuff *huffman, dc *int32) (int32, error) {
 	// Decode the DC coefficient, as specified in section F.2.2.1.
-	value, err := d.decodeHuffman(dcHuff)
-	if err != nil {
-		return 0, err
-	}
-	if value > 16 {
-		return 0, UnsupportedError("excessive DC component")
-	}
-	dcDelta, err := d.receiveExtend(value)
+	dcDelta, err := d.decodeDC(dcHuff)
 	if err != nil {
 		return 0, err
 	}
@@ -284,101 +277,24 @@ func (d *decoder) decodeBlock(b *block, dcHuff, acHuff *huffman, dc *int32) (int
 	b[0] = *dc
 
 	// Decode the AC coefficients, as specified in section F.2.2.2.
-	last := int32(0)
 	if d.eobRun > 0 {
 		d.eobRun--
-		return last, nil
+		return 0, nil
 	}
-	for zig := int32(1); zig < blockSize; zig++ {
-		value, err := d.decodeHuffman(acHuff)
-		if err != nil {
-			return 0, err
-		}
-		val0 := value >> 4
-		val1 := value & 0x0f
-		if val1 != 0 {
-			zig += int32(val0)
-			if zig >= blockSize {
-				break
-			}
-			ac, err := d.receiveExtend(val1)
-			if err != nil {
-				return 0, err
-			}
-			b[unzig[zig]] = ac
-			last = zig
-		} else {
-			if val0 != 0x0f {
-				// EOB. In sequential mode val0 != 0 (an EOB run) is not
-				// valid, but the standard library honours it, and so do we.
-				d.eobRun = uint16(1 << val0)
-				if val0 != 0 {
-					bits, err := d.decodeBits(int32(val0))
-					if err != nil {
-						return 0, err
-					}
-					d.eobRun |= uint16(bits)
-				}
-				d.eobRun--
-				break
-			}
-			zig += 0x0f
-		}
-	}
-	return last, nil
+	return d.decodeAC(b, acHuff, 1, blockSize-1, 0)
 }
 
 // skipBlock is decodeBlock for a component whose samples are not needed: the
 // bit-stream is consumed identically but nothing is stored.
 func (d *decoder) skipBlock(dcHuff, acHuff *huffman, dc *int32) error {
-	value, err := d.decodeHuffman(dcHuff)
-	if err != nil {
-		return err
-	}
-	if value > 16 {
-		return UnsupportedError("excessive DC component")
-	}
-	if err := d.skipBits(value); err != nil {
+	if _, err := d.decodeDC(dcHuff); err != nil {
 		return err
 	}
 	if d.eobRun > 0 {
 		d.eobRun--
 		return nil
 	}
-	for zig := int32(1); zig < blockSize; zig++ {
-		value, err := d.decodeHuffman(acHuff)
-		if err != nil {
-			return err
-		}
-		val0 := value >> 4
-		val1 := value & 0x0f
-		if val1 != 0 {
-			zig += int32(val0)
-			if zig >= blockSize {
-				break
-			}
-			if err := d.skipBits(val1); err != nil {
-				return err
-			}
-		} else {
-			if val0 != 0x0f {
-				// EOB. In sequential mode val0 != 0 (an EOB run) is not
-				// valid, but the standard library honours it, and so do we.
-				d.eobRun = uint16(1 << val0)
-				if val0 != 0 {
-					bits, err := d.decodeBits(int32(val0))
-					if err != nil {
-						return err
-					}
-					d.eobRun |= uint16(bits)
-				}
-				d.eobRun--
-				break
-			}
-			zig += 0x0f
-		}
-	}
-	return nil
+	return d.skipAC(acHuff, 1, blockSize-1, nil)
 }
 
 // progBlock decodes one progressive-mode block whose coefficient values are
@@ -391,14 +307,7 @@ func (d *decoder) progBlock(b *block, dcHuff, acHuff *huffman, dc *int32, zigSta
 	if zig == 0 {
 		zig++
 		// Decode the DC coefficient, as specified in section F.2.2.1.
-		value, err := d.decodeHuffman(dcHuff)
-		if err != nil {
-			return err
-		}
-		if value > 16 {
-			return UnsupportedError("excessive DC component")
-		}
-		dcDelta, err := d.receiveExtend(value)
+		dcDelta, err := d.decodeDC(dcHuff)
 		if err != nil {
 			return err
 		}
@@ -410,41 +319,12 @@ func (d *decoder) progBlock(b *block, dcHuff, acHuff *huffman, dc *int32, zigSta
 		d.eobRun--
 		return nil
 	}
-	// Decode the AC coefficients, as specified in section F.2.2.2.
-	for ; zig <= zigEnd; zig++ {
-		value, err := d.decodeHuffman(acHuff)
-		if err != nil {
-			return err
-		}
-		val0 := value >> 4
-		val1 := value & 0x0f
-		if val1 != 0 {
-			zig += int32(val0)
-			if zig > zigEnd {
-				break
-			}
-			ac, err := d.receiveExtend(val1)
-			if err != nil {
-				return err
-			}
-			b[unzig[zig]] = ac << al
-		} else {
-			if val0 != 0x0f {
-				d.eobRun = uint16(1 << val0)
-				if val0 != 0 {
-					bits, err := d.decodeBits(int32(val0))
-					if err != nil {
-						return err
-					}
-					d.eobRun |= uint16(bits)
-				}
-				d.eobRun--
-				break
-			}
-			zig += 0x0f
-		}
+	if zig > zigEnd {
+		return nil
 	}
-	return nil
+	// Decode the AC coefficients, as specified in section F.2.2.2.
+	_, err := d.decodeAC(b, acHuff, zig, zigEnd, al)
+	return err
 }
 
 // progMaskBlock is progBlock for blocks whose AC values are not needed: only
@@ -469,14 +349,7 @@ func (d *decoder) progMaskBlock(dcp *int32, mask *uint64, dcHuff, acHuff *huffma
 	zig := zigStart
 	if zig == 0 {
 		zig++
-		value, err := d.decodeHuffman(dcHuff)
-		if err != nil {
-			return err
-		}
-		if value > 16 {
-			return UnsupportedError("excessive DC component")
-		}
-		dcDelta, err := d.receiveExtend(value)
+		dcDelta, err := d.decodeDC(dcHuff)
 		if err != nil {
 			return err
 		}
@@ -490,41 +363,10 @@ func (d *decoder) progMaskBlock(dcp *int32, mask *uint64, dcHuff, acHuff *huffma
 		d.eobRun--
 		return nil
 	}
-	m := *mask
-	for ; zig <= zigEnd; zig++ {
-		value, err := d.decodeHuffman(acHuff)
-		if err != nil {
-			return err
-		}
-		val0 := value >> 4
-		val1 := value & 0x0f
-		if val1 != 0 {
-			zig += int32(val0)
-			if zig > zigEnd {
-				break
-			}
-			if err := d.skipBits(val1); err != nil {
-				return err
-			}
-			m |= 1 << uint(zig)
-		} else {
-			if val0 != 0x0f {
-				d.eobRun = uint16(1 << val0)
-				if val0 != 0 {
-					bits, err := d.decodeBits(int32(val0))
-					if err != nil {
-						return err
-					}
-					d.eobRun |= uint16(bits)
-				}
-				d.eobRun--
-				break
-			}
-			zig += 0x0f
-		}
+	if zig > zigEnd {
+		return nil
 	}
-	*mask = m
-	return nil
+	return d.skipAC(acHuff, zig, zigEnd, mask)
 }
 
 // refine decodes a successive approximation refinement block, as specified in
@@ -606,30 +448,41 @@ func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) er
 }
 
 // refineNonZeroes refines non-zero entries of b in zig-zag order. If nz >= 0,
-// the first nz zero entries are skipped over.
+// the first nz zero entries are skipped over. (qrgate: the correction bits
+// are read from a local copy of the bit accumulator.)
 func (d *decoder) refineNonZeroes(b *block, zig, zigEnd, nz, delta int32) (int32, error) {
+	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
-		u := unzig[zig]
-		if b[u] == 0 {
+		u := unzig[zig&63] & 63
+		c := b[u]
+		if c == 0 {
 			if nz == 0 {
 				break
 			}
 			nz--
 			continue
 		}
-		bit, err := d.decodeBit()
-		if err != nil {
-			return 0, err
+		if n == 0 {
+			d.bits.a, d.bits.n = a, n
+			d.refill()
+			a, n = d.bits.a, d.bits.n
+			if n == 0 {
+				return 0, d.bits.err
+			}
 		}
-		if !bit {
+		bit := a >> 63
+		a <<= 1
+		n--
+		if bit == 0 {
 			continue
 		}
-		if b[u] >= 0 {
-			b[u] += delta
+		if c >= 0 {
+			b[u] = c + delta
 		} else {
-			b[u] -= delta
+			b[u] = c - delta
 		}
 	}
+	d.bits.a, d.bits.n = a, n
 	return zig, nil
 }
 
@@ -696,18 +549,27 @@ func (d *decoder) refineMask(mask *uint64, h *huffman, zigStart, zigEnd int32) e
 // refineNonZeroesMask is refineNonZeroes for mask-tracked blocks: the
 // correction bits of non-zero coefficients are read and discarded.
 func (d *decoder) refineNonZeroesMask(m uint64, zig, zigEnd, nz int32) (int32, error) {
+	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
-		if m&(1<<uint(zig)) == 0 {
+		if m&(1<<uint(zig&63)) == 0 {
 			if nz == 0 {
 				break
 			}
 			nz--
 			continue
 		}
-		if _, err := d.decodeBit(); err != nil {
-			return 0, err
+		if n == 0 {
+			d.bits.a, d.bits.n = a, n
+			d.refill()
+			a, n = d.bits.a, d.bits.n
+			if n == 0 {
+				return 0, d.bits.err
+			}
 		}
+		a <<= 1
+		n--
 	}
+	d.bits.a, d.bits.n = a, n
 	return zig, nil
 }
 
