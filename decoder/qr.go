@@ -149,8 +149,8 @@ func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits
 // nearest first.
 var brOffsets = func() [][2]float64 {
 	var out [][2]float64
-	for j := -3.0; j <= 3; j++ {
-		for i := -3.0; i <= 3; i++ {
+	for j := -3.0; j <= 3; j += 0.5 {
+		for i := -3.0; i <= 3; i += 0.5 {
 			if i != 0 || j != 0 {
 				out = append(out, [2]float64{i, j})
 			}
