@@ -48,12 +48,13 @@ func (d *decoder) acSymbol(rs uint8, zig, zigEnd int32) (int32, int32, bool, err
 // decodeAC decodes the AC coefficients zigStart..zigEnd of one block (a
 // first scan, or a sequential block), storing coefficient << al at
 // b[unzig[zig]]. It returns the zig-zag index of the last coefficient
-// written (0 if none).
-func (d *decoder) decodeAC(b *block, h *huffman, zigStart, zigEnd int32, al uint32) (int32, error) {
+// written (0 if none) and a mask with bit zig set for each one written.
+func (d *decoder) decodeAC(b *block, h *huffman, zigStart, zigEnd int32, al uint32) (int32, uint64, error) {
 	if h.nCodes == 0 {
-		return 0, FormatError("uninitialized Huffman table")
+		return 0, 0, FormatError("uninitialized Huffman table")
 	}
 	last := int32(0)
+	var m uint64
 	a, n := d.bits.a, d.bits.n
 	lut := &h.lut
 	for zig := zigStart; zig <= zigEnd; zig++ {
@@ -75,6 +76,7 @@ func (d *decoder) decodeAC(b *block, h *huffman, zigStart, zigEnd int32, al uint
 			a <<= l + s
 			n -= l + s
 			b[unzig[zig&63]&63] = int32(int16(e>>16)) << al
+			m |= 1 << uint(zig&63)
 			last = zig
 			continue
 		}
@@ -93,25 +95,26 @@ func (d *decoder) decodeAC(b *block, h *huffman, zigStart, zigEnd int32, al uint
 			d.bits.a, d.bits.n = a, n
 			var err error
 			if rs, err = d.decodeHuffman(h); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		z, ac, done, err := d.acSymbol(rs, zig, zigEnd)
 		a, n = d.bits.a, d.bits.n
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if done {
 			break
 		}
 		zig = z
-		if ac != 0 || rs&0x0f != 0 {
+		if rs&0x0f != 0 {
 			b[unzig[zig&63]&63] = ac << al
+			m |= 1 << uint(zig&63)
 			last = zig
 		}
 	}
 	d.bits.a, d.bits.n = a, n
-	return last, nil
+	return last, m, nil
 }
 
 // skipAC is decodeAC for blocks whose coefficients are not needed. If mask

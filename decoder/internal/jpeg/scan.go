@@ -4,6 +4,8 @@
 
 package jpeg
 
+import mathbits "math/bits"
+
 // This file is forked from Go's image/jpeg scan.go. The scan loop is
 // restructured so that only the luma component (component 0) is stored and
 // reconstructed; other components are entropy-decoded and discarded.
@@ -140,6 +142,7 @@ func (d *decoder) processSOS(n int) error {
 					}
 				} else if d.lumaCoeffs == nil {
 					d.lumaCoeffs = make([]block, d.bw*d.bh)
+					d.lumaMask = make([]uint64, d.bw*d.bh)
 				}
 			} else if zigStart > 0 && d.chromaMask[compIndex] == nil {
 				// Only AC scans need the non-zero masks.
@@ -206,14 +209,16 @@ func (d *decoder) processSOS(n int) error {
 					if compIndex == 0 && d.scale != 8 {
 						if inImage {
 							bp := &d.lumaCoeffs[by*d.bw+bx]
-							if err := d.progBlock(bp, dcHuff, acHuff, &dc[0], zigStart, zigEnd, ah, al); err != nil {
+							mp := &d.lumaMask[by*d.bw+bx]
+							if err := d.progBlock(bp, mp, dcHuff, acHuff, &dc[0], zigStart, zigEnd, ah, al); err != nil {
 								return err
 							}
 						} else {
 							// Only interleaved DC scans visit blocks outside
 							// the image; they are decoded and dropped.
 							b = block{}
-							if err := d.progBlock(&b, dcHuff, acHuff, &dc[0], zigStart, zigEnd, ah, al); err != nil {
+							var m uint64
+							if err := d.progBlock(&b, &m, dcHuff, acHuff, &dc[0], zigStart, zigEnd, ah, al); err != nil {
 								return err
 							}
 						}
@@ -281,7 +286,8 @@ func (d *decoder) decodeBlock(b *block, dcHuff, acHuff *huffman, dc *int32) (int
 		d.eobRun--
 		return 0, nil
 	}
-	return d.decodeAC(b, acHuff, 1, blockSize-1, 0)
+	last, _, err := d.decodeAC(b, acHuff, 1, blockSize-1, 0)
+	return last, err
 }
 
 // skipBlock is decodeBlock for a component whose samples are not needed: the
@@ -299,9 +305,12 @@ func (d *decoder) skipBlock(dcHuff, acHuff *huffman, dc *int32) error {
 
 // progBlock decodes one progressive-mode block whose coefficient values are
 // kept (luma at scale 1, 2 and 4). It is the standard library's code.
-func (d *decoder) progBlock(b *block, dcHuff, acHuff *huffman, dc *int32, zigStart, zigEnd int32, ah, al uint32) error {
+//
+// qrgate: *mask records which AC coefficients of b are non-zero (bit z for
+// zig-zag index z), so that refinement scans need not read the zero ones.
+func (d *decoder) progBlock(b *block, mask *uint64, dcHuff, acHuff *huffman, dc *int32, zigStart, zigEnd int32, ah, al uint32) error {
 	if ah != 0 {
-		return d.refine(b, acHuff, zigStart, zigEnd, 1<<al)
+		return d.refine(b, mask, acHuff, zigStart, zigEnd, 1<<al)
 	}
 	zig := zigStart
 	if zig == 0 {
@@ -323,7 +332,8 @@ func (d *decoder) progBlock(b *block, dcHuff, acHuff *huffman, dc *int32, zigSta
 		return nil
 	}
 	// Decode the AC coefficients, as specified in section F.2.2.2.
-	_, err := d.decodeAC(b, acHuff, zig, zigEnd, al)
+	_, m, err := d.decodeAC(b, acHuff, zig, zigEnd, al)
+	*mask |= m
 	return err
 }
 
@@ -371,7 +381,7 @@ func (d *decoder) progMaskBlock(dcp *int32, mask *uint64, dcHuff, acHuff *huffma
 
 // refine decodes a successive approximation refinement block, as specified in
 // section G.1.2.
-func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) error {
+func (d *decoder) refine(b *block, mask *uint64, h *huffman, zigStart, zigEnd, delta int32) error {
 	// Refining a DC component is trivial.
 	if zigStart == 0 {
 		if zigEnd != 0 {
@@ -426,7 +436,7 @@ func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) er
 				return FormatError("unexpected Huffman code")
 			}
 
-			zig, err = d.refineNonZeroes(b, zig, zigEnd, int32(val0), delta)
+			zig, err = d.refineNonZeroes(b, *mask, zig, zigEnd, int32(val0), delta)
 			if err != nil {
 				return err
 			}
@@ -435,12 +445,13 @@ func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) er
 			}
 			if z != 0 {
 				b[unzig[zig]] = z
+				*mask |= 1 << uint(zig)
 			}
 		}
 	}
 	if d.eobRun > 0 {
 		d.eobRun--
-		if _, err := d.refineNonZeroes(b, zig, zigEnd, -1, delta); err != nil {
+		if err := d.refineEOBRun(b, *mask, zig, zigEnd, delta); err != nil {
 			return err
 		}
 	}
@@ -448,14 +459,13 @@ func (d *decoder) refine(b *block, h *huffman, zigStart, zigEnd, delta int32) er
 }
 
 // refineNonZeroes refines non-zero entries of b in zig-zag order. If nz >= 0,
-// the first nz zero entries are skipped over. (qrgate: the correction bits
-// are read from a local copy of the bit accumulator.)
-func (d *decoder) refineNonZeroes(b *block, zig, zigEnd, nz, delta int32) (int32, error) {
+// the first nz zero entries are skipped over. (qrgate: m says which entries
+// are non-zero, and the correction bits are read from a local copy of the
+// bit accumulator.)
+func (d *decoder) refineNonZeroes(b *block, m uint64, zig, zigEnd, nz, delta int32) (int32, error) {
 	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
-		u := unzig[zig&63] & 63
-		c := b[u]
-		if c == 0 {
+		if m&(1<<uint(zig&63)) == 0 {
 			if nz == 0 {
 				break
 			}
@@ -476,7 +486,8 @@ func (d *decoder) refineNonZeroes(b *block, zig, zigEnd, nz, delta int32) (int32
 		if bit == 0 {
 			continue
 		}
-		if c >= 0 {
+		u := unzig[zig&63] & 63
+		if c := b[u]; c >= 0 {
 			b[u] = c + delta
 		} else {
 			b[u] = c - delta
@@ -484,6 +495,42 @@ func (d *decoder) refineNonZeroes(b *block, zig, zigEnd, nz, delta int32) (int32
 	}
 	d.bits.a, d.bits.n = a, n
 	return zig, nil
+}
+
+// refineEOBRun is refineNonZeroes(b, m, zig, zigEnd, -1, delta) for a block
+// in an EOB run: only the non-zero coefficients in zig..zigEnd are visited.
+func (d *decoder) refineEOBRun(b *block, m uint64, zig, zigEnd, delta int32) error {
+	if zig > zigEnd {
+		return nil
+	}
+	band := m >> uint(zig) << uint(zig) & (^uint64(0) >> uint(63-zigEnd))
+	a, n := d.bits.a, d.bits.n
+	for band != 0 {
+		z := mathbits.TrailingZeros64(band)
+		band &= band - 1
+		if n == 0 {
+			d.bits.a, d.bits.n = a, n
+			d.refill()
+			a, n = d.bits.a, d.bits.n
+			if n == 0 {
+				return d.bits.err
+			}
+		}
+		bit := a >> 63
+		a <<= 1
+		n--
+		if bit == 0 {
+			continue
+		}
+		u := unzig[z&63] & 63
+		if c := b[u]; c >= 0 {
+			b[u] = c + delta
+		} else {
+			b[u] = c - delta
+		}
+	}
+	d.bits.a, d.bits.n = a, n
+	return nil
 }
 
 // refineMask is refine for blocks tracked only by their non-zero mask.
