@@ -1,0 +1,5 @@
+//go:build race
+
+package webp
+
+const raceEnabled = true
