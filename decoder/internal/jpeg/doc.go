@@ -43,12 +43,29 @@
 // computes Y = 0.299R + 0.587G + 0.114B (ITU-R BT.601, as color.RGBToYCbCr)
 // from its output, box-downscaling for Scale > 1.
 //
+// # Entropy decoding
+//
+// The bit accumulator is 64 bits wide and left-aligned, and is refilled a
+// whole 64-bit word at a time when the next 8 bytes hold no 0xff (stuffed
+// bytes and markers are handled byte by byte, exactly as the standard
+// library does: the bits of a segment end at the next marker). Huffman
+// decoding uses a 9-bit table whose entries, for short codes, also carry
+// the run and the EXTENDed coefficient value, so that most AC coefficients
+// take one look-up; the AC loops (entropy.go) keep the accumulator in local
+// variables and fall back to the standard library's bit-at-a-time routines
+// near the end of a segment and for long codes. Chroma blocks have their
+// own decode-and-discard loop. Progressive luma keeps a non-zero mask per
+// block besides its coefficients, so that refinement scans, and blocks in
+// an EOB run in particular, only visit the non-zero coefficients. For
+// corrupt, over-subscribed Huffman tables the table reproduces what the
+// standard library's 8-bit table and slow path decode.
+//
 // # Licence
 //
 // The decoder (reader.go, scan.go, huffman.go, idct.go) is forked from the Go
 // standard library's image/jpeg (Go 1.26), which is distributed under the BSD
 // licence reproduced in the LICENSE file of this directory; the forked files
 // keep their original copyright headers. Changes: luma-only storage and
-// reconstruction, reduced-scale IDCT, a 64-bit bit reader that refills
-// several bytes at a time, no encoder, and no image.RegisterFormat.
+// reconstruction, reduced-scale IDCT, the entropy decoding described above,
+// no encoder, and no image.RegisterFormat.
 package jpeg
