@@ -50,7 +50,7 @@ func startGateway(t *testing.T, opts ...testOption) *testGateway {
 	reg := prometheus.NewRegistry()
 	rec := &fakeRecorder{}
 	o := Options{
-		Config:   Config{Workers: 2, QueueSize: 4, QueueTimeout: 5 * time.Second, ScanTimeout: 10 * time.Second, ShutdownTimeout: 5 * time.Second},
+		Config:   Config{Workers: 2, QueueSize: 4, QueueTimeout: 5 * time.Second, ScanTimeout: 10 * time.Second, ShutdownTimeout: 20 * time.Second},
 		Policy:   pol,
 		Recorder: rec,
 		Authenticate: func(ctx *fasthttp.RequestCtx) (string, bool) {
