@@ -23,8 +23,8 @@ import (
 	"time"
 
 	ljpeg "github.com/qrgate/qrgate/decoder/internal/jpeg"
+	lwebp "github.com/qrgate/qrgate/decoder/internal/webp"
 	"golang.org/x/image/bmp"
-	"golang.org/x/image/webp"
 )
 
 // Config holds the decoder's limits. The zero value of a field means its default.
@@ -189,8 +189,8 @@ func decodeStill(f Format, data []byte) (img image.Image, err error) {
 		return lumaJPEG(data)
 	case PNG:
 		return png.Decode(r)
-	case WebP:
-		return webp.Decode(r)
+	case WebP: // luma only, like JPEG
+		return lwebp.DecodeLuma(r)
 	case BMP:
 		return bmp.Decode(r)
 	}
