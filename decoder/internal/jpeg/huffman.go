@@ -163,19 +163,6 @@ func (d *decoder) receiveExtend(t uint8) (int32, error) {
 	return extend(x, uint(t)), nil
 }
 
-// skipBits discards t bits (a RECEIVE whose value is not needed).
-func (d *decoder) skipBits(t uint8) error {
-	if d.bits.n < uint(t) {
-		d.refill()
-		if d.bits.n < uint(t) {
-			return d.bits.err
-		}
-	}
-	d.bits.a <<= t
-	d.bits.n -= uint(t)
-	return nil
-}
-
 // processDHT processes a Define Huffman Table marker, and initializes a huffman
 // struct from its contents. Specified in section B.2.4.2.
 func (d *decoder) processDHT(n int) error {

@@ -92,22 +92,6 @@ var predFunc4 = [...]func(*Decoder, int, int){
 	nil,
 }
 
-var predFunc8 = [...]func(*Decoder, int, int){
-	predFunc8DC,
-	predFunc8TM,
-	predFunc8VE,
-	predFunc8HE,
-	nil,
-	nil,
-	nil,
-	nil,
-	nil,
-	nil,
-	predFunc8DCTop,
-	predFunc8DCLeft,
-	predFunc8DCTopLeft,
-}
-
 var predFunc16 = [...]func(*Decoder, int, int){
 	predFunc16DC,
 	predFunc16TM,
@@ -396,83 +380,6 @@ func predFunc4HU(z *Decoder, y, x int) {
 	z.ybr[y+3][x+1] = sss
 	z.ybr[y+3][x+2] = sss
 	z.ybr[y+3][x+3] = sss
-}
-
-func predFunc8DC(z *Decoder, y, x int) {
-	sum := uint32(8)
-	for i := 0; i < 8; i++ {
-		sum += uint32(z.ybr[y-1][x+i])
-	}
-	for j := 0; j < 8; j++ {
-		sum += uint32(z.ybr[y+j][x-1])
-	}
-	avg := uint8(sum / 16)
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = avg
-		}
-	}
-}
-
-func predFunc8TM(z *Decoder, y, x int) {
-	delta0 := -int32(z.ybr[y-1][x-1])
-	for j := 0; j < 8; j++ {
-		delta1 := delta0 + int32(z.ybr[y+j][x-1])
-		for i := 0; i < 8; i++ {
-			delta2 := delta1 + int32(z.ybr[y-1][x+i])
-			z.ybr[y+j][x+i] = uint8(clip(delta2, 0, 255))
-		}
-	}
-}
-
-func predFunc8VE(z *Decoder, y, x int) {
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = z.ybr[y-1][x+i]
-		}
-	}
-}
-
-func predFunc8HE(z *Decoder, y, x int) {
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = z.ybr[y+j][x-1]
-		}
-	}
-}
-
-func predFunc8DCTop(z *Decoder, y, x int) {
-	sum := uint32(4)
-	for j := 0; j < 8; j++ {
-		sum += uint32(z.ybr[y+j][x-1])
-	}
-	avg := uint8(sum / 8)
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = avg
-		}
-	}
-}
-
-func predFunc8DCLeft(z *Decoder, y, x int) {
-	sum := uint32(4)
-	for i := 0; i < 8; i++ {
-		sum += uint32(z.ybr[y-1][x+i])
-	}
-	avg := uint8(sum / 8)
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = avg
-		}
-	}
-}
-
-func predFunc8DCTopLeft(z *Decoder, y, x int) {
-	for j := 0; j < 8; j++ {
-		for i := 0; i < 8; i++ {
-			z.ybr[y+j][x+i] = 0x80
-		}
-	}
 }
 
 func predFunc16DC(z *Decoder, y, x int) {
