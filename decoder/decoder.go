@@ -40,6 +40,36 @@ type Config struct {
 	// OnPanic is called when a decode attempt panics inside a third-party
 	// reader; the attempt counts as "nothing found" and scanning goes on.
 	OnPanic func(recovered any)
+	// Skip turns strategies off, trading recall for CPU (and measuring what
+	// each one is worth: see docs/decoder.md). The zero value runs them all.
+	Skip Strategy
+}
+
+// Strategy is one step of the scan, as a bit of a set.
+type Strategy uint
+
+// The strategies, in the order a scan runs them.
+const (
+	// FinderFull: QR finder-pattern search at full resolution (modules of
+	// 0.8–5 px: small codes in large photos).
+	FinderFull Strategy = 1 << iota
+	// FinderHalf: the search on the 2× downscale (modules of 4.4–11 px).
+	FinderHalf
+	// FinderQuarter: the search on the 4× downscale (big codes, heavy noise).
+	FinderQuarter
+	// CornerSearch: when a code's timing patterns show but it does not
+	// decode, search its fourth corner (perspective, no alignment pattern).
+	CornerSearch
+	// Regions: gozxing's Data Matrix and QR readers on code-like regions.
+	Regions
+	// Linear: EAN-13 along rows, columns and diagonals.
+	Linear
+)
+
+// Strategies maps names to strategies (for flags and reports).
+var Strategies = map[string]Strategy{
+	"finder-full": FinderFull, "finder-half": FinderHalf, "finder-quarter": FinderQuarter,
+	"corner-search": CornerSearch, "regions": Regions, "linear": Linear,
 }
 
 // Default limits.
@@ -105,6 +135,7 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
 	defer cancel()
 	s := newScanState(ctx, d.cfg.OnPanic)
+	s.skip = d.cfg.Skip
 	for i, img := range frames {
 		if s.expired() {
 			break

@@ -1,9 +1,6 @@
 package decoder
 
-import (
-	"image"
-	"image/color"
-)
+import "image"
 
 // plane is an 8-bit luminance image. Pix may alias a decoded image's Y plane
 // (JPEG): strategies never write to it.
@@ -84,124 +81,11 @@ func onWhite(y, a uint8) uint8 {
 	return uint8((uint32(y)*uint32(a) + 255*(255-uint32(a)) + 127) / 255)
 }
 
-// compact returns p with stride == w (copying only if needed).
-func (p plane) compact() plane {
-	if p.stride == p.w {
-		return plane{pix: p.pix[:p.w*p.h], w: p.w, h: p.h, stride: p.w}
-	}
-	out := newPlane(p.w, p.h)
-	for y := 0; y < p.h; y++ {
-		copy(out.pix[y*p.w:], p.pix[y*p.stride:y*p.stride+p.w])
-	}
-	return out
-}
-
-// downscale averages f×f blocks.
-func (p plane) downscale(f int) plane {
-	if f == 2 {
-		return p.half()
-	}
-	w, h := p.w/f, p.h/f
-	out := newPlane(w, h)
-	area := f * f
-	sums := make([]int, w)
-	for y := 0; y < h; y++ {
-		clear(sums)
-		for dy := 0; dy < f; dy++ {
-			row := p.pix[(y*f+dy)*p.stride:]
-			for x := 0; x < w; x++ {
-				s := 0
-				for _, v := range row[x*f : x*f+f] {
-					s += int(v)
-				}
-				sums[x] += s
-			}
-		}
-		dst := out.pix[y*w : y*w+w]
-		for x := range dst {
-			dst[x] = uint8(sums[x] / area)
-		}
-	}
-	return out
-}
-
 // crop returns the rectangle r of p (clipped), sharing memory.
 func (p plane) crop(r image.Rectangle) plane {
 	r = r.Intersect(image.Rect(0, 0, p.w, p.h))
 	return plane{pix: p.pix[r.Min.Y*p.stride+r.Min.X:], w: r.Dx(), h: r.Dy(), stride: p.stride}
 }
-
-// inverted returns a copy with light and dark swapped.
-func (p plane) inverted() plane {
-	out := newPlane(p.w, p.h)
-	for y := 0; y < p.h; y++ {
-		src := p.pix[y*p.stride : y*p.stride+p.w]
-		dst := out.pix[y*p.w : y*p.w+p.w]
-		for x, v := range src {
-			dst[x] = 255 - v
-		}
-	}
-	return out
-}
-
-// mirrored returns a copy flipped left to right.
-func (p plane) mirrored() plane {
-	out := newPlane(p.w, p.h)
-	for y := 0; y < p.h; y++ {
-		src := p.pix[y*p.stride : y*p.stride+p.w]
-		dst := out.pix[y*p.w : y*p.w+p.w]
-		for x, v := range src {
-			dst[p.w-1-x] = v
-		}
-	}
-	return out
-}
-
-// stretched returns a copy with its grey levels stretched to 0..255
-// (between the 1st and 99th percentiles), for low-contrast prints.
-func (p plane) stretched() plane {
-	var hist [256]int
-	for y := 0; y < p.h; y++ {
-		for _, v := range p.pix[y*p.stride : y*p.stride+p.w] {
-			hist[v]++
-		}
-	}
-	n := p.w * p.h
-	lo, hi, acc := 0, 255, 0
-	for i := 0; i < 256; i++ {
-		if acc += hist[i]; acc > n/100 {
-			lo = i
-			break
-		}
-	}
-	acc = 0
-	for i := 255; i >= 0; i-- {
-		if acc += hist[i]; acc > n/100 {
-			hi = i
-			break
-		}
-	}
-	out := newPlane(p.w, p.h)
-	if hi <= lo {
-		copy(out.pix, p.compact().pix)
-		return out
-	}
-	var lut [256]uint8
-	for i := range lut {
-		v := (i - lo) * 255 / (hi - lo)
-		lut[i] = uint8(max(0, min(255, v)))
-	}
-	for y := 0; y < p.h; y++ {
-		src := p.pix[y*p.stride : y*p.stride+p.w]
-		dst := out.pix[y*p.w : y*p.w+p.w]
-		for x, v := range src {
-			dst[x] = lut[v]
-		}
-	}
-	return out
-}
-
-var _ color.Color = color.Gray{}
 
 // half averages 2×2 blocks: the pyramid's step, kept tight because it runs
 // on every image.

@@ -18,20 +18,6 @@ type qrRead struct {
 	timing  float64       // timing-pattern agreement of the best sampling
 }
 
-// cornerEstimate extends the finder centres outwards by d pixels along the
-// code's axes: d = 3.5 modules gives the code's corners (TL, TR, BR, BL).
-func (t triplet) cornerEstimate(d float64) [4][2]float64 {
-	ux, uy := unit(t.tr.x-t.tl.x, t.tr.y-t.tl.y)
-	vx, vy := unit(t.bl.x-t.tl.x, t.bl.y-t.tl.y)
-	brx, bry := t.tr.x+t.bl.x-t.tl.x, t.tr.y+t.bl.y-t.tl.y
-	return [4][2]float64{
-		{t.tl.x - d*ux - d*vx, t.tl.y - d*uy - d*vy},
-		{t.tr.x + d*ux - d*vx, t.tr.y + d*uy - d*vy},
-		{brx + d*ux + d*vx, bry + d*uy + d*vy},
-		{t.bl.x - d*ux + d*vx, t.bl.y - d*uy + d*vy},
-	}
-}
-
 // dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
 func (t triplet) dimensions() []int {
 	m := t.module()
@@ -56,10 +42,10 @@ func (t triplet) dimensions() []int {
 // When nothing decodes, it returns the best guess at the code's corners
 // with its timing-pattern score, for the caller to judge whether a code is
 // there unread.
-func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*qrRead, bool) {
+func decodeTriplet(p plane, t triplet, cornerSearch bool) (*qrRead, bool) {
 	g := gridPool.Get().(*gridBuf)
 	defer gridPool.Put(g)
-	r := &tripletReader{p: p, t: t, g: g, hints: hints, dec: qrdecoder.NewDecoder(), best: &qrRead{}}
+	r := &tripletReader{p: p, t: t, g: g, cornerSearch: cornerSearch, dec: qrdecoder.NewDecoder(), best: &qrRead{}}
 	for _, dim := range t.dimensions() {
 		if read, ok := r.readSize(dim); ok {
 			return read, true
@@ -72,12 +58,12 @@ func decodeTriplet(p plane, t triplet, hints map[gozxing.DecodeHintType]any) (*q
 var gridPool = sync.Pool{New: func() any { return newGridBuf() }}
 
 type tripletReader struct {
-	p     plane
-	t     triplet
-	g     *gridBuf
-	hints map[gozxing.DecodeHintType]any
-	dec   *qrdecoder.Decoder
-	best  *qrRead // best timing seen, for UNDECODED
+	p            plane
+	t            triplet
+	g            *gridBuf
+	cornerSearch bool
+	dec          *qrdecoder.Decoder
+	best         *qrRead // best timing seen, for UNDECODED
 }
 
 func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTransform {
@@ -114,6 +100,9 @@ func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 	// The timing patterns are there but the grid does not decode: the
 	// fourth corner is off (perspective, no alignment pattern found).
 	// Search it on a grid of module offsets.
+	if !r.cornerSearch {
+		return nil, false
+	}
 	n := float64(dim - 7)
 	t := r.t
 	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
@@ -138,7 +127,7 @@ func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits
 	}
 	for _, th := range ths {
 		th(r.g, dim, bits)
-		if res, err := r.dec.Decode(bits, r.hints); err == nil {
+		if res, err := r.dec.Decode(bits, nil); err == nil {
 			return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: r.t.codeCorners(tr, dim)}, true
 		}
 	}

@@ -120,7 +120,7 @@ func BenchmarkStageDecodeBits(b *testing.B) {
 	ls := scanLevel(th, l.step, l.minM, l.maxM)
 	var found *triplet
 	for _, t := range findTriplets(slices.DeleteFunc(ls.cands, func(c candidate) bool { return c.count < 2 }), 40) {
-		if _, ok := decodeTriplet(p, t, nil); ok {
+		if _, ok := decodeTriplet(p, t, true); ok {
 			found = &t
 			break
 		}
@@ -130,7 +130,7 @@ func BenchmarkStageDecodeBits(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := decodeTriplet(p, *found, nil); !ok {
+		if _, ok := decodeTriplet(p, *found, true); !ok {
 			b.Fatal("decode failed")
 		}
 	}

@@ -23,6 +23,7 @@ type scanState struct {
 	seen    map[string]bool
 	partial bool
 	unread  [][][2]int // corners of codes seen but not decoded (this frame)
+	skip    Strategy
 }
 
 func newScanState(ctx context.Context, onPanic func(any)) *scanState {
@@ -57,15 +58,16 @@ func (v view) toImage(x, y float64) [2]int {
 // scale, keeping module sizes (in that level's pixels) its binarizer window
 // resolves; codes are decoded on the full-resolution plane.
 type level struct {
+	strategy   Strategy
 	scale      int
 	step       int
 	minM, maxM float64
 }
 
 var levels = []level{
-	{scale: 1, step: 2, minM: 0.8, maxM: 5},
-	{scale: 2, step: 1, minM: 2.2, maxM: 5.5},
-	{scale: 4, step: 1, minM: 2.2, maxM: 40},
+	{strategy: FinderFull, scale: 1, step: 2, minM: 0.8, maxM: 5},
+	{strategy: FinderHalf, scale: 2, step: 1, minM: 2.2, maxM: 5.5},
+	{strategy: FinderQuarter, scale: 4, step: 1, minM: 2.2, maxM: 40},
 }
 
 // scan runs the strategies on one frame's luminance plane.
@@ -87,21 +89,26 @@ func (s *scanState) scan(p plane) {
 			prevScale *= 2
 		}
 		th := newThresholds(lp, st)
+		if l.scale == 1 {
+			fullTh = th // the scanlines use it whether or not the level is scanned
+		}
+		if s.skip&l.strategy != 0 {
+			continue
+		}
 		ls := scanLevel(th, l.step, l.minM, l.maxM)
 		s.qrCandidates(p, ls.cands, l)
-		if l.scale == 1 {
-			fullTh = th
-		}
 		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale))
 	}
 	if s.expired() {
 		return
 	}
-	s.regionReads(p, regions)
+	if s.skip&Regions == 0 {
+		s.regionReads(p, regions)
+	}
 	if s.expired() {
 		return
 	}
-	if fullTh != nil {
+	if fullTh != nil && s.skip&Linear == 0 {
 		s.linearCodes(fullTh)
 	}
 	s.reportUnread()
@@ -233,7 +240,7 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 		}
 		var r *qrRead
 		var ok bool
-		s.attempt(func() { r, ok = decodeTriplet(p, t, nil) })
+		s.attempt(func() { r, ok = decodeTriplet(p, t, s.skip&CornerSearch == 0) })
 		if !ok || r.text == "" {
 			if r != nil && r.timing >= undecodedTiming && t.strict() {
 				s.unread = append(s.unread, toImageCorners(r.corners))
