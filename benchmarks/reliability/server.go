@@ -220,11 +220,7 @@ func post(c *http.Client, url, contentType string, body []byte) outcome {
 	t0 := time.Now()
 	resp, err := c.Post(url, contentType, bytes.NewReader(body))
 	if err != nil {
-		o := outcome{latency: time.Since(t0), err: err.Error()}
-		if len(o.err) > 80 {
-			o.err = o.err[len(o.err)-80:]
-		}
-		return o
+		return outcome{latency: time.Since(t0), err: errClass(err)}
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -336,3 +332,17 @@ func rnd(d time.Duration) time.Duration {
 }
 
 func mib(kib int64) string { return fmt.Sprintf("%.1f MiB", float64(kib)/1024) }
+
+// errClass names a transport error without its addresses and ids.
+func errClass(err error) string {
+	s := err.Error()
+	for _, c := range []string{"connection reset by peer", "connection refused", "broken pipe", "Client.Timeout", "EOF"} {
+		if strings.Contains(s, c) {
+			return c
+		}
+	}
+	if len(s) > 60 {
+		s = s[len(s)-60:]
+	}
+	return s
+}

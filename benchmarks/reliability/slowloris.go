@@ -146,7 +146,7 @@ func slowConn(addr string, headers bool, every time.Duration, deadline time.Time
 			case line := <-closed:
 				return time.Since(start), line, nil
 			case <-time.After(time.Second):
-				return time.Since(start), "write failed: " + err.Error(), nil
+				return time.Since(start), "nothing; our write failed: " + errClass(err), nil
 			}
 		}
 	}
