@@ -78,20 +78,21 @@ func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTra
 // bottom-right estimate: only 2·(dim-16) modules are read to find out.
 func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 	para := r.t.parallelogram(dim)
-	tr := r.transform(para, dim)
-	timing := timingSamples(r.p, tr, dim, r.t.tl.dark, r.g)
-	if timing > r.best.timing {
-		r.best = &qrRead{timing: timing, corners: r.t.codeCorners(tr, dim)}
+	timing := r.timing(para, dim)
+	// In perspective the parallelogram bends the far ends of the timing
+	// patterns away: let the alignment pattern decide.
+	var ap brEstimate
+	found := false
+	if dim >= 25 {
+		ap, found = r.t.findAlignment(r.p, dim)
 	}
-	if timing < minTiming {
+	if timing < minTiming && (!found || r.timing(ap, dim) < minTiming) {
 		return nil, false
 	}
 	bits, _ := gozxing.NewSquareBitMatrix(dim)
-	if dim >= 25 {
-		if ap, ok := r.t.findAlignment(r.p, dim); ok {
-			if read, ok := r.decodeAt(ap, dim, gridThresholds, bits); ok {
-				return read, true
-			}
+	if found {
+		if read, ok := r.decodeAt(ap, dim, gridThresholds, bits); ok {
+			return read, true
 		}
 	}
 	if read, ok := r.decodeAt(para, dim, gridThresholds, bits); ok {
@@ -116,6 +117,17 @@ func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 		}
 	}
 	return nil, false
+}
+
+// timing reads the timing patterns with the bottom-right reference at br,
+// keeping the best for an UNDECODED report.
+func (r *tripletReader) timing(br brEstimate, dim int) float64 {
+	tr := r.transform(br, dim)
+	v := timingSamples(r.p, tr, dim, r.t.tl.dark, r.g)
+	if v > r.best.timing {
+		r.best = &qrRead{timing: v, corners: r.t.codeCorners(tr, dim)}
+	}
+	return v
 }
 
 // decodeAt samples the grid with the bottom-right reference at br and tries
@@ -203,11 +215,21 @@ func (t triplet) findAlignment(p plane, dim int) (brEstimate, bool) {
 		}
 		return sign * (light/8 - dark/17)
 	}
+	// A coarse search in whole modules, then half modules around the best.
 	best, bx, by := math.Inf(-1), ex, ey
-	const reach, step = 4.0, 0.5 // modules
-	for j := -reach; j <= reach; j += step {
-		for i := -reach; i <= reach; i += step {
+	const reach = 4.0 // modules
+	for j := -reach; j <= reach; j++ {
+		for i := -reach; i <= reach; i++ {
 			cx, cy := ex+i*ux+j*vx, ey+i*uy+j*vy
+			if s := score(cx, cy); s > best {
+				best, bx, by = s, cx, cy
+			}
+		}
+	}
+	cx0, cy0 := bx, by
+	for j := -0.5; j <= 0.5; j += 0.5 {
+		for i := -0.5; i <= 0.5; i += 0.5 {
+			cx, cy := cx0+i*ux+j*vx, cy0+i*uy+j*vy
 			if s := score(cx, cy); s > best {
 				best, bx, by = s, cx, cy
 			}
