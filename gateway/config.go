@@ -12,6 +12,9 @@ import (
 type Config struct {
 	// MaxBody is the largest request body accepted (413 above).
 	MaxBody int
+	// MaxBodyBytesInFlight bounds the body bytes buffered by all requests
+	// together; past it, requests are shed with 503 (body.go).
+	MaxBodyBytesInFlight int
 	// MaxImages and MaxTexts bound one listing; MaxTextBytes bounds one text;
 	// MaxIDBytes bounds listing_id and seller_id.
 	MaxImages    int
@@ -50,6 +53,7 @@ type Config struct {
 // Defaults.
 const (
 	DefaultMaxBody         = 32 << 20
+	DefaultMaxBodyInFlight = 256 << 20
 	DefaultMaxImages       = 32
 	DefaultMaxTexts        = 64
 	DefaultMaxTextBytes    = 256 << 10
@@ -80,6 +84,7 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	def(&c.MaxBody, DefaultMaxBody)
+	def(&c.MaxBodyBytesInFlight, DefaultMaxBodyInFlight)
 	def(&c.MaxImages, DefaultMaxImages)
 	def(&c.MaxTexts, DefaultMaxTexts)
 	def(&c.MaxTextBytes, DefaultMaxTextBytes)
@@ -105,7 +110,7 @@ var ErrInvalidConfig = errors.New("invalid gateway config")
 // Validate reports the first nonsensical limit.
 func (c Config) Validate() error {
 	pos := map[string]int{
-		"max-body": c.MaxBody, "max-images": c.MaxImages, "max-texts": c.MaxTexts,
+		"max-body": c.MaxBody, "max-body-in-flight": c.MaxBodyBytesInFlight, "max-images": c.MaxImages, "max-texts": c.MaxTexts,
 		"max-text-bytes": c.MaxTextBytes, "max-id-bytes": c.MaxIDBytes, "workers": c.Workers,
 		"queue-size": c.QueueSize, "max-conns": c.MaxConns,
 	}

@@ -40,6 +40,7 @@ const (
 	reasonQueueTimeout = "queue_timeout"
 	reasonShutdown     = "shutting_down"
 	reasonStore        = "store_unavailable"
+	reasonBodyBudget   = "body_bytes"
 )
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -105,7 +106,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.policyReloads.WithLabelValues(r)
 	}
-	for _, r := range []string{reasonQueueFull, reasonQueueTimeout, reasonShutdown, reasonStore} {
+	for _, r := range []string{reasonQueueFull, reasonQueueTimeout, reasonShutdown, reasonStore, reasonBodyBudget} {
 		m.rejected.WithLabelValues(r)
 	}
 	return m

@@ -51,10 +51,11 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 		return unavailable(CodeShuttingDown, "shutting down", g.cfg.RetryAfter, nil)
 	}
 	start := time.Now()
-	req, err := g.parse(ctx)
+	req, release, err := g.parse(ctx)
 	if err != nil {
 		return err
 	}
+	defer release()
 	g.m.inflight.Inc()
 	defer g.m.inflight.Dec()
 	pol := g.pol.Get() // one snapshot for the whole listing
@@ -102,20 +103,35 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 }
 
 // parse reads the request in whichever of the three forms it comes.
-func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, error) {
+// The body's bytes count against the in-flight budget until the caller
+// calls release (the parsed request points into them).
+func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) {
 	mt, params := mediaType(string(ctx.Request.Header.ContentType()))
-	body := ctx.PostBody()
+	var parse func(body []byte) (*scanRequest, error)
 	switch {
 	case mt == "application/json":
-		return parseJSON(body, g.lim)
+		parse = func(body []byte) (*scanRequest, error) { return parseJSON(body, g.lim) }
 	case mt == "multipart/form-data":
-		return parseMultipart(body, params["boundary"], g.lim)
+		parse = func(body []byte) (*scanRequest, error) { return parseMultipart(body, params["boundary"], g.lim) }
 	case mt == "application/octet-stream" || strings.HasPrefix(mt, "image/"):
 		q := ctx.QueryArgs()
-		return rawRequest(string(q.Peek("listing_id")), string(q.Peek("seller_id")), string(q.Peek("name")), body, g.lim)
+		parse = func(body []byte) (*scanRequest, error) {
+			return rawRequest(string(q.Peek("listing_id")), string(q.Peek("seller_id")), string(q.Peek("name")), body, g.lim)
+		}
+	default:
+		return nil, nil, &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: CodeUnsupportedType,
+			Message: "send application/json, multipart/form-data, image/* or application/octet-stream"}
 	}
-	return nil, &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: CodeUnsupportedType,
-		Message: "send application/json, multipart/form-data, image/* or application/octet-stream"}
+	body, release, err := g.readBody(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := parse(body)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return req, release, nil
 }
 
 // record persists a flagged listing before it is answered. It reports

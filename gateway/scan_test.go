@@ -347,8 +347,8 @@ func TestRecordOwnsItsBytes(t *testing.T) {
 
 func TestTimeoutsAreSet(t *testing.T) {
 	tg := startGateway(t)
-	s := tg.g.newServer("x", nil, 1)
-	if s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.Concurrency <= 0 || s.MaxRequestBodySize != 1 {
+	s := tg.g.newServer("x", nil, 1, true)
+	if s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.Concurrency <= 0 || s.MaxRequestBodySize != 1 || !s.StreamRequestBody {
 		t.Errorf("server settings: %+v", s)
 	}
 	_ = time.Second

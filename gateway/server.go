@@ -49,6 +49,7 @@ type Gateway struct {
 	auth    func(*fasthttp.RequestCtx) (string, bool)
 	log     *slog.Logger
 	m       *metrics
+	body    *bodyBudget
 	pool    *pool
 	cache   *cache
 	now     func() time.Time
@@ -77,7 +78,7 @@ func New(o Options) (*Gateway, error) {
 	g := &Gateway{
 		cfg: cfg, lim: cfg.limits(), decCfg: o.Decoder, pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
 		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now,
-		cache: newCache(cfg.CacheEntries),
+		cache: newCache(cfg.CacheEntries), body: &bodyBudget{max: int64(cfg.MaxBodyBytesInFlight)},
 	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
@@ -128,7 +129,7 @@ func (g *Gateway) ReloadPolicy(trigger string) (*policy.Policy, error) {
 	return p, nil
 }
 
-func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int) *fasthttp.Server {
+func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int, stream bool) *fasthttp.Server {
 	return &fasthttp.Server{
 		Name:                         name,
 		Handler:                      h,
@@ -137,6 +138,7 @@ func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int)
 		WriteTimeout:                 g.cfg.WriteTimeout,
 		IdleTimeout:                  g.cfg.IdleTimeout,
 		MaxRequestBodySize:           maxBody,
+		StreamRequestBody:            stream, // the public API reads bodies itself: body.go
 		Concurrency:                  g.cfg.MaxConns,
 		CloseOnShutdown:              true,
 		DisablePreParseMultipartForm: true, // parsed by parseMultipart, with its limits
@@ -151,8 +153,8 @@ func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int)
 // shutdown.
 func (g *Gateway) Run(ctx context.Context, pub, admin net.Listener) error {
 	servers := []*fasthttp.Server{
-		g.newServer("qrgate", g.handlePublic, g.cfg.MaxBody),
-		g.newServer("qrgate-admin", g.handleAdmin, 1<<20),
+		g.newServer("qrgate", g.handlePublic, g.cfg.MaxBody, true),
+		g.newServer("qrgate-admin", g.handleAdmin, 1<<20, false),
 	}
 	lns := []net.Listener{pub, admin}
 	errc := make(chan error, len(servers))

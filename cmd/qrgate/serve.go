@@ -64,6 +64,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log `format`: json or text")
 	fs.IntVar(&c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body in `bytes` (413 above)")
+	fs.IntVar(&c.MaxBodyBytesInFlight, "max-body-in-flight", gateway.DefaultMaxBodyInFlight, "request body `bytes` buffered by all requests together (503 above)")
 	fs.IntVar(&c.MaxImages, "max-images", gateway.DefaultMaxImages, "most images in one listing")
 	fs.IntVar(&c.MaxTexts, "max-texts", gateway.DefaultMaxTexts, "most texts in one listing")
 	fs.IntVar(&c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text in `bytes` (413 above)")
