@@ -159,6 +159,10 @@ func (d *Decoder) open(data []byte) (*Result, []plane, error) {
 	}
 	cfg, err := header(res.Format, data)
 	if err != nil {
+		if w, h, ok := webpCanvas(data); res.Format == WebP && ok && int64(w)*int64(h) > int64(d.cfg.MaxPixels) {
+			res.Width, res.Height = w, h
+			return res, nil, newError(ErrTooLarge, err, "%dx%d pixels is over the limit of %d megapixels", w, h, d.cfg.MaxPixels/1_000_000)
+		}
 		return res, nil, classify(res.Format, err, "header", nil)
 	}
 	res.Width, res.Height, res.Frames = cfg.Width, cfg.Height, 1

@@ -2,7 +2,6 @@ package decoder
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/gif"
@@ -128,10 +127,20 @@ func skipSubBlocks(b []byte, p int) (int, error) {
 	}
 }
 
+// webpCanvas reads a VP8X header's canvas size (24-bit fields, minus one)
+// straight from the bytes: x/image/webp refuses canvases over 2³¹−1 pixels
+// as "invalid format", but such a file is a bomb, and is to be called one.
+func webpCanvas(b []byte) (w, h int, ok bool) {
+	if len(b) < 30 || string(b[12:16]) != "VP8X" {
+		return 0, 0, false
+	}
+	w = 1 + int(b[24]) | int(b[25])<<8 | int(b[26])<<16
+	h = 1 + int(b[27]) | int(b[28])<<8 | int(b[29])<<16
+	return w, h, true
+}
+
 // webpIsAnimated reports an animated WebP (VP8X with the animation flag),
 // which x/image/webp does not decode.
 func webpIsAnimated(b []byte) bool {
 	return len(b) >= 21 && string(b[12:16]) == "VP8X" && b[20]&0x02 != 0
 }
-
-var _ = binary.LittleEndian

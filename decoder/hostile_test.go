@@ -144,6 +144,7 @@ func TestBombsRefusedBeforeAllocation(t *testing.T) {
 		{"gif 5000 frames", fixtures.ManyFramesGIF(5000), decoder.ErrTooManyFrames, 5000 * 64},
 		{"jpeg 65000x65000", fixtures.JPEGBomb(65000, 65000), decoder.ErrTooLarge, 65000 * 65000},
 		{"webp vp8x 40000x40000", fixtures.WebPBombVP8X(40000, 40000), decoder.ErrTooLarge, 40000 * 40000},
+		{"webp vp8x 50000x50000", fixtures.WebPBombVP8X(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
 		{"webp vp8l 16384x16384", fixtures.WebPBombVP8L(16384, 16384), decoder.ErrTooLarge, 16384 * 16384},
 		{"bmp 50000x50000", fixtures.BMPBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000 * 3},
 	}
