@@ -19,6 +19,10 @@ type rowDecoder interface {
 // can show (it has 59 edges; blur and binarization may merge a few).
 const minLinearChanges = 40
 
+// minLinearBlocks is how many busy blocks a line must cross: an EAN-13 is
+// 95 modules wide, and unreadable under about a pixel a module.
+const minLinearBlocks = 8
+
 // minLinearVotes is how many scanlines must read the same barcode.
 const minLinearVotes = 2
 
@@ -34,7 +38,12 @@ type linearRead struct {
 //
 // A line with fewer dark/light changes (under t) than a barcode has bars is
 // not worth decoding.
-func (s *scanState) linearCodes(t *thresholds) {
+//
+// busy marks the regionBlock-sized blocks with many changes (from the
+// full-resolution finder scan); a line must cross enough of them to be
+// looked at pixel by pixel, which skips most lines of a photo for the cost
+// of a walk in block steps.
+func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 	p := t.p
 	w, h := p.w, p.h
 	reader, ok := oned.NewEAN13Reader().(rowDecoder)
@@ -61,6 +70,17 @@ func (s *scanState) linearCodes(t *thresholds) {
 	buf := make([]byte, max(w, h))
 	// line reads n pixels from (x0, y0) in steps of (dx, dy).
 	line := func(n, x0, y0, dx, dy int, toImage func(x float64) [2]int) {
+		if busy != nil {
+			crossed := 0
+			for i, x, y := 0, x0, y0; i < n; i, x, y = i+regionBlock, x+regionBlock*dx, y+regionBlock*dy {
+				if bx, by := x/regionBlock, y/regionBlock; bx < bw && by*bw+bx < len(busy) && busy[by*bw+bx] {
+					crossed++
+				}
+			}
+			if crossed < minLinearBlocks {
+				return
+			}
+		}
 		changes := 0
 		prev := t.dark(x0, y0)
 		for i, x, y := 0, x0, y0; i < n; i, x, y = i+1, x+dx, y+dy {

@@ -19,11 +19,7 @@ func codeRegions(ls levelScan, max int) []image.Rectangle {
 	if bw < 3 || bh < 3 {
 		return nil
 	}
-	busy := make([]bool, bw*bh)
-	for i, n := range ls.changes {
-		// about 10 changes in the 112 pixel pairs of a fully sampled block
-		busy[i] = ls.compares[i] > 0 && 112*n >= 10*ls.compares[i]
-	}
+	busy := ls.busy()
 	seen := make([]bool, bw*bh)
 	var out []image.Rectangle
 	var stack []int
@@ -64,6 +60,16 @@ func codeRegions(ls levelScan, max int) []image.Rectangle {
 		out = out[:max]
 	}
 	return out
+}
+
+// busy marks the blocks with many dark/light changes: about 10 in the 112
+// pixel pairs of a fully sampled block.
+func (ls levelScan) busy() []bool {
+	busy := make([]bool, ls.bw*ls.bh)
+	for i, n := range ls.changes {
+		busy[i] = ls.compares[i] > 0 && 112*n >= 10*ls.compares[i]
+	}
+	return busy
 }
 
 // codeLike: square-ish, mostly filled, not too small or large, and a ring

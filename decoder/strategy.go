@@ -74,6 +74,8 @@ var levels = []level{
 func (s *scanState) scan(p plane) {
 	var regions []image.Rectangle
 	var fullTh *thresholds
+	var fullBusy []bool // nil when the full level was not scanned
+	var fullBW int
 	lp, prevScale := p, 1
 	st := statsOf(p)
 	for _, l := range levels {
@@ -96,6 +98,9 @@ func (s *scanState) scan(p plane) {
 			continue
 		}
 		ls := scanLevel(th, l.step, l.minM, l.maxM)
+		if l.scale == 1 {
+			fullBusy, fullBW = ls.busy(), ls.bw
+		}
 		s.qrCandidates(p, ls.cands, l)
 		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale))
 	}
@@ -109,7 +114,7 @@ func (s *scanState) scan(p plane) {
 		return
 	}
 	if fullTh != nil && s.skip&Linear == 0 {
-		s.linearCodes(fullTh)
+		s.linearCodes(fullTh, fullBusy, fullBW)
 	}
 	s.reportUnread()
 }
@@ -151,7 +156,7 @@ func boundsOf(cs [][2]int) image.Rectangle {
 
 // maxRegions bounds the code-like regions handed to the region readers,
 // per level and in all.
-const maxRegions = 6
+const maxRegions = 3
 
 // appendRegions adds the regions of a coarser level that are not already
 // there (a code seen at two levels overlaps itself).
