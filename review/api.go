@@ -382,6 +382,13 @@ func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
 	if !ok {
 		ct = "application/octet-stream"
 	}
+	if w := ctx.QueryArgs().GetUintOrZero("w"); w > 0 {
+		// A moderator's screen needs at most a screen's width: a 4000 px
+		// upload is sent resized (?w=N, JPEG), keeping its aspect ratio.
+		if thumb, ok := thumbnail(b.Data, w); ok {
+			b.Data, ct = thumb, "image/jpeg"
+		}
+	}
 	ctx.SetContentType(ct)
 	// Content-addressed: the bytes behind a hash never change.
 	ctx.Response.Header.Set("Cache-Control", "private, max-age=31536000, immutable")
