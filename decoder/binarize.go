@@ -125,21 +125,32 @@ func newThresholds(p plane, st blockStats) *thresholds {
 			hs[i], hmn[i], hmx[i] = s, mn, mx
 		}
 	}
+	// Columns of 5, row by row so that every inner loop runs along memory.
+	sum := make([]int32, bw)
+	vmn := make([]uint8, bw)
+	vmx := make([]uint8, bw)
 	for by := 0; by < bh; by++ {
-		for bx := 0; bx < bw; bx++ {
-			s, mn, mx := int32(0), uint8(255), uint8(0)
-			for yy := max(0, by-2); yy <= min(bh-1, by+2); yy++ {
-				i := yy*bw + bx
-				s += hs[i]
-				mn = min(mn, hmn[i])
-				mx = max(mx, hmx[i])
+		y0, y1 := max(0, by-2), min(bh-1, by+2)
+		copy(sum, hs[y0*bw:y0*bw+bw])
+		copy(vmn, hmn[y0*bw:y0*bw+bw])
+		copy(vmx, hmx[y0*bw:y0*bw+bw])
+		for yy := y0 + 1; yy <= y1; yy++ {
+			rs, rmn, rmx := hs[yy*bw:yy*bw+bw], hmn[yy*bw:yy*bw+bw], hmx[yy*bw:yy*bw+bw]
+			for bx := range sum {
+				sum[bx] += rs[bx]
+				vmn[bx] = min(vmn[bx], rmn[bx])
+				vmx[bx] = max(vmx[bx], rmx[bx])
 			}
-			cnt := int32((min(bw-1, bx+2) - max(0, bx-2) + 1) * (min(bh-1, by+2) - max(0, by-2) + 1))
-			th := int16(s / cnt)
-			if int(mx)-int(mn) < minContrast {
+		}
+		rows := int32(y1 - y0 + 1)
+		out := t.thr[by*bw : by*bw+bw]
+		for bx := range out {
+			cnt := rows * int32(min(bw-1, bx+2)-max(0, bx-2)+1)
+			th := int16(sum[bx] / cnt)
+			if int(vmx[bx])-int(vmn[bx]) < minContrast {
 				th = -1
 			}
-			t.thr[by*bw+bx] = th
+			out[bx] = th
 		}
 	}
 	return t
