@@ -38,20 +38,15 @@ func (s *scanState) expired() bool {
 	return false
 }
 
-// view maps a strategy's plane back to the original image: x = ox + sx*X,
-// mirrored flips X first.
+// view is a crop of the plane handed to a third-party reader, with its
+// offset in the image.
 type view struct {
-	p        plane
-	scale    float64
-	ox, oy   int
-	mirrored bool
+	p      plane
+	ox, oy int
 }
 
 func (v view) toImage(x, y float64) [2]int {
-	if v.mirrored {
-		x = float64(v.p.w-1) - x
-	}
-	return [2]int{int(math.Round(float64(v.ox) + x*v.scale)), int(math.Round(float64(v.oy) + y*v.scale))}
+	return [2]int{int(math.Round(float64(v.ox) + x)), int(math.Round(float64(v.oy) + y))}
 }
 
 // A pyramid level: the finder search runs on the plane downscaled by
@@ -82,7 +77,7 @@ func (s *scanState) scan(p plane) {
 		if s.expired() {
 			return
 		}
-		if min(p.w, p.h)/l.scale < 60 {
+		if min(p.w, p.h)/l.scale < minLevelSide {
 			break
 		}
 		for l.scale > prevScale { // each level from the one before, by halves
@@ -154,6 +149,9 @@ func boundsOf(cs [][2]int) image.Rectangle {
 	return r
 }
 
+// minLevelSide is the smallest plane side a pyramid level is scanned at.
+const minLevelSide = 60
+
 // maxRegions bounds the code-like regions handed to the region readers,
 // per level and in all.
 const maxRegions = 3
@@ -197,7 +195,7 @@ func (s *scanState) regionReads(p plane, regions []image.Rectangle) {
 		}
 		m := max(r.Dx(), r.Dy()) / 3
 		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
-		v := view{p: p.crop(c), scale: 1, ox: c.Min.X, oy: c.Min.Y}
+		v := view{p: p.crop(c), ox: c.Min.X, oy: c.Min.Y}
 		s.regionRead(v)
 	}
 }
