@@ -21,6 +21,10 @@ type candidate struct {
 	dark   bool    // dark modules on light (false: inverted)
 	count  int     // rows that confirmed it
 	strict bool    // every run within tolerance on both axes (no overlong outer run)
+	// contrast is the luminance step between the light ring and the dark
+	// centre (polarity-corrected): printed codes have a strong one, texture
+	// that happens to binarize as 1:1:3:1:1 a weak one.
+	contrast float64
 }
 
 type finderScan struct {
@@ -50,7 +54,8 @@ type levelScan struct {
 }
 
 // scanLevel scans every step-th row of t's plane for finder patterns with
-// modules between minM and maxM pixels.
+// modules between minM and maxM pixels, and returns them best first: the
+// strongest contrast, confirmed on the most rows, strict ones first.
 func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
 	w, h := t.p.w, t.p.h
 	bw, bh := w/regionBlock, h/regionBlock
@@ -68,7 +73,7 @@ func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
 		f.rescanSingles(step)
 	}
 	q := func(c candidate) float64 {
-		v := float64(c.count*step) / c.m
+		v := max(c.contrast, 1) * float64(min(c.count, 6))
 		if c.strict {
 			v *= 2
 		}
@@ -200,6 +205,7 @@ func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
 		return
 	}
 	mod := (m + vm + hm) / 3
+	contrast := f.contrast(hx, vy, mod, dark)
 	cx0, cy0 := int(hx)>>4, int(vy)>>4
 	for dy := -1; dy <= 1; dy++ {
 		for dx := -1; dx <= 1; dx++ {
@@ -212,6 +218,7 @@ func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
 					c.m = (c.m*n + mod) / (n + 1)
 					c.count++
 					c.strict = c.strict || (strict && vstrict && hstrict)
+					c.contrast = max(c.contrast, contrast)
 					return
 				}
 			}
@@ -219,7 +226,19 @@ func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
 	}
 	key := [2]int{cx0, cy0}
 	f.cells[key] = append(f.cells[key], len(f.cands))
-	f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict})
+	f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict, contrast: contrast})
+}
+
+// contrast measures the light ring (2 modules out, four ways) against the
+// centre.
+func (f *finderScan) contrast(x, y, m float64, dark bool) float64 {
+	p := f.t.p
+	centre := p.bilinear(x, y)
+	ring := (p.bilinear(x-2*m, y) + p.bilinear(x+2*m, y) + p.bilinear(x, y-2*m) + p.bilinear(x, y+2*m)) / 4
+	if dark {
+		return ring - centre
+	}
+	return centre - ring
 }
 
 // cross measures the five runs through (x, y) along direction (dx, dy) and

@@ -98,9 +98,24 @@ func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 	if read, ok := r.decodeAt(para, dim, gridThresholds, bits); ok {
 		return read, true
 	}
-	// The timing patterns are there but the grid does not decode: the
-	// fourth corner is off (perspective, no alignment pattern found).
-	// Search it on a grid of module offsets.
+	// The timing patterns are there but the grid does not decode. With
+	// small modules, finder centres measured on whole-pixel runs can be a
+	// third of a module off: refine them against the finder's own shape.
+	if refined, moved := r.t.refine(r.p, dim); moved {
+		rr := *r
+		rr.t = refined
+		para := refined.parallelogram(dim)
+		if ap, ok := refined.findAlignment(r.p, dim); ok && dim >= 25 {
+			if read, ok := rr.decodeAt(ap, dim, gridThresholds, bits); ok {
+				return read, true
+			}
+		}
+		if read, ok := rr.decodeAt(para, dim, gridThresholds, bits); ok {
+			return read, true
+		}
+	}
+	// Or the fourth corner is off (perspective, no alignment pattern
+	// found): search it on a grid of module offsets.
 	if !r.cornerSearch {
 		return nil, false
 	}
@@ -247,4 +262,52 @@ func joinSegments(segs [][]byte) []byte {
 		out = append(out, s...)
 	}
 	return out
+}
+
+// refine moves each finder centre to where the finder pattern (a dark
+// 7×7-module ring, a light ring, a dark 3×3 centre) fits the luminance
+// best, within a module, in quarter-module steps. It reports whether any
+// centre moved.
+func (t triplet) refine(p plane, dim int) (triplet, bool) {
+	n := float64(dim - 7)
+	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
+	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+	sign := 1.0
+	if !t.tl.dark {
+		sign = -1
+	}
+	score := func(cx, cy float64) float64 {
+		var dark, light float64
+		for j := -3; j <= 3; j++ {
+			for i := -3; i <= 3; i++ {
+				v := p.bilinear(cx+float64(i)*ux+float64(j)*vx, cy+float64(i)*uy+float64(j)*vy)
+				if max(abs(i), abs(j)) == 2 {
+					light += v
+				} else {
+					dark += v
+				}
+			}
+		}
+		return sign * (light/16 - dark/33)
+	}
+	moved := false
+	fit := func(c candidate) candidate {
+		best, bx, by := score(c.x, c.y), c.x, c.y
+		for dj := -1.0; dj <= 1; dj += 0.25 {
+			for di := -1.0; di <= 1; di += 0.25 {
+				x, y := c.x+di*ux+dj*vx, c.y+di*uy+dj*vy
+				if s := score(x, y); s > best {
+					best, bx, by = s, x, y
+				}
+			}
+		}
+		if bx != c.x || by != c.y {
+			moved = true
+		}
+		c.x, c.y = bx, by
+		return c
+	}
+	out := t
+	out.tl, out.tr, out.bl = fit(t.tl), fit(t.tr), fit(t.bl)
+	return out, moved
 }

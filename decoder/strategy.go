@@ -60,7 +60,7 @@ type level struct {
 }
 
 var levels = []level{
-	{strategy: FinderFull, scale: 1, step: 2, minM: 0.8, maxM: 5},
+	{strategy: FinderFull, scale: 1, step: 2, minM: 1.3, maxM: 5},
 	{strategy: FinderHalf, scale: 2, step: 1, minM: 2.2, maxM: 5.5},
 	{strategy: FinderQuarter, scale: 4, step: 1, minM: 2.2, maxM: 40},
 }
