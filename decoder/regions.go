@@ -1,6 +1,10 @@
 package decoder
 
-import "image"
+import (
+	"cmp"
+	"image"
+	"slices"
+)
 
 // Code-like regions: a printed 2-D code is a compact, square-ish patch of
 // dense black/white transitions, set off from the photo by a light quiet
@@ -58,6 +62,87 @@ func codeRegions(ls levelScan, max int) []image.Rectangle {
 	sortRects(out)
 	if len(out) > max {
 		out = out[:max]
+	}
+	return out
+}
+
+// squareRegions returns square windows (in the level plane's pixels) that
+// frame a code-like patch and its quiet ring. A code printed on a sticker
+// over a busy part of the photo joins that texture into one component for
+// codeRegions; the window that frames it still stands out.
+func squareRegions(ls levelScan, max int) []image.Rectangle {
+	if ls.bw < 5 || ls.bh < 5 {
+		return nil
+	}
+	var out []image.Rectangle
+	for _, r := range framedSquares(ls.busy(), ls.bw, ls.bh, max) {
+		out = append(out, image.Rect(r.Min.X*regionBlock, r.Min.Y*regionBlock, r.Max.X*regionBlock, r.Max.Y*regionBlock))
+	}
+	return out
+}
+
+// maxFramedSquare is the largest window, in blocks; bigger codes are framed
+// at the coarser pyramid levels.
+const maxFramedSquare = 20
+
+// framedSquares finds square windows of 3–maxFramedSquare blocks that are
+// mostly busy inside (3/4) and mostly quiet in the one-block ring around
+// them (3/4), best first, not overlapping each other.
+func framedSquares(busy []bool, bw, bh, max int) []image.Rectangle {
+	// summed-area table of busy blocks
+	w := bw + 1
+	sat := make([]int32, w*(bh+1))
+	for y := 0; y < bh; y++ {
+		row := int32(0)
+		for x := 0; x < bw; x++ {
+			if busy[y*bw+x] {
+				row++
+			}
+			sat[(y+1)*w+x+1] = sat[y*w+x+1] + row
+		}
+	}
+	sum := func(x0, y0, x1, y1 int) int32 { // blocks in [x0,x1)×[y0,y1), clipped
+		x0, y0, x1, y1 = maxInt(x0, 0), maxInt(y0, 0), min(x1, bw), min(y1, bh)
+		if x1 <= x0 || y1 <= y0 {
+			return 0
+		}
+		return sat[y1*w+x1] - sat[y0*w+x1] - sat[y1*w+x0] + sat[y0*w+x0]
+	}
+	type hit struct {
+		r     image.Rectangle
+		score float64
+	}
+	var hits []hit
+	for y := 1; y+3 < bh; y++ {
+		for x := 1; x+3 < bw; x++ {
+			// A framed square starts at a busy block whose diagonal
+			// neighbour outside it is quiet: only corners are tried.
+			if !busy[y*bw+x] || busy[(y-1)*bw+x-1] {
+				continue
+			}
+			for s := 3; s <= maxFramedSquare && x+s < bw && y+s < bh; s++ {
+				in := sum(x, y, x+s, y+s)
+				if 4*in < 3*int32(s*s) {
+					continue
+				}
+				ring := sum(x-1, y-1, x+s+1, y+s+1) - in
+				cells := int32((s+2)*(s+2) - s*s)
+				if 4*(cells-ring) < 3*cells {
+					continue
+				}
+				hits = append(hits, hit{image.Rect(x, y, x+s, y+s), float64(in)/float64(s*s) + float64(cells-ring)/float64(cells)})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
+	var out []image.Rectangle
+	for _, h := range hits {
+		if len(out) >= max {
+			break
+		}
+		if !slices.ContainsFunc(out, func(o image.Rectangle) bool { return o.Overlaps(h.r) }) {
+			out = append(out, h.r)
+		}
 	}
 	return out
 }

@@ -67,7 +67,7 @@ var levels = []level{
 
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
-	var regions []image.Rectangle
+	var regions, squares []image.Rectangle
 	var fullTh *thresholds
 	var fullBusy []bool // nil when the full level was not scanned
 	var fullBW int
@@ -98,12 +98,14 @@ func (s *scanState) scan(p plane) {
 		}
 		s.qrCandidates(p, ls.cands, l)
 		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale))
+		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale))
 	}
 	if s.expired() {
 		return
 	}
 	if s.skip&Regions == 0 {
-		s.regionReads(p, regions)
+		s.regionReads(p, regions, true)
+		s.regionReads(p, squares, false) // framed squares: Data Matrix (QR has its finders)
 	}
 	if s.expired() {
 		return
@@ -185,7 +187,7 @@ func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
 // regionReads runs gozxing's Data Matrix and QR readers on each code-like
 // region not already explained by a decoded code, cropped with a margin so
 // the code sits in the middle of the reader's input.
-func (s *scanState) regionReads(p plane, regions []image.Rectangle) {
+func (s *scanState) regionReads(p plane, regions []image.Rectangle, qr bool) {
 	for _, r := range regions {
 		if s.expired() {
 			return
@@ -196,7 +198,7 @@ func (s *scanState) regionReads(p plane, regions []image.Rectangle) {
 		m := max(r.Dx(), r.Dy()) / 3
 		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
 		v := view{p: p.crop(c), ox: c.Min.X, oy: c.Min.Y}
-		s.regionRead(v)
+		s.regionRead(v, qr)
 	}
 }
 
@@ -256,10 +258,10 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 	return len(s.codes) - before
 }
 
-// regionRead runs gozxing's Data Matrix reader, then its QR reader, on a
+// regionRead runs gozxing's Data Matrix reader, then (if qr) its QR reader, on a
 // crop around one code-like region. The QR reader's own finder sometimes
 // reads a code the candidate search missed (a damaged finder pattern).
-func (s *scanState) regionRead(v view) {
+func (s *scanState) regionRead(v view, qr bool) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(v.p.pix, v.p.stride, v.p.h, 0, 0, v.p.w, v.p.h, false)
 	if err != nil {
 		return
@@ -274,6 +276,9 @@ func (s *scanState) regionRead(v view) {
 			s.add(v, r)
 		}
 	})
+	if !qr {
+		return
+	}
 	s.attempt(func() {
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			s.add(v, r)
