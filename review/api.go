@@ -2,7 +2,6 @@ package review
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -191,15 +190,17 @@ func cursor(n int64) string {
 }
 
 func (s *Service) apiList(ctx *fasthttp.RequestCtx) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
 		return err
 	}
-	p, err := s.st.List(ctx, f)
+	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return err
 	}
-	counts, err := s.st.Counts(ctx, f)
+	counts, err := s.st.Counts(sctx, f)
 	if err != nil {
 		return err
 	}
@@ -225,7 +226,9 @@ const sellerHistoryLen = 20
 
 // itemContext loads an item with its spread and its seller's other items.
 func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64) (*itemJSON, error) {
-	it, err := s.st.Get(ctx, id)
+	sctx, cancel := storeContext()
+	defer cancel()
+	it, err := s.st.Get(sctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +236,11 @@ func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64) (*itemJSON, er
 	for _, f := range it.Findings {
 		ids = append(ids, f.Identifier)
 	}
-	spread, err := s.st.Spreads(ctx, ids)
+	spread, err := s.st.Spreads(sctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	hist, err := s.st.List(ctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1})
+	hist, err := s.st.List(sctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1})
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +286,7 @@ func (s *Service) apiDecide(ctx *fasthttp.RequestCtx, moderator, seg string) err
 	if err := dec.Decode(&req); err != nil {
 		return badRequest("decision body: %v", err)
 	}
-	it, err := s.decide(ctx, id, moderator, req)
+	it, err := s.decide(id, moderator, req)
 	if err != nil {
 		return err
 	}
@@ -292,14 +295,16 @@ func (s *Service) apiDecide(ctx *fasthttp.RequestCtx, moderator, seg string) err
 }
 
 // decide validates and records a decision (API and page alike).
-func (s *Service) decide(ctx context.Context, id int64, moderator string, req decisionRequest) (*store.Item, error) {
+func (s *Service) decide(id int64, moderator string, req decisionRequest) (*store.Item, error) {
+	sctx, cancel := storeContext()
+	defer cancel()
 	if _, ok := store.StatusOf(req.Decision); !ok {
 		return nil, badRequest(`decision %q: want "approve" or "reject"`, req.Decision)
 	}
 	if len(req.Note) > maxNote {
 		return nil, badRequest("note is %d bytes; at most %d", len(req.Note), maxNote)
 	}
-	it, err := s.st.Decide(ctx, id, store.Decision{
+	it, err := s.st.Decide(sctx, id, store.Decision{
 		Decision: req.Decision, Moderator: moderator, Note: req.Note, At: s.now().UTC(), Override: req.Override,
 	})
 	if err != nil {
@@ -311,11 +316,13 @@ func (s *Service) decide(ctx context.Context, id int64, moderator string, req de
 }
 
 func (s *Service) apiAudit(ctx *fasthttp.RequestCtx) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
 		return err
 	}
-	entries, err := s.st.Audit(ctx, f.Before, f.EffectiveLimit())
+	entries, err := s.st.Audit(sctx, f.Before, f.EffectiveLimit())
 	if err != nil {
 		return err
 	}
@@ -338,6 +345,8 @@ func payloadIdentifier(seg string) (string, error) {
 }
 
 func (s *Service) apiPayload(ctx *fasthttp.RequestCtx, seg string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	ident, err := payloadIdentifier(seg)
 	if err != nil {
 		return err
@@ -347,11 +356,11 @@ func (s *Service) apiPayload(ctx *fasthttp.RequestCtx, seg string) error {
 		return err
 	}
 	f.Identifier = ident
-	sp, err := s.st.Spreads(ctx, []string{ident})
+	sp, err := s.st.Spreads(sctx, []string{ident})
 	if err != nil {
 		return err
 	}
-	p, err := s.st.List(ctx, f)
+	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return err
 	}
@@ -371,10 +380,12 @@ var imageTypes = map[string]string{
 }
 
 func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
 		return &apiError{fasthttp.StatusNotFound, "not_found", "want a lowercase hex SHA-256"}
 	}
-	b, err := s.st.Image(ctx, sha)
+	b, err := s.st.Image(sctx, sha)
 	if err != nil {
 		return err
 	}

@@ -286,7 +286,7 @@ func seedDemo(t *testing.T, ts *testServer) {
 		mod      string
 		note     string
 	}{{2, "reject", "bob", "Telegram reseller, known"}, {5, "approve", "alice", "markup only, no contact"}} {
-		if _, err := ts.svc.decide(context.Background(), d.id, d.mod, decisionRequest{Decision: d.decision, Note: d.note}); err != nil {
+		if _, err := ts.svc.decide(d.id, d.mod, decisionRequest{Decision: d.decision, Note: d.note}); err != nil {
 			t.Fatal(err)
 		}
 	}

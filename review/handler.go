@@ -1,7 +1,9 @@
 package review
 
 import (
+	"context"
 	"strings"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -30,4 +32,16 @@ func (s *Service) AdminHandler(ctx *fasthttp.RequestCtx) {
 	default:
 		writeJSON(ctx, fasthttp.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "no such endpoint"}})
 	}
+}
+
+// storeTimeout bounds one request's store calls.
+const storeTimeout = 10 * time.Second
+
+// storeContext is the context store calls run under. It is not the
+// *fasthttp.RequestCtx: database/sql watches a query's context from a
+// goroutine that can outlive the handler, and fasthttp recycles the
+// RequestCtx as soon as the handler returns (a data race the race detector
+// caught).
+func storeContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), storeTimeout)
 }

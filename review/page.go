@@ -216,15 +216,17 @@ func queueURL(f store.Filter, before int64) string {
 }
 
 func (s *Service) pageQueue(ctx *fasthttp.RequestCtx, name, csrf string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
 		return err
 	}
-	p, err := s.st.List(ctx, f)
+	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return err
 	}
-	counts, err := s.st.Counts(ctx, f)
+	counts, err := s.st.Counts(sctx, f)
 	if err != nil {
 		return err
 	}
@@ -355,12 +357,14 @@ func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string
 // nextPending is the pending item after id in queue order (older), or the
 // newest pending one when id was the oldest; 0 when none other is pending.
 func (s *Service) nextPending(ctx *fasthttp.RequestCtx, id int64) (int64, error) {
-	p, err := s.st.List(ctx, store.Filter{Status: store.Pending, Before: id, Limit: 1})
+	sctx, cancel := storeContext()
+	defer cancel()
+	p, err := s.st.List(sctx, store.Filter{Status: store.Pending, Before: id, Limit: 1})
 	if err != nil {
 		return 0, err
 	}
 	if len(p.Items) == 0 {
-		if p, err = s.st.List(ctx, store.Filter{Status: store.Pending, Limit: 2}); err != nil {
+		if p, err = s.st.List(sctx, store.Filter{Status: store.Pending, Limit: 2}); err != nil {
 			return 0, err
 		}
 	}
@@ -383,7 +387,7 @@ func (s *Service) pageDecide(ctx *fasthttp.RequestCtx, name, csrf, seg string) e
 		Note:     string(args.Peek("note")),
 		Override: string(args.Peek("override")) == "true",
 	}
-	if _, err := s.decide(ctx, id, name, req); err != nil {
+	if _, err := s.decide(id, name, req); err != nil {
 		status, _, msg := statusOf(err)
 		if errors.Is(err, store.ErrAlreadyDecided) {
 			msg = "Someone already decided this item (shown below). Tick “override” to change it."
@@ -413,6 +417,8 @@ type payloadView struct {
 }
 
 func (s *Service) pagePayload(ctx *fasthttp.RequestCtx, name, csrf, seg string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	ident, err := payloadIdentifier(seg)
 	if err != nil {
 		return err
@@ -422,11 +428,11 @@ func (s *Service) pagePayload(ctx *fasthttp.RequestCtx, name, csrf, seg string) 
 		return err
 	}
 	f.Identifier = ident
-	sp, err := s.st.Spreads(ctx, []string{ident})
+	sp, err := s.st.Spreads(sctx, []string{ident})
 	if err != nil {
 		return err
 	}
-	p, err := s.st.List(ctx, f)
+	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return err
 	}
@@ -444,11 +450,13 @@ type auditView struct {
 }
 
 func (s *Service) pageAudit(ctx *fasthttp.RequestCtx, name, csrf string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
 		return err
 	}
-	entries, err := s.st.Audit(ctx, f.Before, f.EffectiveLimit())
+	entries, err := s.st.Audit(sctx, f.Before, f.EffectiveLimit())
 	if err != nil {
 		return err
 	}
