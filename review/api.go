@@ -344,27 +344,36 @@ func payloadIdentifier(seg string) (string, error) {
 	return id, nil
 }
 
-func (s *Service) apiPayload(ctx *fasthttp.RequestCtx, seg string) error {
+// payloadListings reads an identifier's spread and a page of the listings
+// that carried it (API and page alike).
+func (s *Service) payloadListings(ctx *fasthttp.RequestCtx, seg string) (string, store.Spread, store.Page, error) {
 	sctx, cancel := storeContext()
 	defer cancel()
 	ident, err := payloadIdentifier(seg)
 	if err != nil {
-		return err
+		return "", store.Spread{}, store.Page{}, err
 	}
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
-		return err
+		return "", store.Spread{}, store.Page{}, err
 	}
 	f.Identifier = ident
 	sp, err := s.st.Spreads(sctx, []string{ident})
 	if err != nil {
-		return err
+		return "", store.Spread{}, store.Page{}, err
 	}
 	p, err := s.st.List(sctx, f)
 	if err != nil {
+		return "", store.Spread{}, store.Page{}, err
+	}
+	return ident, sp[ident], p, nil
+}
+
+func (s *Service) apiPayload(ctx *fasthttp.RequestCtx, seg string) error {
+	ident, spread, p, err := s.payloadListings(ctx, seg)
+	if err != nil {
 		return err
 	}
-	spread := sp[ident]
 	writeJSON(ctx, fasthttp.StatusOK, map[string]any{
 		"identifier": ident, "listings": spread.Listings, "sellers": spread.Sellers,
 		"items": p.Items, "next_cursor": cursor(p.Next),

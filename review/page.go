@@ -417,26 +417,11 @@ type payloadView struct {
 }
 
 func (s *Service) pagePayload(ctx *fasthttp.RequestCtx, name, csrf, seg string) error {
-	sctx, cancel := storeContext()
-	defer cancel()
-	ident, err := payloadIdentifier(seg)
+	ident, spread, p, err := s.payloadListings(ctx, seg)
 	if err != nil {
 		return err
 	}
-	f, err := filterFrom(ctx.QueryArgs())
-	if err != nil {
-		return err
-	}
-	f.Identifier = ident
-	sp, err := s.st.Spreads(sctx, []string{ident})
-	if err != nil {
-		return err
-	}
-	p, err := s.st.List(sctx, f)
-	if err != nil {
-		return err
-	}
-	v := payloadView{Identifier: ident, Spread: sp[ident], Items: p.Items}
+	v := payloadView{Identifier: ident, Spread: spread, Items: p.Items}
 	if p.Next > 0 {
 		v.NextURL = "/ui/payloads/" + url.PathEscape(ident) + "?cursor=" + strconv.FormatInt(p.Next, 10)
 	}
