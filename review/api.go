@@ -189,18 +189,25 @@ func cursor(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-func (s *Service) apiList(ctx *fasthttp.RequestCtx) error {
+// queue reads the filter from the query, a page of the queue and the
+// counts per status (API and page alike).
+func (s *Service) queue(ctx *fasthttp.RequestCtx) (store.Filter, store.Page, map[store.Status]int, error) {
 	sctx, cancel := storeContext()
 	defer cancel()
 	f, err := filterFrom(ctx.QueryArgs())
 	if err != nil {
-		return err
+		return f, store.Page{}, nil, err
 	}
 	p, err := s.st.List(sctx, f)
 	if err != nil {
-		return err
+		return f, store.Page{}, nil, err
 	}
 	counts, err := s.st.Counts(sctx, f)
+	return f, p, counts, err
+}
+
+func (s *Service) apiList(ctx *fasthttp.RequestCtx) error {
+	_, p, counts, err := s.queue(ctx)
 	if err != nil {
 		return err
 	}

@@ -216,17 +216,7 @@ func queueURL(f store.Filter, before int64) string {
 }
 
 func (s *Service) pageQueue(ctx *fasthttp.RequestCtx, name, csrf string) error {
-	sctx, cancel := storeContext()
-	defer cancel()
-	f, err := filterFrom(ctx.QueryArgs())
-	if err != nil {
-		return err
-	}
-	p, err := s.st.List(sctx, f)
-	if err != nil {
-		return err
-	}
-	counts, err := s.st.Counts(sctx, f)
+	f, p, counts, err := s.queue(ctx)
 	if err != nil {
 		return err
 	}
