@@ -60,7 +60,9 @@ const (
 	// CornerSearch: when a code's timing patterns show but it does not
 	// decode, search its fourth corner (perspective, no alignment pattern).
 	CornerSearch
-	// Regions: gozxing's Data Matrix and QR readers on code-like regions.
+	// Regions: gozxing's Data Matrix and QR readers on code-like regions
+	// of the levels above, and its Data Matrix reader on those of the 8×
+	// and 16× downscales (Data Matrix codes with big modules).
 	Regions
 	// Linear: EAN-13 along rows, columns and diagonals.
 	Linear

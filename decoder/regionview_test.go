@@ -21,7 +21,7 @@ func TestRegionView(t *testing.T) {
 		{"most of the photo: quarter", image.Rect(0, 0, 4000, 3000), 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := regionView(pyramid, tc.r)
+			v := regionView(pyramid, tc.r, maxRegionSide)
 			if v.scale != tc.scale {
 				t.Fatalf("scale %d, want %d", v.scale, tc.scale)
 			}

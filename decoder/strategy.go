@@ -65,11 +65,17 @@ var levels = []level{
 	{strategy: FinderFull, scale: 1, step: 2, minM: 1.3, maxM: 5},
 	{strategy: FinderHalf, scale: 2, step: 1, minM: 2.2, maxM: 5.5},
 	{strategy: FinderQuarter, scale: 4, step: 1, minM: 2.2, maxM: 40},
+	// The coarsest levels are there for their regions: a Data Matrix (no
+	// finder patterns) whose modules are over ~4 px at the quarter level
+	// shows no block of dense changes at any finer level. Together they
+	// cost under 1/50 of a scan.
+	{strategy: Regions, scale: 8, step: 1, minM: 2.2, maxM: 40},
+	{strategy: Regions, scale: 16, step: 1, minM: 2.2, maxM: 40},
 }
 
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
-	var regions, squares []image.Rectangle
+	var regions, squares, coarse []image.Rectangle
 	var fullTh *thresholds
 	var fullBusy []bool // nil when the full level was not scanned
 	var fullBW int
@@ -100,16 +106,24 @@ func (s *scanState) scan(p plane) {
 		if l.scale == 1 {
 			fullBusy, fullBW = ls.busy(), ls.bw
 		}
+		if l.strategy == Regions {
+			// Regions-only levels look for big Data Matrix codes (a QR code
+			// that big was found by its finders at the quarter level).
+			coarse = appendRegions(coarse, scaleRects(codeRegions(ls, 1), l.scale), 4)
+			coarse = appendRegions(coarse, scaleRects(squareRegions(ls, 1), l.scale), 4)
+			continue
+		}
 		s.qrCandidates(p, ls.cands, l)
-		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale))
-		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale))
+		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale), 2*maxRegions)
+		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale), 2*maxRegions)
 	}
 	if s.expired() {
 		return
 	}
 	if s.skip&Regions == 0 {
-		s.regionReads(pyramid, regions, true)
-		s.regionReads(pyramid, squares, false) // framed squares: Data Matrix (QR has its finders)
+		s.regionReads(pyramid, regions, true, maxRegionSide)
+		s.regionReads(pyramid, squares, false, maxRegionSide) // framed squares: Data Matrix (QR has its finders)
+		s.regionReads(pyramid, coarse, false, maxCoarseRegionSide)
 	}
 	if s.expired() {
 		return
@@ -163,18 +177,22 @@ const minLevelSide = 60
 const maxRegions = 3
 
 // appendRegions adds the regions of a coarser level that are not already
-// there (a code seen at two levels overlaps itself).
-func appendRegions(have, add []image.Rectangle) []image.Rectangle {
+// there (a code seen at two levels overlaps itself). Two regions are the
+// same when their overlap is over half of the larger: a big code's modules
+// are texture at a fine level, where a patch of it can stand out as a small
+// region of its own, and that patch must not hide the whole code found at
+// the coarser level.
+func appendRegions(have, add []image.Rectangle, limit int) []image.Rectangle {
 	for _, r := range add {
 		dup := false
 		for _, h := range have {
 			in := h.Intersect(r)
-			if 2*area(in) > min(area(h), area(r)) {
+			if 2*area(in) > max(area(h), area(r)) {
 				dup = true
 				break
 			}
 		}
-		if !dup && len(have) < 2*maxRegions {
+		if !dup && len(have) < limit {
 			have = append(have, r)
 		}
 	}
@@ -191,7 +209,7 @@ func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
 // regionReads runs gozxing's Data Matrix and QR readers on each code-like
 // region not already explained by a decoded code, cropped with a margin so
 // the code sits in the middle of the reader's input.
-func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr bool) {
+func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr bool, maxSide int) {
 	p := pyramid[0]
 	for _, r := range regions {
 		if s.expired() {
@@ -202,7 +220,7 @@ func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr b
 		}
 		m := max(r.Dx(), r.Dy()) / 3
 		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
-		s.regionRead(regionView(pyramid, c), qr)
+		s.regionRead(regionView(pyramid, c, maxSide), qr)
 	}
 }
 
@@ -214,11 +232,16 @@ func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr b
 // read, while every region that did read was under 300 px).
 const maxRegionSide = 1024
 
+// maxCoarseRegionSide is the same for the regions of the regions-only
+// levels, whose codes have modules of 4 px or more at the quarter level: at
+// most 384 px keeps them 2 px or more and the reads cheap.
+const maxCoarseRegionSide = 384
+
 // regionView crops c (in image pixels) from the finest pyramid level at
-// which its longer side is at most maxRegionSide.
-func regionView(pyramid []plane, c image.Rectangle) view {
+// which its longer side is at most maxSide.
+func regionView(pyramid []plane, c image.Rectangle, maxSide int) view {
 	k := 0
-	for k+1 < len(pyramid) && max(c.Dx(), c.Dy())>>k > maxRegionSide {
+	for k+1 < len(pyramid) && max(c.Dx(), c.Dy())>>k > maxSide {
 		k++
 	}
 	sc := image.Rect(c.Min.X>>k, c.Min.Y>>k, c.Max.X>>k, c.Max.Y>>k)
