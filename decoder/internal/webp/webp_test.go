@@ -84,6 +84,12 @@ func want(data []byte) (*image.Gray, image.Image, error) {
 }
 
 func firstDiff(got, want *image.Gray) string {
+	if got.Bounds().Empty() && want.Bounds().Empty() {
+		// No pixels either way (a frame declaring a zero side): x/image/webp
+		// reports it as (0,0)-(0,0), DecodeLuma keeps the declared width.
+		// decoder refuses zero-area images from the header before this.
+		return ""
+	}
 	if got.Bounds() != want.Bounds() {
 		return fmt.Sprintf("bounds %v, want %v", got.Bounds(), want.Bounds())
 	}
