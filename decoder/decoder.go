@@ -66,12 +66,16 @@ const (
 	Regions
 	// Linear: EAN-13 along rows, columns and diagonals.
 	Linear
+	// FinderPairs: two finder patterns with the third one hidden (a
+	// sticker, a logo, another card over it): the third is placed where
+	// the two imply and the code decoded if its error correction allows.
+	FinderPairs
 )
 
 // Strategies maps names to strategies (for flags and reports).
 var Strategies = map[string]Strategy{
 	"finder-full": FinderFull, "finder-half": FinderHalf, "finder-quarter": FinderQuarter,
-	"corner-search": CornerSearch, "regions": Regions, "linear": Linear,
+	"corner-search": CornerSearch, "regions": Regions, "linear": Linear, "finder-pairs": FinderPairs,
 }
 
 // Default limits.

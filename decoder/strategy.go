@@ -301,6 +301,9 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
 		s.addCode("QR_CODE", r.text, r.raw, toImageCorners(r.corners))
 	}
+	if s.skip&FinderPairs == 0 {
+		s.finderPairs(p, cands)
+	}
 	return len(s.codes) - before
 }
 
