@@ -102,3 +102,17 @@ func (p plane) half() plane {
 	}
 	return out
 }
+
+// double upsamples p to twice its size, bilinearly (bilinear takes
+// continuous coordinates: pixel i spans [i, i+1)).
+func (p plane) double() plane {
+	out := newPlane(2*p.w, 2*p.h)
+	for y := 0; y < out.h; y++ {
+		fy := (float64(y) + 0.5) / 2
+		for x := 0; x < out.w; x++ {
+			fx := (float64(x) + 0.5) / 2
+			out.pix[y*out.stride+x] = uint8(p.bilinear(fx, fy) + 0.5)
+		}
+	}
+	return out
+}

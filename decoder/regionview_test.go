@@ -22,8 +22,8 @@ func TestRegionView(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := regionView(pyramid, tc.r, maxRegionSide)
-			if v.scale != tc.scale {
-				t.Fatalf("scale %d, want %d", v.scale, tc.scale)
+			if v.scale != float64(tc.scale) {
+				t.Fatalf("scale %v, want %d", v.scale, tc.scale)
 			}
 			if max(v.p.w, v.p.h) > maxRegionSide && tc.scale < 4 {
 				t.Errorf("view %dx%d over the limit", v.p.w, v.p.h)

@@ -43,11 +43,14 @@ func (s *scanState) expired() bool {
 type view struct {
 	p      plane
 	ox, oy int
-	scale  int // image pixels per view pixel; 0 means 1
+	scale  float64 // image pixels per view pixel; 0 means 1
 }
 
 func (v view) toImage(x, y float64) [2]int {
-	k := float64(max(v.scale, 1))
+	k := v.scale
+	if k == 0 {
+		k = 1
+	}
 	return [2]int{int(math.Round(float64(v.ox) + x*k)), int(math.Round(float64(v.oy) + y*k))}
 }
 
@@ -76,6 +79,7 @@ var levels = []level{
 // scan runs the strategies on one frame's luminance plane.
 func (s *scanState) scan(p plane) {
 	var regions, squares, coarse []image.Rectangle
+	fineRegions, fineSquares := 0, 0 // how many of them the full level found
 	var fullTh *thresholds
 	var fullBusy []bool // nil when the full level was not scanned
 	var fullBW int
@@ -116,14 +120,17 @@ func (s *scanState) scan(p plane) {
 		s.qrCandidates(p, ls.cands, l)
 		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale), 2*maxRegions)
 		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale), 2*maxRegions)
+		if l.scale == 1 {
+			fineRegions, fineSquares = len(regions), len(squares)
+		}
 	}
 	if s.expired() {
 		return
 	}
 	if s.skip&Regions == 0 {
-		s.regionReads(pyramid, regions, true, maxRegionSide)
-		s.regionReads(pyramid, squares, false, maxRegionSide) // framed squares: Data Matrix (QR has its finders)
-		s.regionReads(pyramid, coarse, false, maxCoarseRegionSide)
+		s.regionReads(pyramid, regions, true, maxRegionSide, fineRegions)
+		s.regionReads(pyramid, squares, false, maxRegionSide, fineSquares) // framed squares: Data Matrix (QR has its finders)
+		s.regionReads(pyramid, coarse, false, maxCoarseRegionSide, 0)
 	}
 	if s.expired() {
 		return
@@ -209,9 +216,13 @@ func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
 // regionReads runs gozxing's Data Matrix and QR readers on each code-like
 // region not already explained by a decoded code, cropped with a margin so
 // the code sits in the middle of the reader's input.
-func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr bool, maxSide int) {
+//
+// The first fine regions were found at full resolution, where modules are
+// small: where the Data Matrix reader fails on one of them, it reads it
+// again at twice the size.
+func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr bool, maxSide, fine int) {
 	p := pyramid[0]
-	for _, r := range regions {
+	for i, r := range regions {
 		if s.expired() {
 			return
 		}
@@ -220,7 +231,7 @@ func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr b
 		}
 		m := max(r.Dx(), r.Dy()) / 3
 		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
-		s.regionRead(regionView(pyramid, c, maxSide), qr)
+		s.regionRead(regionView(pyramid, c, maxSide), qr, i < fine)
 	}
 }
 
@@ -245,7 +256,7 @@ func regionView(pyramid []plane, c image.Rectangle, maxSide int) view {
 		k++
 	}
 	sc := image.Rect(c.Min.X>>k, c.Min.Y>>k, c.Max.X>>k, c.Max.Y>>k)
-	return view{p: pyramid[k].crop(sc), ox: sc.Min.X << k, oy: sc.Min.Y << k, scale: 1 << k}
+	return view{p: pyramid[k].crop(sc), ox: sc.Min.X << k, oy: sc.Min.Y << k, scale: float64(int(1) << k)}
 }
 
 // covers reports whether a decoded code of this frame lies mostly inside r.
@@ -310,7 +321,7 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 // regionRead runs gozxing's Data Matrix reader, then (if qr) its QR reader, on a
 // crop around one code-like region. The QR reader's own finder sometimes
 // reads a code the candidate search missed (a damaged finder pattern).
-func (s *scanState) regionRead(v view, qr bool) {
+func (s *scanState) regionRead(v view, qr, upscale bool) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(v.p.pix, v.p.stride, v.p.h, 0, 0, v.p.w, v.p.h, false)
 	if err != nil {
 		return
@@ -320,17 +331,47 @@ func (s *scanState) regionRead(v view, qr bool) {
 		return
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	read := false
 	s.attempt(func() {
 		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
 			s.add(v, r)
+			read = true
 		}
 	})
+	if !read && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion && (v.scale == 0 || v.scale == 1) {
+		s.upscaledDataMatrix(v, hints)
+	}
 	if !qr {
 		return
 	}
 	s.attempt(func() {
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			s.add(v, r)
+		}
+	})
+}
+
+// maxUpscaledRegion is the longest side of a full-resolution region that is
+// read again at twice its size when the Data Matrix reader fails on it:
+// gozxing's detector counts modules of 2–3 px wrong (a 26×26 code read as
+// 26×14), and bilinear 2× upscaling is enough for it to count them right.
+const maxUpscaledRegion = 256
+
+// upscaledDataMatrix runs the Data Matrix reader on v at twice its size.
+func (s *scanState) upscaledDataMatrix(v view, hints map[gozxing.DecodeHintType]any) {
+	up := v.p.double()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(up.pix, up.stride, up.h, 0, 0, up.w, up.h, false)
+	if err != nil {
+		return
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return
+	}
+	uv := view{p: up, ox: v.ox, oy: v.oy, scale: 0.5}
+	s.attempt(func() {
+		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
+			s.add(uv, r)
 		}
 	})
 }
