@@ -331,14 +331,20 @@ func (s *scanState) regionRead(v view, qr, upscale bool) {
 		return
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-	read := false
+	// seen: the detector found a symbol that did not decode (a format or
+	// checksum error, not "not found"), the case a re-read at twice the
+	// size fixes; texture seldom gets that far.
+	seen := false
 	s.attempt(func() {
-		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
+		r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
+		if err == nil {
 			s.add(v, r)
-			read = true
+			return
 		}
+		_, notFound := err.(gozxing.NotFoundException)
+		seen = !notFound
 	})
-	if !read && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion && (v.scale == 0 || v.scale == 1) {
+	if seen && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion && (v.scale == 0 || v.scale == 1) {
 		s.upscaledDataMatrix(v, hints)
 	}
 	if !qr {
