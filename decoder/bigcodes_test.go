@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -22,15 +23,20 @@ import (
 // its own at a finer level; neither may keep the code from being read, and
 // its corners must come back in the original image's pixels.
 func TestBigDataMatrix(t *testing.T) {
-	const payload = "wxp://f2f0abcdefgh"
-	bm, err := datamatrix.NewDataMatrixWriter().Encode(payload, gozxing.BarcodeFormat_DATA_MATRIX, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_DATA_MATRIX_SHAPE: encoder.SymbolShapeHint_FORCE_SQUARE})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := bm.GetWidth()
-	for _, tc := range []struct{ side, mod int }{{1200, 8}, {1200, 20}, {1200, 40}, {2600, 16}, {2600, 28}, {2600, 40}} {
-		t.Run(fmt.Sprintf("%dpx/module%d", tc.side, tc.mod), func(t *testing.T) {
+	short := "wxp://f2f0abcdefgh"                                    // 18×18 modules
+	long := "https://u.wechat.com/" + strings.Repeat("AbCdEfGh", 20) // 52×52
+	for _, tc := range []struct {
+		side, mod int
+		payload   string
+	}{{1200, 8, short}, {1200, 20, short}, {1200, 40, short}, {2600, 16, short}, {2600, 28, short}, {2600, 40, short}, {2600, 12, long}} {
+		payload := tc.payload
+		bm, err := datamatrix.NewDataMatrixWriter().Encode(payload, gozxing.BarcodeFormat_DATA_MATRIX, 0, 0,
+			map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_DATA_MATRIX_SHAPE: encoder.SymbolShapeHint_FORCE_SQUARE})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := bm.GetWidth()
+		t.Run(fmt.Sprintf("%dpx/%dmodules/module%d", tc.side, n, tc.mod), func(t *testing.T) {
 			img := image.NewGray(image.Rect(0, 0, tc.side, tc.side))
 			for i := range img.Pix {
 				img.Pix[i] = 235

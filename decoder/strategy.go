@@ -113,13 +113,13 @@ func (s *scanState) scan(p plane) {
 		if l.strategy == Regions {
 			// Regions-only levels look for big Data Matrix codes (a QR code
 			// that big was found by its finders at the quarter level).
-			coarse = appendRegions(coarse, scaleRects(codeRegions(ls, 1), l.scale), 4)
-			coarse = appendRegions(coarse, scaleRects(squareRegions(ls, 1), l.scale), 4)
+			coarse = appendRegions(coarse, scaleRects(codeRegions(ls, 1), l.scale), 4, true)
+			coarse = appendRegions(coarse, scaleRects(squareRegions(ls, 1), l.scale), 4, true)
 			continue
 		}
 		s.qrCandidates(p, ls.cands, l)
-		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale), 2*maxRegions)
-		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale), 2*maxRegions)
+		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale), 2*maxRegions, false)
+		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale), 2*maxRegions, false)
 		if l.scale == 1 {
 			fineRegions, fineSquares = len(regions), len(squares)
 		}
@@ -184,17 +184,19 @@ const minLevelSide = 60
 const maxRegions = 3
 
 // appendRegions adds the regions of a coarser level that are not already
-// there (a code seen at two levels overlaps itself). Two regions are the
-// same when their overlap is over half of the larger: a big code's modules
-// are texture at a fine level, where a patch of it can stand out as a small
-// region of its own, and that patch must not hide the whole code found at
-// the coarser level.
-func appendRegions(have, add []image.Rectangle, limit int) []image.Rectangle {
+// there (a code seen at two levels overlaps itself): by default two regions
+// are the same when over half of the smaller is in both. With byLarger,
+// over half of the larger must be: a big code's modules are texture at a
+// finer level, where a patch of it can stand out as a small region of its
+// own, and that patch must not hide the whole code found at a coarser
+// level. The coarse, regions-only levels use it (their reads are small);
+// on the finer levels it would read more big crops, 2 ms per clean photo.
+func appendRegions(have, add []image.Rectangle, limit int, byLarger bool) []image.Rectangle {
 	for _, r := range add {
 		dup := false
 		for _, h := range have {
-			in := h.Intersect(r)
-			if 2*area(in) > max(area(h), area(r)) {
+			in := area(h.Intersect(r))
+			if byLarger && 2*in > max(area(h), area(r)) || !byLarger && 2*in > min(area(h), area(r)) {
 				dup = true
 				break
 			}
