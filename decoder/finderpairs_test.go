@@ -1,20 +1,15 @@
 package decoder_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"testing"
 
 	"github.com/disintegration/imaging"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	qrenc "github.com/makiuchi-d/gozxing/qrcode/decoder"
-
-	"github.com/qrgate/qrgate/decoder"
 )
 
 // A sticker over one finder pattern defeats readers that need all three:
@@ -33,17 +28,8 @@ func TestHiddenFinder(t *testing.T) {
 		for _, angle := range []float64{0, 30, 121} {
 			t.Run(fmt.Sprintf("%s/%v°", hidden, angle), func(t *testing.T) {
 				side := (n + 2*quiet) * mod
-				code := image.NewGray(image.Rect(0, 0, side, side))
-				for i := range code.Pix {
-					code.Pix[i] = 245
-				}
-				for y := 0; y < n*mod; y++ {
-					for x := 0; x < n*mod; x++ {
-						if bm.Get(x/mod, y/mod) {
-							code.Pix[(quiet*mod+y)*code.Stride+quiet*mod+x] = 25
-						}
-					}
-				}
+				code := flatGray(side, side, 245)
+				drawModules(code, bm, quiet*mod, quiet*mod, mod, 25)
 				// the sticker: a mid-grey square over the finder and its separator
 				fx, fy := 0, 0
 				switch hidden {
@@ -60,17 +46,7 @@ func TestHiddenFinder(t *testing.T) {
 				turned := imaging.Rotate(code, angle, color.Gray{Y: 245})
 				photo := imaging.New(900, 900, color.NRGBA{R: 200, G: 190, B: 170, A: 255})
 				photo = imaging.Paste(photo, turned, image.Pt(120, 140))
-				var buf bytes.Buffer
-				if err := jpeg.Encode(&buf, photo, &jpeg.Options{Quality: 85}); err != nil {
-					t.Fatal(err)
-				}
-				res, err := decoder.New(decoder.Config{}).Decode(context.Background(), buf.Bytes())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(res.Codes) != 1 || res.Codes[0].Text != payload {
-					t.Fatalf("codes %+v, want the one QR code", res.Codes)
-				}
+				decodeOne(t, encodeJPEG(t, photo, 85), payload)
 			})
 		}
 	}

@@ -124,14 +124,10 @@ func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 	if !r.cornerSearch || timing < undecodedTiming {
 		return nil, false
 	}
-	n := float64(dim - 7)
-	t := r.t
-	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
-	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+	g := r.t.grid(dim)
 	for _, off := range brOffsets {
 		br := para
-		br.x += off[0]*ux + off[1]*vx
-		br.y += off[0]*uy + off[1]*vy
+		br.x, br.y = g.at(para.x, para.y, off[0], off[1])
 		if read, ok := r.decodeAt(br, dim, gridThresholds[:2], bits); ok {
 			return read, true
 		}
@@ -208,39 +204,68 @@ func (t triplet) parallelogram(dim int) brEstimate {
 	return brEstimate{x: t.tr.x + t.bl.x - t.tl.x, y: t.tr.y + t.bl.y - t.tl.y, sx: d - 3.5, sy: d - 3.5}
 }
 
+// moduleGrid is a triplet's module axes in the plane: u one module along
+// the top edge, v one module down the left edge, and the code's polarity.
+type moduleGrid struct {
+	ux, uy, vx, vy float64
+	sign           float64 // 1 for dark modules on light, -1 inverted
+}
+
+func (t triplet) grid(dim int) moduleGrid {
+	n := float64(dim - 7) // modules between finder centres
+	g := moduleGrid{
+		ux: (t.tr.x - t.tl.x) / n, uy: (t.tr.y - t.tl.y) / n,
+		vx: (t.bl.x - t.tl.x) / n, vy: (t.bl.y - t.tl.y) / n,
+		sign: 1,
+	}
+	if !t.tl.dark {
+		g.sign = -1
+	}
+	return g
+}
+
+// at is the point i modules along u and j along v from (x, y).
+func (g moduleGrid) at(x, y, i, j float64) (float64, float64) {
+	return x + i*g.ux + j*g.vx, y + i*g.uy + j*g.vy
+}
+
+// rings scores how well concentric square rings of modules centred on
+// (cx, cy), out to ring r, match a pattern whose ring r-1 is light and
+// every other ring dark: r=2 is an alignment pattern, r=3 a finder. The
+// score is the polarity-corrected step from the dark modules' mean to the
+// light ring's.
+func (g moduleGrid) rings(p plane, cx, cy float64, r int) float64 {
+	var dark, light float64
+	nd, nl := 0, 0
+	for j := -r; j <= r; j++ {
+		for i := -r; i <= r; i++ {
+			v := p.bilinear(g.at(cx, cy, float64(i), float64(j)))
+			if max(abs(i), abs(j)) == r-1 {
+				light += v
+				nl++
+			} else {
+				dark += v
+				nd++
+			}
+		}
+	}
+	return g.sign * (light/float64(nl) - dark/float64(nd))
+}
+
 // findAlignment searches around the predicted alignment centre for the
 // 5×5-module pattern (dark ring, light ring, dark centre), scoring positions
 // by the contrast between the light ring and the dark modules.
 func (t triplet) findAlignment(p plane, dim int) (brEstimate, bool) {
-	n := float64(dim - 7) // modules between finder centres
-	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
-	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
+	g := t.grid(dim)
 	a := float64(dim-7) - 3 // alignment centre, in modules from the top-left finder centre
-	ex, ey := t.tl.x+a*(ux+vx), t.tl.y+a*(uy+vy)
-	sign := 1.0
-	if !t.tl.dark {
-		sign = -1
-	}
-	score := func(cx, cy float64) float64 {
-		var dark, light float64
-		for j := -2; j <= 2; j++ {
-			for i := -2; i <= 2; i++ {
-				v := p.bilinear(cx+float64(i)*ux+float64(j)*vx, cy+float64(i)*uy+float64(j)*vy)
-				if max(abs(i), abs(j)) == 1 {
-					light += v
-				} else {
-					dark += v
-				}
-			}
-		}
-		return sign * (light/8 - dark/17)
-	}
+	ex, ey := g.at(t.tl.x, t.tl.y, a, a)
+	score := func(cx, cy float64) float64 { return g.rings(p, cx, cy, 2) }
 	// A coarse search in whole modules, then half modules around the best.
 	best, bx, by := math.Inf(-1), ex, ey
 	const reach = 4.0 // modules
 	for j := -reach; j <= reach; j++ {
 		for i := -reach; i <= reach; i++ {
-			cx, cy := ex+i*ux+j*vx, ey+i*uy+j*vy
+			cx, cy := g.at(ex, ey, i, j)
 			if s := score(cx, cy); s > best {
 				best, bx, by = s, cx, cy
 			}
@@ -249,7 +274,7 @@ func (t triplet) findAlignment(p plane, dim int) (brEstimate, bool) {
 	cx0, cy0 := bx, by
 	for j := -0.5; j <= 0.5; j += 0.5 {
 		for i := -0.5; i <= 0.5; i += 0.5 {
-			cx, cy := cx0+i*ux+j*vx, cy0+i*uy+j*vy
+			cx, cy := g.at(cx0, cy0, i, j)
 			if s := score(cx, cy); s > best {
 				best, bx, by = s, cx, cy
 			}
@@ -274,33 +299,14 @@ func joinSegments(segs [][]byte) []byte {
 // best, within a module, in quarter-module steps. It reports whether any
 // centre moved.
 func (t triplet) refine(p plane, dim int) (triplet, bool) {
-	n := float64(dim - 7)
-	ux, uy := (t.tr.x-t.tl.x)/n, (t.tr.y-t.tl.y)/n
-	vx, vy := (t.bl.x-t.tl.x)/n, (t.bl.y-t.tl.y)/n
-	sign := 1.0
-	if !t.tl.dark {
-		sign = -1
-	}
-	score := func(cx, cy float64) float64 {
-		var dark, light float64
-		for j := -3; j <= 3; j++ {
-			for i := -3; i <= 3; i++ {
-				v := p.bilinear(cx+float64(i)*ux+float64(j)*vx, cy+float64(i)*uy+float64(j)*vy)
-				if max(abs(i), abs(j)) == 2 {
-					light += v
-				} else {
-					dark += v
-				}
-			}
-		}
-		return sign * (light/16 - dark/33)
-	}
+	g := t.grid(dim)
+	score := func(cx, cy float64) float64 { return g.rings(p, cx, cy, 3) }
 	moved := false
 	fit := func(c candidate) candidate {
 		best, bx, by := score(c.x, c.y), c.x, c.y
 		for dj := -1.0; dj <= 1; dj += 0.25 {
 			for di := -1.0; di <= 1; di += 0.25 {
-				x, y := c.x+di*ux+dj*vx, c.y+di*uy+dj*vy
+				x, y := g.at(c.x, c.y, di, dj)
 				if s := score(x, y); s > best {
 					best, bx, by = s, x, y
 				}

@@ -43,15 +43,11 @@ func (s *scanState) expired() bool {
 type view struct {
 	p      plane
 	ox, oy int
-	scale  float64 // image pixels per view pixel; 0 means 1
+	scale  float64 // image pixels per view pixel
 }
 
 func (v view) toImage(x, y float64) [2]int {
-	k := v.scale
-	if k == 0 {
-		k = 1
-	}
-	return [2]int{int(math.Round(float64(v.ox) + x*k)), int(math.Round(float64(v.oy) + y*k))}
+	return [2]int{int(math.Round(float64(v.ox) + x*v.scale)), int(math.Round(float64(v.oy) + y*v.scale))}
 }
 
 // A pyramid level: the finder search runs on the plane downscaled by
@@ -83,7 +79,6 @@ func (s *scanState) scan(p plane) {
 	var fullTh *thresholds
 	var fullBusy []bool // nil when the full level was not scanned
 	var fullBW int
-	lp, prevScale := p, 1
 	pyramid := []plane{p} // pyramid[k] is the plane at scale 2^k
 	st := statsOf(p)
 	for _, l := range levels {
@@ -93,12 +88,12 @@ func (s *scanState) scan(p plane) {
 		if min(p.w, p.h)/l.scale < minLevelSide {
 			break
 		}
-		for l.scale > prevScale { // each level from the one before, by halves
-			lp = lp.half()
-			pyramid = append(pyramid, lp)
-			st = st.half(lp.w, lp.h)
-			prevScale *= 2
+		for l.scale > 1<<(len(pyramid)-1) { // each level from the one before, by halves
+			half := pyramid[len(pyramid)-1].half()
+			pyramid = append(pyramid, half)
+			st = st.half(half.w, half.h)
 		}
+		lp := pyramid[len(pyramid)-1]
 		th := newThresholds(lp, st)
 		if l.scale == 1 {
 			fullTh = th // the scanlines use it whether or not the level is scanned
@@ -324,12 +319,8 @@ func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
 // crop around one code-like region. The QR reader's own finder sometimes
 // reads a code the candidate search missed (a damaged finder pattern).
 func (s *scanState) regionRead(v view, qr, upscale bool) {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(v.p.pix, v.p.stride, v.p.h, 0, 0, v.p.w, v.p.h, false)
-	if err != nil {
-		return
-	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
+	bmp, ok := bitmapOf(v.p)
+	if !ok {
 		return
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
@@ -346,7 +337,7 @@ func (s *scanState) regionRead(v view, qr, upscale bool) {
 		_, notFound := err.(gozxing.NotFoundException)
 		seen = !notFound
 	})
-	if seen && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion && (v.scale == 0 || v.scale == 1) {
+	if seen && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion {
 		s.upscaledDataMatrix(v, hints)
 	}
 	if !qr {
@@ -367,21 +358,26 @@ const maxUpscaledRegion = 256
 
 // upscaledDataMatrix runs the Data Matrix reader on v at twice its size.
 func (s *scanState) upscaledDataMatrix(v view, hints map[gozxing.DecodeHintType]any) {
-	up := v.p.double()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(up.pix, up.stride, up.h, 0, 0, up.w, up.h, false)
-	if err != nil {
+	uv := view{p: v.p.double(), ox: v.ox, oy: v.oy, scale: v.scale / 2}
+	bmp, ok := bitmapOf(uv.p)
+	if !ok {
 		return
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		return
-	}
-	uv := view{p: up, ox: v.ox, oy: v.oy, scale: 0.5}
 	s.attempt(func() {
 		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
 			s.add(uv, r)
 		}
 	})
+}
+
+// bitmapOf is p binarized the way gozxing's 2-D readers expect.
+func bitmapOf(p plane) (*gozxing.BinaryBitmap, bool) {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.stride, p.h, 0, 0, p.w, p.h, false)
+	if err != nil {
+		return nil, false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	return bmp, err == nil
 }
 
 // attempt runs one reader call, containing panics from third-party code.
