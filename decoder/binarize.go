@@ -1,5 +1,7 @@
 package decoder
 
+import "encoding/binary"
+
 // Local-mean thresholds for the candidate search: a pixel is dark when it is
 // below the mean of the 5×5 blocks around its block. Flat neighbourhoods
 // (range under minContrast) are all light, so smooth photo areas produce no
@@ -161,21 +163,42 @@ func (t *thresholds) dark(x, y int) byte {
 	return b2u(int16(t.p.pix[y*t.p.stride+x]) < t.thr[(y>>binShift)*t.bw+x>>binShift])
 }
 
-// row writes 1 (dark) or 0 (light) for every pixel of row y into dst.
-func (t *thresholds) row(y int, dst []byte) {
+// rowBits writes row y into dst, one bit per pixel (bit x%64 of word x/64,
+// 1 = dark); dst has (w+63)/64 words. Eight pixels at a time: a block's
+// pixels are compared with its threshold as the bytes of one word.
+func (t *thresholds) rowBits(y int, dst []uint64) {
 	src := t.p.pix[y*t.p.stride : y*t.p.stride+t.p.w]
 	trow := t.thr[(y>>binShift)*t.bw : (y>>binShift)*t.bw+t.bw]
-	for bx, th := range trow {
-		x0, x1 := bx*binBlock, min(bx*binBlock+binBlock, t.p.w)
-		o := dst[x0:x1]
-		if th < 0 {
-			clear(o)
+	clear(dst)
+	full := t.p.w / binBlock
+	for bx, th := range trow[:full] {
+		if th <= 0 {
 			continue
 		}
-		for i, v := range src[x0:x1] {
-			o[i] = b2u(int16(v) < th)
+		m := darkBytes(binary.LittleEndian.Uint64(src[bx*binBlock:]), uint64(th)*0x0101010101010101)
+		dst[bx/8] |= m << (uint(bx%8) * 8)
+	}
+	if full < t.bw { // the ragged last block
+		th := trow[full]
+		for x := full * binBlock; x < t.p.w; x++ {
+			if int16(src[x]) < th {
+				dst[x/64] |= 1 << uint(x%64)
+			}
 		}
 	}
+}
+
+// darkBytes compares the 8 bytes of v with those of th (unsigned, in
+// parallel: SWAR) and returns bit i set where byte i of v is below byte i of
+// th.
+func darkBytes(v, th uint64) uint64 {
+	const hi = 0x8080808080808080
+	// Per byte, the top bit of d is set where v's low 7 bits >= th's; no
+	// borrow crosses bytes because each minuend byte has its top bit set.
+	d := (v | hi) - (th &^ hi)
+	lt := (^v&th | ^(v^th)&^d) & hi
+	// Gather the 8 top bits into one byte (no carries: see the tests).
+	return (lt >> 7) * 0x0102040810204080 >> 56
 }
 
 func b2u(b bool) byte {

@@ -1,7 +1,6 @@
 package decoder
 
 import (
-	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -34,10 +33,12 @@ type finderScan struct {
 	cands      []candidate
 	cells      map[[2]int][]int // candidates by 16-pixel cell, for merging
 	runs       []int
-	row, prev  []byte
-	havePrev   bool
-	changes    []int // per regionBlock: dark/light changes seen on scanned rows
-	compares   []int // per regionBlock: pixel pairs compared
+	// row and prev are the binarized rows (bit x%64 of word x/64 is pixel
+	// x, 1 = dark); trans has bit x set where pixel x differs from x-1.
+	row, prev, trans []uint64
+	havePrev         bool
+	changes          []int // per regionBlock: dark/light changes seen on scanned rows
+	compares         []int // per regionBlock: pixel pairs compared
 }
 
 // maxCandidates bounds the work a textured photo can cause.
@@ -59,10 +60,12 @@ type levelScan struct {
 func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
 	w, h := t.p.w, t.p.h
 	bw, bh := w/regionBlock, h/regionBlock
+	nw := (w + 63) / 64
 	f := &finderScan{t: t, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{},
-		row: make([]byte, w+8), prev: make([]byte, w+8), changes: make([]int, bw*bh), compares: make([]int, bw*bh)}
+		row: make([]uint64, nw), prev: make([]uint64, nw), trans: make([]uint64, nw),
+		changes: make([]int, bw*bh), compares: make([]int, bw*bh)}
 	for y := 0; y < h; y += step {
-		t.row(y, f.row)
+		f.binarize(y)
 		f.countChanges(y, bw, bh)
 		if len(f.cands) < maxCandidates {
 			f.scanRow(y)
@@ -108,14 +111,27 @@ func (f *finderScan) rescanSingles(step int) {
 		if len(f.cands) >= maxCandidates {
 			return
 		}
-		f.t.row(y, f.row)
+		f.binarize(y)
 		f.scanRow(y)
 	}
 }
 
-// countChanges adds the row's changes, along it and against the previous
-// scanned row, to its blocks. Rows hold 0 or 1 per byte, so the XOR of two
-// 8-byte words has one set bit per change.
+// binarize loads row y into f.row and its changes into f.trans.
+func (f *finderScan) binarize(y int) {
+	f.t.rowBits(y, f.row)
+	carry := uint64(0) // pixel x-1 for bit 0 of each word
+	for k, v := range f.row {
+		f.trans[k] = v ^ (v<<1 | carry)
+		carry = v >> 63
+	}
+	f.trans[0] &^= 1 // pixel 0 has no left neighbour
+	if r := f.w % 64; r != 0 {
+		f.trans[len(f.trans)-1] &= 1<<r - 1 // nor is there a change at x = w
+	}
+}
+
+// countChanges adds the row's changes, along it (the 7 pixel pairs inside
+// each block) and against the previous scanned row, to its blocks.
 func (f *finderScan) countChanges(y, bw, bh int) {
 	by := y / regionBlock
 	if by >= bh {
@@ -123,12 +139,11 @@ func (f *finderScan) countChanges(y, bw, bh int) {
 	}
 	ch, cmp := f.changes[by*bw:by*bw+bw], f.compares[by*bw:by*bw+bw]
 	for bx := range ch {
-		x := bx * regionBlock
-		cur := binary.LittleEndian.Uint64(f.row[x:])
-		n := bits.OnesCount64(cur^binary.LittleEndian.Uint64(f.row[x+1:])) - int(f.row[x+regionBlock]^f.row[x+regionBlock-1])
+		k, sh := bx/8, uint(bx%8)*8 // regionBlock = 8: one byte of a word
+		n := bits.OnesCount8(uint8(f.trans[k]>>sh) &^ 1)
 		c := regionBlock - 1
 		if f.havePrev {
-			n += bits.OnesCount64(cur ^ binary.LittleEndian.Uint64(f.prev[x:]))
+			n += bits.OnesCount8(uint8((f.row[k] ^ f.prev[k]) >> sh))
 			c += regionBlock
 		}
 		ch[bx] += n
@@ -136,24 +151,22 @@ func (f *finderScan) countChanges(y, bw, bh int) {
 	}
 }
 
+// scanRow splits the binarized row into runs (in steps of one change, not
+// one pixel: most of a photo row is long runs) and checks every five
+// consecutive runs for a finder pattern's 1:1:3:1:1.
 func (f *finderScan) scanRow(y int) {
-	row := f.row[:f.w]
 	f.runs = f.runs[:0]
 	start := 0
-	for x := 1; x < f.w; {
-		// skip 8 unchanged pixels at a time: most of a photo row is runs
-		if x+8 < f.w && binary.LittleEndian.Uint64(f.row[x:]) == binary.LittleEndian.Uint64(f.row[x-1:]) {
-			x += 8
-			continue
-		}
-		if row[x] != row[x-1] {
+	for k, tr := range f.trans {
+		for tr != 0 {
+			x := k*64 + bits.TrailingZeros64(tr)
 			f.runs = append(f.runs, x-start)
 			start = x
+			tr &= tr - 1
 		}
-		x++
 	}
 	f.runs = append(f.runs, f.w-start)
-	first := row[0] // colour of runs[0]
+	first := f.row[0] & 1 // colour of runs[0]
 	pos := 0
 	for i := 0; i+5 <= len(f.runs); i++ {
 		c := [5]int{f.runs[i], f.runs[i+1], f.runs[i+2], f.runs[i+3], f.runs[i+4]}
