@@ -31,47 +31,81 @@ type blockStats struct {
 	lo, hi []uint8
 }
 
-// statsOf measures every block of p (every other row: plenty for a threshold).
+// statsOf measures every block of p (every other row: plenty for a
+// threshold). It runs on every pixel row pair of every image, so it works on
+// the eight pixels of a block row as the bytes of one word: lane-wise
+// minimum, maximum and sums, reduced once per block.
 func statsOf(p plane) blockStats {
 	bw, bh := (p.w+binBlock-1)/binBlock, (p.h+binBlock-1)/binBlock
 	n := bw * bh
 	st := blockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
-	mean, lo, hi := st.mean, st.lo, st.hi
 	full := p.w / binBlock // blocks with all binBlock columns inside the plane
+	mn, mx, sum := make([]uint64, full), make([]uint64, full), make([]uint64, full)
 	for by := 0; by < bh; by++ {
 		y0, y1 := by*binBlock, min(by*binBlock+binBlock, p.h)
-		for i := by * bw; i < by*bw+bw; i++ {
-			lo[i] = 255
+		for bx := range mn {
+			mn[bx], mx[bx], sum[bx] = ^uint64(0), 0, 0
+		}
+		i0 := by * bw
+		mean, lo, hi := st.mean[i0:i0+bw], st.lo[i0:i0+bw], st.hi[i0:i0+bw]
+		if full < bw {
+			lo[full] = 255
 		}
 		rows := int32(0)
 		for y := y0; y < y1; y += 2 {
 			row := p.pix[y*p.stride : y*p.stride+p.w]
 			rows++
-			for bx := 0; bx < full; bx++ {
-				b := (*[binBlock]byte)(row[bx*binBlock:])
-				s := int32(b[0]) + int32(b[1]) + int32(b[2]) + int32(b[3]) + int32(b[4]) + int32(b[5]) + int32(b[6]) + int32(b[7])
-				mn := min(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
-				mx := max(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
-				i := by*bw + bx
-				mean[i] += s
-				lo[i] = min(lo[i], mn)
-				hi[i] = max(hi[i], mx)
+			for bx := range mn {
+				v := binary.LittleEndian.Uint64(row[bx*binBlock:])
+				mn[bx] = minBytes(mn[bx], v)
+				mx[bx] = maxBytes(mx[bx], v)
+				sum[bx] += v&0x00ff00ff00ff00ff + v>>8&0x00ff00ff00ff00ff // 4 lanes of 16 bits
 			}
 			if full < bw { // the ragged last column of blocks
-				i := by*bw + full
 				for _, v := range row[full*binBlock:] {
-					mean[i] += int32(v)
-					lo[i] = min(lo[i], v)
-					hi[i] = max(hi[i], v)
+					mean[full] += int32(v)
+					lo[full] = min(lo[full], v)
+					hi[full] = max(hi[full], v)
 				}
 			}
 		}
-		for bx := 0; bx < bw; bx++ {
+		for bx := range mn {
+			m := minBytes(mn[bx], mn[bx]>>32)
+			m = minBytes(m, m>>16)
+			lo[bx] = uint8(minBytes(m, m>>8))
+			m = maxBytes(mx[bx], mx[bx]>>32)
+			m = maxBytes(m, m>>16)
+			hi[bx] = uint8(maxBytes(m, m>>8))
+			mean[bx] = int32(sum[bx] * 0x0001000100010001 >> 48)
+		}
+		for bx := range mean {
 			cols := int32(min(bx*binBlock+binBlock, p.w) - bx*binBlock)
-			mean[by*bw+bx] /= rows * cols
+			mean[bx] /= rows * cols
 		}
 	}
 	return st
+}
+
+const byteHighBits = 0x8080808080808080
+
+// lessBytes returns 0x80 in each byte lane where a's byte is below b's
+// (unsigned), 0 elsewhere. Per lane, the top bit of d is set where a's low 7
+// bits are >= b's; no borrow crosses lanes because each minuend lane has its
+// top bit set.
+func lessBytes(a, b uint64) uint64 {
+	d := (a | byteHighBits) - (b &^ byteHighBits)
+	return (^a&b | ^(a^b)&^d) & byteHighBits
+}
+
+// minBytes and maxBytes are the lane-wise minimum and maximum of 8 bytes.
+func minBytes(a, b uint64) uint64 {
+	m := (lessBytes(a, b) >> 7) * 0xff
+	return b ^ (a^b)&m
+}
+
+func maxBytes(a, b uint64) uint64 {
+	m := (lessBytes(a, b) >> 7) * 0xff
+	return a ^ (a^b)&m
 }
 
 // half merges 2×2 blocks: the statistics of the plane downscaled by 2,
@@ -104,59 +138,85 @@ func (st blockStats) half(w, h int) blockStats {
 
 // newThresholds computes the block thresholds of p from its block stats:
 // the mean of the 5×5 blocks around each block, or -1 where that
-// neighbourhood is flat.
+// neighbourhood is flat. Separably, rows of 5 first, then columns: sums as
+// running windows, minima and maxima 8 blocks at a time (bytes of a word).
 func newThresholds(p plane, st blockStats) *thresholds {
 	bw, bh := st.bw, st.bh
 	n := bw * bh
-	mean, lo, hi := st.mean, st.lo, st.hi
 	t := &thresholds{p: p, bw: bw, bh: bh, thr: make([]int16, n)}
-	// 5×5 block neighbourhood, separably: rows of 5 first, then columns.
 	hs := make([]int32, n)
-	hmn := make([]uint8, n)
-	hmx := make([]uint8, n)
+	hmn, hmx := make([]uint8, n+8), make([]uint8, n+8) // +8: whole-word loads and stores
+	pad := (bw+7)&^7 + 4 + 8
+	pmn, pmx := make([]uint8, pad), make([]uint8, pad) // a row padded by 2 blocks each side
 	for by := 0; by < bh; by++ {
-		for bx := 0; bx < bw; bx++ {
-			s, mn, mx := int32(0), uint8(255), uint8(0)
-			for xx := max(0, bx-2); xx <= min(bw-1, bx+2); xx++ {
-				i := by*bw + xx
-				s += mean[i]
-				mn = min(mn, lo[i])
-				mx = max(mx, hi[i])
+		i0 := by * bw
+		mean := st.mean[i0 : i0+bw]
+		for k := range pmn {
+			pmn[k], pmx[k] = 255, 0
+		}
+		copy(pmn[2:], st.lo[i0:i0+bw])
+		copy(pmx[2:], st.hi[i0:i0+bw])
+		for bx := 0; bx < bw; bx += 8 {
+			mn := minBytes(minBytes(load8(pmn[bx:]), load8(pmn[bx+1:])), minBytes(load8(pmn[bx+2:]), load8(pmn[bx+3:])))
+			mx := maxBytes(maxBytes(load8(pmx[bx:]), load8(pmx[bx+1:])), maxBytes(load8(pmx[bx+2:]), load8(pmx[bx+3:])))
+			// Stores run past the row into the next one, which overwrites them.
+			binary.LittleEndian.PutUint64(hmn[i0+bx:], minBytes(mn, load8(pmn[bx+4:])))
+			binary.LittleEndian.PutUint64(hmx[i0+bx:], maxBytes(mx, load8(pmx[bx+4:])))
+		}
+		s := int32(0)
+		for bx := 0; bx < min(2, bw); bx++ {
+			s += mean[bx]
+		}
+		for bx := range mean { // s is the sum over bx-2..bx+2
+			if bx+2 < bw {
+				s += mean[bx+2]
 			}
-			i := by*bw + bx
-			hs[i], hmn[i], hmx[i] = s, mn, mx
+			hs[i0+bx] = s
+			if bx-2 >= 0 {
+				s -= mean[bx-2]
+			}
 		}
 	}
-	// Columns of 5, row by row so that every inner loop runs along memory.
-	sum := make([]int32, bw)
-	vmn := make([]uint8, bw)
-	vmx := make([]uint8, bw)
+	sum := make([]int32, bw) // over the rows by-2..by+2
+	for by := 0; by < min(2, bh); by++ {
+		for bx := range sum {
+			sum[bx] += hs[by*bw+bx]
+		}
+	}
 	for by := 0; by < bh; by++ {
-		y0, y1 := max(0, by-2), min(bh-1, by+2)
-		copy(sum, hs[y0*bw:y0*bw+bw])
-		copy(vmn, hmn[y0*bw:y0*bw+bw])
-		copy(vmx, hmx[y0*bw:y0*bw+bw])
-		for yy := y0 + 1; yy <= y1; yy++ {
-			rs, rmn, rmx := hs[yy*bw:yy*bw+bw], hmn[yy*bw:yy*bw+bw], hmx[yy*bw:yy*bw+bw]
-			for bx := range sum {
-				sum[bx] += rs[bx]
-				vmn[bx] = min(vmn[bx], rmn[bx])
-				vmx[bx] = max(vmx[bx], rmx[bx])
+		if by+2 < bh {
+			for bx, v := range hs[(by+2)*bw : (by+3)*bw] {
+				sum[bx] += v
 			}
 		}
+		y0, y1 := max(0, by-2), min(bh-1, by+2)
 		rows := int32(y1 - y0 + 1)
 		out := t.thr[by*bw : by*bw+bw]
-		for bx := range out {
-			cnt := rows * int32(min(bw-1, bx+2)-max(0, bx-2)+1)
-			th := int16(sum[bx] / cnt)
-			if int(vmx[bx])-int(vmn[bx]) < minContrast {
-				th = -1
+		for bx := 0; bx < bw; bx += 8 {
+			mn, mx := load8(hmn[y0*bw+bx:]), load8(hmx[y0*bw+bx:])
+			for yy := y0 + 1; yy <= y1; yy++ {
+				mn = minBytes(mn, load8(hmn[yy*bw+bx:]))
+				mx = maxBytes(mx, load8(hmx[yy*bw+bx:]))
 			}
-			out[bx] = th
+			for k := bx; k < min(bx+8, bw); k, mn, mx = k+1, mn>>8, mx>>8 {
+				cnt := rows * int32(min(bw-1, k+2)-max(0, k-2)+1)
+				th := int16(sum[k] / cnt)
+				if int(uint8(mx))-int(uint8(mn)) < minContrast {
+					th = -1
+				}
+				out[k] = th
+			}
+		}
+		if by-2 >= 0 {
+			for bx, v := range hs[(by-2)*bw : (by-1)*bw] {
+				sum[bx] -= v
+			}
 		}
 	}
 	return t
 }
+
+func load8(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
 // dark reports whether the pixel at (x, y) is below its block's threshold.
 func (t *thresholds) dark(x, y int) byte {
@@ -192,13 +252,8 @@ func (t *thresholds) rowBits(y int, dst []uint64) {
 // parallel: SWAR) and returns bit i set where byte i of v is below byte i of
 // th.
 func darkBytes(v, th uint64) uint64 {
-	const hi = 0x8080808080808080
-	// Per byte, the top bit of d is set where v's low 7 bits >= th's; no
-	// borrow crosses bytes because each minuend byte has its top bit set.
-	d := (v | hi) - (th &^ hi)
-	lt := (^v&th | ^(v^th)&^d) & hi
-	// Gather the 8 top bits into one byte (no carries: see the tests).
-	return (lt >> 7) * 0x0102040810204080 >> 56
+	// Gather the 8 lane bits into one byte (no carries: see the tests).
+	return (lessBytes(v, th) >> 7) * 0x0102040810204080 >> 56
 }
 
 func b2u(b bool) byte {
