@@ -4,6 +4,11 @@
 
 package vp8
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Each VP8 frame consists of between 2 and 9 bitstream partitions.
 // Each partition is byte-aligned and is independently arithmetic-encoded.
 //
@@ -12,36 +17,16 @@ package vp8
 // specification's reference C implementation. For example, we use a look-up
 // table instead of a for loop to recalibrate the encoded range.
 
-var (
-	lutShift = [127]uint8{
-		7, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4,
-		3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-		2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	}
-	lutRangeM1 = [127]uint8{
-		127,
-		127, 191,
-		127, 159, 191, 223,
-		127, 143, 159, 175, 191, 207, 223, 239,
-		127, 135, 143, 151, 159, 167, 175, 183, 191, 199, 207, 215, 223, 231, 239, 247,
-		127, 131, 135, 139, 143, 147, 151, 155, 159, 163, 167, 171, 175, 179, 183, 187,
-		191, 195, 199, 203, 207, 211, 215, 219, 223, 227, 231, 235, 239, 243, 247, 251,
-		127, 129, 131, 133, 135, 137, 139, 141, 143, 145, 147, 149, 151, 153, 155, 157,
-		159, 161, 163, 165, 167, 169, 171, 173, 175, 177, 179, 181, 183, 185, 187, 189,
-		191, 193, 195, 197, 199, 201, 203, 205, 207, 209, 211, 213, 215, 217, 219, 221,
-		223, 225, 227, 229, 231, 233, 235, 237, 239, 241, 243, 245, 247, 249, 251, 253,
-	}
-)
-
 // uniformProb represents a 50% probability that the next bit is 0.
 const uniformProb = 128
 
 // partition holds arithmetic-coded bits.
+//
+// qrgate: the reader follows libwebp's VP8GetBit (src/utils/bit_reader*):
+// up to 56 bits are loaded at once, and the range is renormalized with a
+// bit-length instruction. It decodes exactly the same bits as the upstream
+// byte-at-a-time reader, and flags EOF under the same condition (a bit is
+// read with fewer than 8 bits left and no bytes to load).
 type partition struct {
 	// buf is the input bytes.
 	buf []byte
@@ -50,11 +35,21 @@ type partition struct {
 	// rangeM1 is range minus 1, where range is in the arithmetic coding sense,
 	// not the Go language sense.
 	rangeM1 uint32
-	// bits and nBits hold those bits shifted out of buf but not yet consumed.
-	bits  uint32
-	nBits uint8
+	// value holds bits loaded from buf but not yet consumed; the current
+	// window starts at bit pos (libwebp's bits_), and pos < 0 means fewer
+	// than 8 bits are left.
+	value uint64
+	pos   int
 	// unexpectedEOF tells whether we tried to read past buf.
 	unexpectedEOF bool
+	// upstream is set for a partition whose first byte is 0xff, which no
+	// encoder writes (the coded value would start at or above the range).
+	// The two readers differ on such a stream, so it is read bit for bit
+	// as upstream reads it, keeping the decoder's output identical to
+	// x/image/vp8's on every input.
+	upstream bool
+	uBits    uint32
+	uNBits   uint8
 }
 
 // init initializes the partition.
@@ -62,37 +57,82 @@ func (p *partition) init(buf []byte) {
 	p.buf = buf
 	p.r = 0
 	p.rangeM1 = 254
-	p.bits = 0
-	p.nBits = 0
+	p.value = 0
+	p.pos = -8
 	p.unexpectedEOF = false
+	p.upstream = len(buf) > 0 && buf[0] == 0xff
+	p.uBits, p.uNBits = 0, 0
+}
+
+// load adds 56 bits (7 bytes) to value, or one byte near the end of buf.
+func (p *partition) load() bool {
+	if p.r+8 <= len(p.buf) {
+		p.value = p.value<<56 | binary.BigEndian.Uint64(p.buf[p.r:])>>8
+		p.r += 7
+		p.pos += 56
+		return true
+	}
+	if p.r < len(p.buf) {
+		p.value = p.value<<8 | uint64(p.buf[p.r])
+		p.r++
+		p.pos += 8
+		return true
+	}
+	p.unexpectedEOF = true
+	return false
 }
 
 // readBit returns the next bit.
 func (p *partition) readBit(prob uint8) bool {
-	if p.nBits < 8 {
+	if p.pos < 0 {
+		if p.upstream {
+			return p.readBitUpstream(prob)
+		}
+		if !p.load() {
+			return false
+		}
+	}
+	pos := uint(p.pos)
+	split := (p.rangeM1 * uint32(prob)) >> 8
+	var rng uint32 // the new range (not minus 1)
+	bit := uint32(p.value>>pos) > split
+	if bit {
+		rng = p.rangeM1 - split
+		p.value -= uint64(split+1) << pos
+	} else {
+		rng = split + 1
+	}
+	shift := 7 ^ (bits.Len32(rng) - 1) // renormalize rng to [128, 255]
+	p.rangeM1 = rng<<shift - 1
+	p.pos -= shift
+	return bit
+}
+
+// readBitUpstream is x/image/vp8's reader, on its own state (pos stays
+// negative in this mode, so that readBit always comes here).
+func (p *partition) readBitUpstream(prob uint8) bool {
+	if p.uNBits < 8 {
 		if p.r >= len(p.buf) {
 			p.unexpectedEOF = true
 			return false
 		}
-		// Expression split for 386 compiler.
-		x := uint32(p.buf[p.r])
-		p.bits |= x << (8 - p.nBits)
+		p.uBits |= uint32(p.buf[p.r]) << (8 - p.uNBits)
 		p.r++
-		p.nBits += 8
+		p.uNBits += 8
 	}
 	split := (p.rangeM1*uint32(prob))>>8 + 1
-	bit := p.bits >= split<<8
+	bit := p.uBits >= split<<8
 	if bit {
 		p.rangeM1 -= split
-		p.bits -= split << 8
+		p.uBits -= split << 8
 	} else {
 		p.rangeM1 = split - 1
 	}
 	if p.rangeM1 < 127 {
-		shift := lutShift[p.rangeM1]
-		p.rangeM1 = uint32(lutRangeM1[p.rangeM1])
-		p.bits <<= shift
-		p.nBits -= shift
+		shift := uint8(7 ^ (bits.Len32(p.rangeM1+1) - 1))
+		p.rangeM1 = (p.rangeM1+1)<<shift - 1
+		p.uBits <<= shift
+		p.uNBits -= shift
 	}
 	return bit
 }
