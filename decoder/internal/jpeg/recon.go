@@ -5,7 +5,10 @@
 
 package jpeg
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // zigOf maps a natural-order coefficient index to its zig-zag index (the
 // inverse of unzig).
@@ -129,20 +132,21 @@ func (d *decoder) reconstructBlock(b *block, bx, by int, last int32) {
 			b[unzig[zig]] *= qt[zig]
 		}
 		idct(b)
-		// Level shift by +128, clip to [0, 255], and write to dst.
+		// Level shift by +128, clip to [0, 255], and write to dst: a row
+		// at a time, packed into one word, when no pixel needs clipping
+		// (the usual case: one test per row instead of two per pixel).
 		for y := 0; y < 8; y++ {
 			row := dst[y*stride : y*stride+8 : y*stride+8]
-			src := b[y*8 : y*8+8 : y*8+8]
+			s := (*[8]int32)(b[y*8 : y*8+8])
+			p0, p1, p2, p3 := uint32(s[0]+128), uint32(s[1]+128), uint32(s[2]+128), uint32(s[3]+128)
+			p4, p5, p6, p7 := uint32(s[4]+128), uint32(s[5]+128), uint32(s[6]+128), uint32(s[7]+128)
+			if p0|p1|p2|p3|p4|p5|p6|p7 <= 255 {
+				binary.LittleEndian.PutUint64(row, uint64(p0)|uint64(p1)<<8|uint64(p2)<<16|uint64(p3)<<24|
+					uint64(p4)<<32|uint64(p5)<<40|uint64(p6)<<48|uint64(p7)<<56)
+				continue
+			}
 			for x := range row {
-				c := src[x]
-				if c < -128 {
-					c = 0
-				} else if c > 127 {
-					c = 255
-				} else {
-					c += 128
-				}
-				row[x] = uint8(c)
+				row[x] = clampPixel(int64(s[x]))
 			}
 		}
 	case 2:
