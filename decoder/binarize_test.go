@@ -132,3 +132,25 @@ func TestThresholds(t *testing.T) {
 		}
 	}
 }
+
+// TestHalf checks the 2× downscale against the plain 2×2 rounded mean, for
+// widths around the four-pixel word.
+func TestHalf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, w := range []int{2, 3, 7, 8, 9, 16, 17, 30, 101} {
+		p := newPlane(w, 9)
+		for i := range p.pix {
+			p.pix[i] = uint8(rng.IntN(256))
+		}
+		h := p.half()
+		for y := 0; y < h.h; y++ {
+			for x := 0; x < h.w; x++ {
+				at := func(x, y int) int { return int(p.pix[y*p.stride+x]) }
+				want := (at(2*x, 2*y) + at(2*x+1, 2*y) + at(2*x, 2*y+1) + at(2*x+1, 2*y+1) + 2) >> 2
+				if got := int(h.pix[y*h.stride+x]); got != want {
+					t.Fatalf("w=%d (%d,%d): %d, want %d", w, x, y, got, want)
+				}
+			}
+		}
+	}
+}
