@@ -68,8 +68,9 @@ func benchDecode(b *testing.B, data []byte) {
 	b.ReportMetric(float64(codes), "codes")
 }
 
-// BenchmarkCorpus decodes every image of ../shared/corpus (the CI checkout
-// has it beside the repository); it skips when the corpus is absent.
+// BenchmarkCorpus decodes the images of ../shared/corpus in turn, one per
+// op (the CI checkout has it beside the repository); it skips when the
+// corpus is absent.
 func BenchmarkCorpus(b *testing.B) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "images")
 	f, err := os.Open(filepath.Join(dir, "manifest.jsonl"))
@@ -89,11 +90,25 @@ func BenchmarkCorpus(b *testing.B) {
 			images = append(images, data)
 		}
 	}
-	dec := decoder.New(decoder.Config{})
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		dec.Decode(context.Background(), images[i%len(images)])
-		i++
+	var none decoder.Strategy
+	for _, s := range decoder.Strategies {
+		none |= s
+	}
+	// "no-strategies" decodes the pixels and builds the pyramid's block
+	// statistics, and runs no strategy: the part of "scan" that is not code
+	// finding.
+	for _, c := range []struct {
+		name string
+		skip decoder.Strategy
+	}{{"scan", 0}, {"no-strategies", none}} {
+		b.Run(c.name, func(b *testing.B) {
+			dec := decoder.New(decoder.Config{Skip: c.skip})
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				dec.Decode(context.Background(), images[i%len(images)])
+				i++
+			}
+		})
 	}
 }

@@ -147,13 +147,15 @@ func newThresholds(p plane, st blockStats) *thresholds {
 	hs := make([]int32, n)
 	hmn, hmx := make([]uint8, n+8), make([]uint8, n+8) // +8: whole-word loads and stores
 	pad := (bw+7)&^7 + 4 + 8
-	pmn, pmx := make([]uint8, pad), make([]uint8, pad) // a row padded by 2 blocks each side
+	// A row of lo and hi padded by 2 blocks each side (and word slack): the
+	// padding, neutral for min and max, is set once; each row fills the middle.
+	pmn, pmx := make([]uint8, pad), make([]uint8, pad)
+	for k := range pmn {
+		pmn[k] = 255
+	}
 	for by := 0; by < bh; by++ {
 		i0 := by * bw
 		mean := st.mean[i0 : i0+bw]
-		for k := range pmn {
-			pmn[k], pmx[k] = 255, 0
-		}
 		copy(pmn[2:], st.lo[i0:i0+bw])
 		copy(pmx[2:], st.hi[i0:i0+bw])
 		for bx := 0; bx < bw; bx += 8 {

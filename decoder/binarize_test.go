@@ -43,9 +43,8 @@ func TestDarkBytes(t *testing.T) {
 func TestRowBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, w := range []int{1, 7, 8, 63, 64, 65, 100, 128, 203} {
-		p := newPlane(w, 40)
+		p := noisePlane(rng, w, 40)
 		for i := range p.pix {
-			p.pix[i] = uint8(rng.IntN(256))
 			if rng.IntN(4) == 0 { // some flat blocks
 				p.pix[i] = 128
 			}
@@ -72,10 +71,7 @@ func TestStatsOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sz := range [][2]int{{1, 1}, {8, 8}, {13, 9}, {64, 31}, {203, 77}} {
 		w, h := sz[0], sz[1]
-		p := newPlane(w, h)
-		for i := range p.pix {
-			p.pix[i] = uint8(rng.IntN(256))
-		}
+		p := noisePlane(rng, w, h)
 		st := statsOf(p)
 		for by := 0; by < st.bh; by++ {
 			for bx := 0; bx < st.bw; bx++ {
@@ -138,10 +134,7 @@ func TestThresholds(t *testing.T) {
 func TestHalf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, w := range []int{2, 3, 7, 8, 9, 16, 17, 30, 101} {
-		p := newPlane(w, 9)
-		for i := range p.pix {
-			p.pix[i] = uint8(rng.IntN(256))
-		}
+		p := noisePlane(rng, w, 9)
 		h := p.half()
 		for y := 0; y < h.h; y++ {
 			for x := 0; x < h.w; x++ {
@@ -153,4 +146,13 @@ func TestHalf(t *testing.T) {
 			}
 		}
 	}
+}
+
+// noisePlane is a w×h plane of uniform random pixels.
+func noisePlane(rng *rand.Rand, w, h int) plane {
+	p := newPlane(w, h)
+	for i := range p.pix {
+		p.pix[i] = uint8(rng.IntN(256))
+	}
+	return p
 }

@@ -94,6 +94,28 @@ func BenchmarkStageBinarize(b *testing.B) {
 	}
 }
 
+// BenchmarkStagePyramid: each step of the pyramid's preparation on its own
+// (block statistics, thresholds, the 2× downscale), on the QR photo.
+func BenchmarkStagePyramid(b *testing.B) {
+	_, p := stageInput(b, stageFiles[0])
+	st := statsOf(p)
+	steps := []struct {
+		name string
+		run  func()
+	}{
+		{"stats", func() { statsOf(p) }},
+		{"thresholds", func() { newThresholds(p, st) }},
+		{"half", func() { p.half() }},
+	}
+	for _, s := range steps {
+		b.Run(s.name, func(b *testing.B) {
+			for b.Loop() {
+				s.run()
+			}
+		})
+	}
+}
+
 // BenchmarkStageDetect: the finder-pattern scan and triplet grouping of the
 // full-resolution level.
 func BenchmarkStageDetect(b *testing.B) {
