@@ -21,9 +21,9 @@ import (
 const reach = 10
 
 var kwPatterns = map[string]*regexp.Regexp{
-	"wechat": regexp.MustCompile(`[微威薇维唯惟卫围伟韦巍葳徽v][\s\pP]{0,2}[信芯心新鑫欣馨星辛昕❤♥💗x]|w[\s\pP]{0,2}x|wei[\s\pP]{0,2}xin|we[\s\pP]?chat|绿色?泡泡|🛰|[加+➕][\s]?[v薇微威]|薇|(?:^|[^a-z0-9])v(?:[^a-z0-9]|$)`),
-	"qq":     regexp.MustCompile(`q[\s\pP]{0,2}q|[扣抠寇蔻叩口][\s\pP]?[扣抠寇蔻叩口]|企[\s\pP]?鹅|🐧|[球秋][\s\pP]?[球秋]|q号|q群`),
-	"phone":  regexp.MustCompile(`手[\s\pP]?机|电[\s\pP]?话|tel|致[\s\pP]?电|热[\s\pP]?线|phone|call|mob`),
+	"wechat":    regexp.MustCompile(`[微威薇维唯惟卫围伟韦巍葳徽v][\s\pP]{0,2}[信芯心新鑫欣馨星辛昕❤♥💗x]|w[\s\pP]{0,2}x|wei[\s\pP]{0,2}xin|we[\s\pP]?chat|绿色?泡泡|🛰|[加+➕][\s]?[v薇微威]|薇|(?:^|[^a-z0-9])v(?:[^a-z0-9]|$)`),
+	"qq":        regexp.MustCompile(`q[\s\pP]{0,2}q|[扣抠寇蔻叩口][\s\pP]?[扣抠寇蔻叩口]|企[\s\pP]?鹅|🐧|[球秋][\s\pP]?[球秋]|q号|q群`),
+	"phone":     regexp.MustCompile(`手[\s\pP]?机|电[\s\pP]?话|tel|致[\s\pP]?电|热[\s\pP]?线|phone|call|mob`),
 	"messenger": regexp.MustCompile(`whats[\s\pP]?app|telegram|tg|电[\s\pP]?报`),
 }
 
