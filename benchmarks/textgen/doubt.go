@@ -28,12 +28,12 @@ var kwPatterns = map[string]*regexp.Regexp{
 }
 
 var (
-	asciiToken  = regexp.MustCompile(`[a-z0-9_\-]+`)
-	digitGroup  = regexp.MustCompile(`[0-9](?:[ .\-/、~·]?[0-9])*`)
-	handleRe    = regexp.MustCompile(`@[a-z0-9_]{3,}`)
-	domainRe    = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
-	wechatIDRe  = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)
-	mobileRe    = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	asciiToken    = regexp.MustCompile(`[a-z0-9_\-]+`)
+	digitGroup    = regexp.MustCompile(`[0-9](?:[ .\-/、~·]?[0-9])*`)
+	handleRe      = regexp.MustCompile(`@[a-z0-9_]{3,}`)
+	domainRe      = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
+	wechatIDRe    = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)
+	mobileRe      = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 	orderNumberRe = regexp.MustCompile(`(?:单号|订单号|货号|发票号|sku|order no\.|tracking no\.|invoice no\.|invoice)$`)
 	orderWordRe   = regexp.MustCompile(`单号|订单|货号|sku|order|tracking|invoice|发票|waybill|条码|ean|isbn|型号|model`)
 )
