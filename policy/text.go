@@ -8,13 +8,13 @@ import (
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
-// TextMatch is one channel found in a text: a byte span of the original text and its class.
-type TextMatch struct {
+// textMatch is one channel found in a text: a byte span of the original text and its class.
+type textMatch struct {
 	Start, End int
-	Class
+	class
 }
 
-// channel is a compiled ChannelSpec.
+// channel is a compiled channelSpec.
 type channel struct {
 	name     string
 	category string
@@ -25,7 +25,7 @@ type channel struct {
 // textScanner finds channels in text. It is immutable after compileText.
 type textScanner struct {
 	p          *Policy
-	cfg        TextConfig
+	cfg        textConfig
 	channels   []channel
 	words      []word     // every dictionary word; hits index into it
 	ac         *automaton // literal words over the normalised text
@@ -34,9 +34,9 @@ type textScanner struct {
 	fillers    map[rune]bool // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
-	bare       Class           // class of a bare mobile ("" category: off)
-	sameNumber Class           // class of the phone behind "同号"
-	wxid       Class           // class of a default WeChat ID ("" category: off)
+	bare       class           // class of a bare mobile ("" category: off)
+	sameNumber class           // class of the phone behind "同号"
+	wxid       class           // class of a default WeChat ID ("" category: off)
 }
 
 // dictionary collects the words of the two automata while compiling.
@@ -60,7 +60,7 @@ func (d *dictionary) add(rs []rune, w word, sound bool) {
 	}
 }
 
-func compileText(c *TextConfig, p *Policy) (*textScanner, error) {
+func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	cfg := *c
 	if err := cfg.validate(p); err != nil {
 		return nil, err
@@ -136,11 +136,11 @@ func compileText(c *TextConfig, p *Policy) (*textScanner, error) {
 	}
 	if cfg.BareMobile.Enabled {
 		cat := cfg.BareMobile.Category
-		t.bare = Class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".mobile-bare"}
-		t.sameNumber = Class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".same-number"}
+		t.bare = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".mobile-bare"}
+		t.sameNumber = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".same-number"}
 	}
 	if cat := cfg.WxidCategory; cat != "" {
-		t.wxid = Class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".wxid"}
+		t.wxid = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".wxid"}
 	}
 	t.words = d.words
 	t.ac = newAutomaton(d.literal, d.literalIDs, d.words)
@@ -212,14 +212,14 @@ func compactRunes(s string) []rune {
 // scan finds every channel in text, in text order. Spans are byte offsets
 // into text and never overlap except where one span carries two channels
 // ("手机微信同号 138…" is both wechat and phone).
-func (t *textScanner) scan(text string) []TextMatch {
+func (t *textScanner) scan(text string) []textMatch {
 	if t == nil || text == "" {
 		return nil
 	}
 	s := newTextScan(t, text)
 	s.keywordsAndLinks()
 	s.bareNumbers()
-	slices.SortStableFunc(s.out, func(a, b TextMatch) int { return a.Start - b.Start })
+	slices.SortStableFunc(s.out, func(a, b textMatch) int { return a.Start - b.Start })
 	return s.out
 }
 
