@@ -168,8 +168,10 @@ var sepsBefore = []separator{
 	{"💬", "", "emoji"}, {"👉", "", "emoji"}, {" 👉 ", "", "emoji"}, {"=", "", "equals"}, {" - ", "", "dash"},
 }
 
+// sepsBareV: a lone V is a keyword only when a separator follows it
+// directly.
 var sepsBareV = []separator{
-	{":", "", "colon"}, {": ", "", "colon"}, {"：", "", "fullcolon"}, {"→", "", "arrow"}, {"->", "", "arrow"}, {" → ", "", "arrow"},
+	{":", "", "colon"}, {": ", "", "colon"}, {"：", "", "fullcolon"}, {"→", "", "arrow"}, {"->", "", "arrow"}, {"→ ", "", "arrow"},
 }
 
 var sepsAfter = []separator{
@@ -192,7 +194,7 @@ var (
 		fillBeforeZH: []string{"", "", "", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
 		fillBeforeEN: []string{"", "", "", "me", "ID", "id", "📱"},
 		fillAfterZH:  []string{"", "", "是我的", "这是", "是", "我的", "就是", "加我"},
-		fillAfterEN:  []string{"", "", "is my", "my", "on", "add on"},
+		fillAfterEN:  []string{"", "", "is my", "my", "on", "at"},
 	}
 	phoneWording = wording{
 		leadZH:       []string{"", "", "", "有意", "详询", "咨询", "欢迎", "看货", "需要的"},
