@@ -7,13 +7,13 @@ import (
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
-// TextMatch is one channel found in a text: a byte span of the original text and its class.
-type TextMatch struct {
+// textMatch is one channel found in a text: a byte span of the original text and its class.
+type textMatch struct {
 	Start, End int
-	Class
+	class
 }
 
-// channel is a compiled ChannelSpec.
+// channel is a compiled channelSpec.
 type channel struct {
 	name     string
 	category string
@@ -24,16 +24,16 @@ type channel struct {
 // textScanner finds channels in text. It is immutable after compileText.
 type textScanner struct {
 	p          *Policy
-	cfg        TextConfig
+	cfg        textConfig
 	channels   []channel
 	ac         *automaton
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
-	bare       Class           // class of a bare mobile ("" category: off)
-	sameNumber Class           // class of the phone behind "同号"
+	bare       class           // class of a bare mobile ("" category: off)
+	sameNumber class           // class of the phone behind "同号"
 }
 
-func compileText(c *TextConfig, p *Policy) (*textScanner, error) {
+func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	cfg := *c
 	if err := cfg.validate(p); err != nil {
 		return nil, err
@@ -90,8 +90,8 @@ func compileText(c *TextConfig, p *Policy) (*textScanner, error) {
 	}
 	if cfg.BareMobile.Enabled {
 		cat := cfg.BareMobile.Category
-		t.bare = Class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".mobile-bare"}
-		t.sameNumber = Class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".same-number"}
+		t.bare = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".mobile-bare"}
+		t.sameNumber = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".same-number"}
 	}
 	t.ac = newAutomaton(patterns, words)
 	return t, nil
@@ -112,14 +112,14 @@ func compactRunes(s string) []rune {
 // scan finds every channel in text, in text order. Spans are byte offsets
 // into text and never overlap except where one span carries two channels
 // ("手机微信同号 138…" is both wechat and phone).
-func (t *textScanner) scan(text string) []TextMatch {
+func (t *textScanner) scan(text string) []textMatch {
 	if t == nil || text == "" {
 		return nil
 	}
 	s := newTextScan(t, text)
 	s.keywordsAndLinks()
 	s.bareNumbers()
-	slices.SortStableFunc(s.out, func(a, b TextMatch) int { return a.Start - b.Start })
+	slices.SortStableFunc(s.out, func(a, b textMatch) int { return a.Start - b.Start })
 	return s.out
 }
 

@@ -74,7 +74,7 @@ func (s *textScan) keyword(w int) int {
 		for _, ci := range dedupe(chans) {
 			ch := &s.t.channels[ci]
 			if n, id, kind, ok := s.identify(ch, cs, at, gap, lastWord); ok && !(model && kind != idMobile) {
-				c := Class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword", Identifier: id}
+				c := class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword", Identifier: id}
 				s.emitChannel(first.start, cs[n-1].e, c, same && kind == idMobile)
 				found = true
 				end = max(end, cs[n-1].e)
@@ -118,7 +118,7 @@ func (s *textScan) trailingSame(e int) ([]int, bool) {
 }
 
 // emitChannel records a channel and, after "同号", the phone behind a mobile ID.
-func (s *textScan) emitChannel(i, j int, c Class, same bool) {
+func (s *textScan) emitChannel(i, j int, c class, same bool) {
 	for _, m := range s.out {
 		if m.Identifier == c.Identifier && m.Category == c.Category {
 			if st, en := s.n.Span(i, j); m.Start == st && m.End == en {
@@ -285,7 +285,7 @@ func (s *textScan) before(kwStart int, chans []int, same bool) bool {
 	for _, ci := range dedupe(chans) {
 		ch := &s.t.channels[ci]
 		if _, id, kind, ok := s.identify(ch, cs, false, []rune{':'}, word{}); ok && kind != idHandle {
-			c := Class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword-after", Identifier: id}
+			c := class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword-after", Identifier: id}
 			s.emitChannel(j, e, c, same && kind == idMobile)
 			s.take(j, e)
 			found = true

@@ -8,13 +8,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TextConfig is the text scanner's part of the policy file (`text:`): the
+// textConfig is the text scanner's part of the policy file (`text:`): the
 // keyword dictionaries of each channel and the thresholds that decide what
 // counts as an identifier, so the platform can tune them without a release.
-type TextConfig struct {
+type textConfig struct {
 	// Channels are the keyword families: which words introduce which kind
 	// of identifier, and the category a match gets.
-	Channels []ChannelSpec `yaml:"channels"`
+	Channels []channelSpec `yaml:"channels"`
 	// Fillers may stand between a keyword and its identifier or between two
 	// chained keywords ("号", "同号", "号码").
 	Fillers []string `yaml:"fillers"`
@@ -28,21 +28,21 @@ type TextConfig struct {
 	// ("WeChat Pay", "wechat official").
 	Stopwords []string `yaml:"stopwords"`
 	// BareMobile reports an 11-digit mobile number that stands alone.
-	BareMobile BareMobileSpec `yaml:"bare_mobile"`
+	BareMobile bareMobileSpec `yaml:"bare_mobile"`
 	// MaxGap is how many separator characters may stand between a keyword
 	// and its identifier; MaxSeparatorRun between two pieces of one identifier.
 	MaxGap          int `yaml:"max_gap"`
 	MaxSeparatorRun int `yaml:"max_separator_run"`
 	// WechatID and QQ bound the identifier lengths.
-	WechatID LengthSpec `yaml:"wechat_id"`
-	QQ       LengthSpec `yaml:"qq"`
-	Handle   LengthSpec `yaml:"telegram_handle"`
+	WechatID lengthSpec `yaml:"wechat_id"`
+	QQ       lengthSpec `yaml:"qq"`
+	Handle   lengthSpec `yaml:"telegram_handle"`
 
 	line int
 }
 
-// ChannelSpec is one keyword family.
-type ChannelSpec struct {
+// channelSpec is one keyword family.
+type channelSpec struct {
 	Name     string   `yaml:"name"`     // rule prefix: "<name>.<kind>-keyword"
 	Category string   `yaml:"category"` // a category under categories:
 	IDs      []string `yaml:"ids"`      // identifier kinds the keywords introduce
@@ -53,16 +53,16 @@ type ChannelSpec struct {
 	line int
 }
 
-// BareMobileSpec configures the bare mobile rule.
-type BareMobileSpec struct {
+// bareMobileSpec configures the bare mobile rule.
+type bareMobileSpec struct {
 	Enabled  bool   `yaml:"enabled"`
 	Category string `yaml:"category"`
 
 	line int
 }
 
-// LengthSpec bounds an identifier's length.
-type LengthSpec struct {
+// lengthSpec bounds an identifier's length.
+type lengthSpec struct {
 	Min int `yaml:"min"`
 	Max int `yaml:"max"`
 
@@ -103,11 +103,11 @@ func checkKeys(n *yaml.Node, what string, keys []string) error {
 }
 
 // UnmarshalYAML rejects unknown keys and records the line.
-func (c *TextConfig) UnmarshalYAML(n *yaml.Node) error {
+func (c *textConfig) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "text", textKeys); err != nil {
 		return err
 	}
-	type plain TextConfig
+	type plain textConfig
 	if err := n.Decode((*plain)(c)); err != nil {
 		return err
 	}
@@ -116,11 +116,11 @@ func (c *TextConfig) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // UnmarshalYAML rejects unknown keys and unknown identifier kinds.
-func (c *ChannelSpec) UnmarshalYAML(n *yaml.Node) error {
+func (c *channelSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "text channel", channelKeys); err != nil {
 		return err
 	}
-	type plain ChannelSpec
+	type plain channelSpec
 	if err := n.Decode((*plain)(c)); err != nil {
 		return err
 	}
@@ -134,21 +134,21 @@ func (c *ChannelSpec) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // UnmarshalYAML rejects unknown keys.
-func (b *BareMobileSpec) UnmarshalYAML(n *yaml.Node) error {
+func (b *bareMobileSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "bare_mobile", bareKeys); err != nil {
 		return err
 	}
-	type plain BareMobileSpec
+	type plain bareMobileSpec
 	b.line = n.Line
 	return n.Decode((*plain)(b))
 }
 
 // UnmarshalYAML rejects unknown keys and impossible bounds.
-func (l *LengthSpec) UnmarshalYAML(n *yaml.Node) error {
+func (l *lengthSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "length", lengthKeys); err != nil {
 		return err
 	}
-	type plain LengthSpec
+	type plain lengthSpec
 	if err := n.Decode((*plain)(l)); err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (l *LengthSpec) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // validate checks what needs the rest of the policy (categories) and fills defaults.
-func (c *TextConfig) validate(p *Policy) error {
+func (c *textConfig) validate(p *Policy) error {
 	errAt := func(line int, format string, args ...any) error {
 		return &Error{Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -195,13 +195,13 @@ func (c *TextConfig) validate(p *Policy) error {
 		c.MaxSeparatorRun = 3
 	}
 	if c.WechatID.Max == 0 {
-		c.WechatID = LengthSpec{Min: 6, Max: 20}
+		c.WechatID = lengthSpec{Min: 6, Max: 20}
 	}
 	if c.QQ.Max == 0 {
-		c.QQ = LengthSpec{Min: 5, Max: 11}
+		c.QQ = lengthSpec{Min: 5, Max: 11}
 	}
 	if c.Handle.Max == 0 {
-		c.Handle = LengthSpec{Min: 5, Max: 32}
+		c.Handle = lengthSpec{Min: 5, Max: 32}
 	}
 	return nil
 }

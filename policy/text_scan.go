@@ -17,7 +17,7 @@ type textScan struct {
 	at    []int32 // unit → index into words of the hit starting there, -1
 	taken []bool  // units inside a finding
 	ctx   []bool  // units ending a context word ("订单号", "SKU")
-	out   []TextMatch
+	out   []textMatch
 
 	chunkBuf []chunk // reused by chunks
 }
@@ -76,9 +76,9 @@ func (s *textScan) onBoundary(h hit) bool {
 }
 
 // emit records a finding over units [i, j).
-func (s *textScan) emit(i, j int, c Class) {
+func (s *textScan) emit(i, j int, c class) {
 	start, end := s.n.Span(i, j)
-	s.out = append(s.out, TextMatch{Start: start, End: end, Class: c})
+	s.out = append(s.out, textMatch{Start: start, End: end, class: c})
 }
 
 func (s *textScan) take(i, j int) {
@@ -138,7 +138,7 @@ func (s *textScan) link(i int) (int, bool) {
 	if !ok {
 		return i, false
 	}
-	s.emit(i, end, s.t.p.ClassifyURL(u, u.Identifier()))
+	s.emit(i, end, s.t.p.classifyURL(u, u.Identifier()))
 	s.take(i, end)
 	return end, true
 }

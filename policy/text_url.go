@@ -30,7 +30,7 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		if k == j {
 			return i, nil, false
 		}
-		u, ok := ParseURL(scheme + "://" + string(r[j:k]))
+		u, ok := parseURL(scheme + "://" + string(r[j:k]))
 		return k, u, ok
 	}
 	var labels [maxLabels][2]int
@@ -78,7 +78,7 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 	if scheme != "" {
 		raw = scheme + "://" + raw
 	}
-	u, ok := ParseURL(raw)
+	u, ok := parseURL(raw)
 	if !ok {
 		return i, nil, false
 	}
