@@ -56,7 +56,16 @@ def read_file(detector, path):
         rec["error"] = {"code": "unsupported", "message": "OpenCV cannot decode this file"}
         return rec
     for index, img in enumerate(frames):
-        texts, points = detector.detectAndDecode(img)
+        try:
+            texts, points = detector.detectAndDecode(img)
+        except UnicodeDecodeError as e:
+            # The engine hands back a code's bytes as they are (Shift_JIS,
+            # Latin-1, ...), without converting them to UTF-8; OpenCV's
+            # binding then cannot make a str of them and drops every result
+            # of the call. Such a payload would not equal the UTF-8 text of
+            # the label anyway, so the image counts as unread, with a reason.
+            rec["error"] = {"code": "non_utf8", "message": "frame %d: a payload is not UTF-8 (%s)" % (index, e)}
+            continue
         for text, corners in zip(texts, points):
             rec["findings"].append({
                 "source": "image",

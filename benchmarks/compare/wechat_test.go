@@ -33,9 +33,10 @@ func TestWeChatScript(t *testing.T) {
 		"anim.gif": "GIF89a\n--frame--\nqr:later frame\n",
 		"bad.bin":  "not an image",
 		"err.png":  "RAISE\n",
+		"sjis.png": "IMG\nqr:SJIS\n",
 	}
 	var paths []string
-	for _, name := range []string{"one.png", "two.jpg", "none.png", "anim.gif", "bad.bin", "err.png", "missing.png"} {
+	for _, name := range []string{"one.png", "two.jpg", "none.png", "anim.gif", "bad.bin", "err.png", "missing.png", "sjis.png"} {
 		p := filepath.Join(dir, name)
 		if body, ok := files[name]; ok {
 			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
@@ -66,6 +67,7 @@ func TestWeChatScript(t *testing.T) {
 		paths[4]: {},
 		paths[5]: {},
 		paths[6]: {},
+		paths[7]: {},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("payloads:\ngot  %q\nwant %q", got, want)
@@ -73,7 +75,7 @@ func TestWeChatScript(t *testing.T) {
 	if f := res.records[paths[0]].Findings[0]; f.Symbology != "QR_CODE" || f.Source != "image" {
 		t.Errorf("finding: %+v", f)
 	}
-	wantErr := map[string]string{paths[4]: "unsupported", paths[5]: "reader", paths[6]: "reader"}
+	wantErr := map[string]string{paths[4]: "unsupported", paths[5]: "reader", paths[6]: "reader", paths[7]: "non_utf8"}
 	for _, p := range paths {
 		rec := res.records[p]
 		switch code, bad := wantErr[p]; {

@@ -2,9 +2,11 @@
 run the real script without OpenCV or WeChat's models.
 
 A test "image" is a text file: "IMG" then one "qr:PAYLOAD" line per code
-(PAYLOAD with \\n for a newline); a GIF is "GIF89a" then frames separated by
-"--frame--" lines; "RAISE" makes the detector fail. The detector refuses to
-run unless cv2.setNumThreads(1) was called, as the comparison requires.
+(PAYLOAD with \\n for a newline; "qr:SJIS" stands for a code whose bytes
+are not UTF-8, which the real binding fails on); a GIF is "GIF89a" then
+frames separated by "--frame--" lines; "RAISE" makes the detector fail.
+The detector refuses to run unless cv2.setNumThreads(1) was called, as the
+comparison requires.
 """
 
 __version__ = "0.0-fake"
@@ -60,4 +62,6 @@ class wechat_qrcode_WeChatQRCode:
         if img.startswith("RAISE"):
             raise RuntimeError("detector failed")
         texts = _payloads(img)
+        if "SJIS" in texts:
+            raise UnicodeDecodeError("utf-8", b"\xc3\xde", 0, 1, "invalid continuation byte")
         return tuple(texts), [[[1.4, 2.6], [10.0, 2.0], [10.0, 9.0], [1.0, 9.0]] for _ in texts]
