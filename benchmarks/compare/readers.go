@@ -15,6 +15,7 @@ type reader struct {
 	name     string
 	scored   bool // false for the floor, which reads no codes
 	needsPNG bool // built without WebP: give it PNG copies
+	wasm     bool // zxing-wasm, the reader speed targets are ratios to
 	batch    batchReader
 }
 
@@ -93,7 +94,7 @@ func (c config) wasmReader(w io.Writer) (reader, bool) {
 		return reader{}, false
 	}
 	fmt.Fprintf(w, "compare: %s\n", version)
-	return reader{name: wasmLabel(version), scored: true, needsPNG: true,
+	return reader{name: wasmLabel(version), scored: true, needsPNG: true, wasm: true,
 		batch: jsonReader(node, nil, c.wasmJS, modules)}, true
 }
 

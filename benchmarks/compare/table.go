@@ -23,10 +23,11 @@ type row struct {
 	perImage         []float64 // pooled over rounds
 	perImageCPU      bool
 	restarts         int
+	wasm             bool
 }
 
 func summarize(r reader, ms []measurement) row {
-	w := row{name: r.name, scored: r.scored, readMin: math.MaxInt}
+	w := row{name: r.name, scored: r.scored, readMin: math.MaxInt, wasm: r.wasm}
 	var walls, cpus []float64
 	for _, m := range ms {
 		walls = append(walls, float64(m.usage.Wall))
@@ -69,23 +70,30 @@ func writeTables(out io.Writer, o options, rs []reader, subsets []subset, res re
 		}
 	}
 	p("")
-	p("Per-image ms: CPU time the reader measured around each image (gozxing-naive, floor, zxing-wasm), " +
+	p("Per-image ms: CPU time the reader measured around each image (gozxing-naive, floor, zxing-wasm, WeChat), " +
 		"or qrgate's elapsed_ms (wall, while sharing the cores with its other workers); – where the reader reports none. " +
-		"CPU vs naive: reader CPU ÷ gozxing-naive CPU (lower is cheaper); throughput vs naive: its inverse. " +
+		"CPU vs naive: reader CPU ÷ gozxing-naive CPU (lower is cheaper); throughput vs naive: its inverse; " +
+		"CPU vs zxing-wasm: reader CPU ÷ zxing-wasm CPU on the same subset. " +
 		"zxing-cpp 1.4 and zxing-wasm read PNG copies of WebP files (converted before timing). " +
 		"A reader that dies on a file is restarted after it and the file counts as unread.")
 }
 
 func writeRows(out io.Writer, rows []row) {
-	fmt.Fprintln(out, "| reader | recall (coded, all payloads) | false positives (clean) | extra reads | wall s | CPU s | CPU ms/image | per-image ms p50 / p99 | images/CPU-s | CPU vs naive | throughput vs naive |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|")
+	wasm := time.Duration(0)
+	for _, w := range rows {
+		if w.wasm {
+			wasm = w.cpu
+		}
+	}
+	fmt.Fprintln(out, "| reader | recall (coded, all payloads) | false positives (clean) | extra reads | wall s | CPU s | CPU ms/image | per-image ms p50 / p99 | images/CPU-s | CPU vs naive | throughput vs naive | CPU vs zxing-wasm |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	base := rows[0].cpu // gozxing-naive is always the first reader
 	for _, w := range rows {
 		u := scoring.Usage{Wall: w.wall, CPU: w.cpu}
-		fmt.Fprintf(out, "| %s | %s | %s | %s | %.2f | %.2f | %.1f | %s | %.1f | %s | %s |\n",
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %.2f | %.2f | %.1f | %s | %.1f | %s | %s | %s |\n",
 			w.name+restartNote(w), recallCell(w), fpCell(w), extrasCell(w), w.wall.Seconds(), w.cpu.Seconds(),
 			u.CPUPerInput(w.images), perImageCell(w), u.InputsPerCPUSecond(w.images),
-			ratio(float64(w.cpu), float64(base)), ratio(float64(base), float64(w.cpu)))
+			ratio(float64(w.cpu), float64(base)), ratio(float64(base), float64(w.cpu)), ratio(float64(w.cpu), float64(wasm)))
 	}
 }
 
