@@ -144,6 +144,22 @@ func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int,
 		DisablePreParseMultipartForm: true, // parsed by parseMultipart, with its limits
 		NoDefaultServerHeader:        true,
 		Logger:                       fasthttpLogger{g.log},
+		ExpectHandler:                g.expect(maxBody),
+	}
+}
+
+// expect answers "Expect: 100-continue" before the body is sent: a
+// declared length over the limit gets the documented 413 at once, and the
+// client never sends the body (without it, fasthttp says Continue, the
+// client sends, and the connection is cut mid-body).
+func (g *Gateway) expect(maxBody int) func(*fasthttp.RequestCtx) int {
+	return func(ctx *fasthttp.RequestCtx) int {
+		if cl := ctx.Request.Header.ContentLength(); cl > maxBody {
+			writeError(ctx, tooLarge(CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, maxBody))
+			g.m.request(fasthttp.StatusRequestEntityTooLarge)
+			return fasthttp.StatusRequestEntityTooLarge
+		}
+		return fasthttp.StatusContinue
 	}
 }
 

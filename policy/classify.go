@@ -9,10 +9,10 @@ import (
 // tel:/sms: contact, a vCard or MECARD contact card (its most severe field
 // decides), a payload matching a pattern rule, a channel written as text
 // ("微信号: abc_123", "QQ:12345678"), or plain.
-func (p *Policy) Classify(payload string) Class {
+func (p *Policy) Classify(payload string) class {
 	s := strings.TrimSpace(payload)
-	if u, ok := ParseURL(s); ok {
-		return p.ClassifyURL(u, payload)
+	if u, ok := parseURL(s); ok {
+		return p.classifyURL(u, payload)
 	}
 	for i := range p.rules {
 		r := &p.rules[i]
@@ -27,19 +27,19 @@ func (p *Policy) Classify(payload string) Class {
 }
 
 // classifyText runs the text scanner over a payload and keeps its most severe match.
-func (p *Policy) classifyText(s string) Class {
-	best := Class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
+func (p *Policy) classifyText(s string) class {
+	best := class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
 	found := false
 	for _, m := range p.text.scan(s) {
 		if !found || m.Action.Severity() > best.Action.Severity() {
-			best, found = m.Class, true
+			best, found = m.class, true
 		}
 	}
 	return best
 }
 
 // classifyContact reads tel:, sms: and contact cards.
-func (p *Policy) classifyContact(s string) (Class, bool) {
+func (p *Policy) classifyContact(s string) (class, bool) {
 	lower := strings.ToLower(s)
 	switch {
 	case strings.HasPrefix(lower, "tel:"):
@@ -53,15 +53,15 @@ func (p *Policy) classifyContact(s string) (Class, bool) {
 	case strings.HasPrefix(lower, "begin:vcard"):
 		return p.classifyCard(vcardFields(s)), true
 	}
-	return Class{}, false
+	return class{}, false
 }
 
-func (p *Policy) phoneClass(rule, number string) Class {
-	return Class{Category: "phone", Action: p.ActionFor("phone"), Rule: rule, Identifier: PhoneIdentifier(number)}
+func (p *Policy) phoneClass(rule, number string) class {
+	return class{Category: "phone", Action: p.ActionFor("phone"), Rule: rule, Identifier: phoneIdentifier(number)}
 }
 
-// PhoneIdentifier keeps a number's digits; a Chinese mobile loses its +86.
-func PhoneIdentifier(number string) string {
+// phoneIdentifier keeps a number's digits; a Chinese mobile loses its +86.
+func phoneIdentifier(number string) string {
 	var b strings.Builder
 	for _, r := range number {
 		if r >= '0' && r <= '9' {
@@ -78,22 +78,22 @@ func PhoneIdentifier(number string) string {
 type cardField struct{ name, value string }
 
 // classifyCard classifies every field of a contact card and keeps the most severe.
-func (p *Policy) classifyCard(fields []cardField) Class {
-	best := Class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
+func (p *Policy) classifyCard(fields []cardField) class {
+	best := class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
 	for _, f := range fields {
 		v := strings.TrimSpace(f.value)
 		if v == "" {
 			continue
 		}
-		var c Class
+		var c class
 		switch f.name {
 		case "TEL", "X-TEL":
 			c = p.phoneClass("phone.contact-card", v)
 		case "N", "FN", "VERSION", "BEGIN", "END", "EMAIL", "BDAY", "ADR", "SOUND", "NICKNAME":
 			continue
 		default:
-			if u, ok := ParseURL(v); ok {
-				c = p.ClassifyURL(u, v)
+			if u, ok := parseURL(v); ok {
+				c = p.classifyURL(u, v)
 			} else {
 				c = p.classifyText(v)
 			}

@@ -66,21 +66,21 @@ func lineErr(n *yaml.Node, format string, args ...any) error {
 type Policy struct {
 	version      string
 	onImageError Action
-	review       ReviewConfig
+	review       reviewConfig
 	actions      map[string]Action
 	rules        []rule
-	defaultURL   Class
+	defaultURL   class
 	text         *textScanner
 }
 
-// ReviewConfig says which verdicts go to the moderators' queue.
-type ReviewConfig struct {
+// reviewConfig says which verdicts go to the moderators' queue.
+type reviewConfig struct {
 	Warn  bool `yaml:"warn"`
 	Block bool `yaml:"block"`
 }
 
-// Class is the outcome of classifying one payload or one channel.
-type Class struct {
+// class is the outcome of classifying one payload or one channel.
+type class struct {
 	Category   string
 	Action     Action
 	Rule       string
@@ -91,14 +91,14 @@ type Class struct {
 type file struct {
 	Version      string            `yaml:"version"`
 	OnImageError Action            `yaml:"on_image_error"`
-	Review       ReviewConfig      `yaml:"review"`
+	Review       reviewConfig      `yaml:"review"`
 	Categories   map[string]Action `yaml:"categories"`
 	Rules        []ruleSpec        `yaml:"rules"`
 	DefaultURL   struct {
 		Category string `yaml:"category"`
 		Rule     string `yaml:"rule"`
 	} `yaml:"default_url"`
-	Text TextConfig `yaml:"text"`
+	Text textConfig `yaml:"text"`
 }
 
 // UnmarshalYAML validates an action where it is written, so the error names the line.
@@ -114,11 +114,11 @@ func (a *Action) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Regexp is a regular expression compiled where it is read.
-type Regexp struct{ *regexp.Regexp }
+// yamlRegexp is a regular expression compiled where it is read.
+type yamlRegexp struct{ *regexp.Regexp }
 
 // UnmarshalYAML compiles the expression, naming the line on error.
-func (r *Regexp) UnmarshalYAML(n *yaml.Node) error {
+func (r *yamlRegexp) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
 		return err
@@ -231,7 +231,7 @@ func compile(f *file, doc *yaml.Node) (*Policy, error) {
 		}
 		p.rules = append(p.rules, r)
 	}
-	p.defaultURL = Class{Category: f.DefaultURL.Category, Rule: f.DefaultURL.Rule}
+	p.defaultURL = class{Category: f.DefaultURL.Category, Rule: f.DefaultURL.Rule}
 	if p.defaultURL.Category == "" {
 		p.defaultURL.Category = "external_link"
 	}
@@ -274,7 +274,7 @@ func (p *Policy) Version() string { return p.version }
 func (p *Policy) OnImageError() Action { return p.onImageError }
 
 // Review says which verdicts must reach a moderator.
-func (p *Policy) Review() ReviewConfig { return p.review }
+func (p *Policy) Review() reviewConfig { return p.review }
 
 // NeedsReview reports whether a listing with this verdict goes to the queue.
 func (p *Policy) NeedsReview(v Action) bool {

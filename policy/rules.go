@@ -15,14 +15,14 @@ import (
 // hold. URL conditions (schemes, hosts, domains, path_prefix) only hold for
 // payloads that are URLs; pattern is matched against the whole payload.
 type ruleSpec struct {
-	Name       string   `yaml:"name"`
-	Category   string   `yaml:"category"`
-	Action     Action   `yaml:"action"` // overrides the category's action
-	Schemes    []string `yaml:"schemes"`
-	Hosts      []string `yaml:"hosts"`   // exact host or any subdomain of it
-	Domains    []string `yaml:"domains"` // registrable domain (public-suffix aware)
-	PathPrefix string   `yaml:"path_prefix"`
-	Pattern    Regexp   `yaml:"pattern"`
+	Name       string     `yaml:"name"`
+	Category   string     `yaml:"category"`
+	Action     Action     `yaml:"action"` // overrides the category's action
+	Schemes    []string   `yaml:"schemes"`
+	Hosts      []string   `yaml:"hosts"`   // exact host or any subdomain of it
+	Domains    []string   `yaml:"domains"` // registrable domain (public-suffix aware)
+	PathPrefix string     `yaml:"path_prefix"`
+	Pattern    yamlRegexp `yaml:"pattern"`
 
 	line int
 }
@@ -108,8 +108,8 @@ func (r *rule) matchURL(u *URL, payload string) bool {
 	return r.pattern == nil || r.pattern.MatchString(payload)
 }
 
-func (r *rule) class(identifier string) Class {
-	return Class{Category: r.category, Action: r.action, Rule: r.name, Identifier: identifier}
+func (r *rule) class(identifier string) class {
+	return class{Category: r.category, Action: r.action, Rule: r.name, Identifier: identifier}
 }
 
 // URL is a parsed link, lower-cased where case does not matter.
@@ -139,10 +139,10 @@ func (u *URL) Identifier() string {
 // linkSchemes are the schemes read as links; tel:, sms: and the like are contacts.
 var linkSchemes = map[string]bool{"http": true, "https": true, "weixin": true, "wxp": true, "ftp": true}
 
-// ParseURL reads s as a link, with or without a scheme. A link without a
+// parseURL reads s as a link, with or without a scheme. A link without a
 // scheme must have a host whose suffix is a real public suffix (so "v1.2" or
 // "file.txt" are not links).
-func ParseURL(s string) (*URL, bool) {
+func parseURL(s string) (*URL, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || strings.ContainsAny(s, " \t\r\n") {
 		return nil, false
@@ -203,9 +203,9 @@ func validHost(h string) bool {
 	return true
 }
 
-// ClassifyURL classifies a link by the policy's rules; the default is the
+// classifyURL classifies a link by the policy's rules; the default is the
 // policy's default_url class (external_link).
-func (p *Policy) ClassifyURL(u *URL, payload string) Class {
+func (p *Policy) classifyURL(u *URL, payload string) class {
 	id := u.Identifier()
 	for i := range p.rules {
 		r := &p.rules[i]

@@ -8,13 +8,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TextConfig is the text scanner's part of the policy file (`text:`): the
+// textConfig is the text scanner's part of the policy file (`text:`): the
 // keyword dictionaries of each channel and the thresholds that decide what
 // counts as an identifier, so the platform can tune them without a release.
-type TextConfig struct {
+type textConfig struct {
 	// Channels are the keyword families: which words introduce which kind
 	// of identifier, and the category a match gets.
-	Channels []ChannelSpec `yaml:"channels"`
+	Channels []channelSpec `yaml:"channels"`
 	// Fillers may stand between a keyword and its identifier or between two
 	// chained keywords ("号", "同号", "号码").
 	Fillers []string `yaml:"fillers"`
@@ -25,44 +25,69 @@ type TextConfig struct {
 	// ("订单号", "SKU", "型号").
 	Context []string `yaml:"context"`
 	// Stopwords are words that follow a keyword without being an ID
-	// ("WeChat Pay", "wechat official").
+	// ("WeChat Pay", "wechat official"); one standing between a keyword and
+	// a number unbinds them ("WeChat Pay OK / 618 sale").
 	Stopwords []string `yaml:"stopwords"`
+	// FillerChars are the characters that may stand between a keyword and
+	// its identifier, before or after it ("加我v", "是我的微信"), up to
+	// MaxFiller of them; an ASCII word of at most MaxFiller letters ("me",
+	// "is my") and an emoji count too.
+	FillerChars string `yaml:"filler_chars"`
+	MaxFiller   int    `yaml:"max_filler"`
+	// Prompts turn a channel's short forms into keywords when they stand
+	// before them, with fillers between ("加", "私": "加我v", "私我薇").
+	Prompts []string `yaml:"prompts"`
+	// Veto are words that are not keywords though they hold one or sound
+	// like one ("维新", "唯心").
+	Veto []string `yaml:"veto"`
+	// WxidCategory is the category of an ID in WeChat's default form
+	// (wxid_ and 6–20 letters and digits), found with or without a keyword;
+	// empty turns it off.
+	WxidCategory string `yaml:"wxid_category"`
 	// BareMobile reports an 11-digit mobile number that stands alone.
-	BareMobile BareMobileSpec `yaml:"bare_mobile"`
+	BareMobile bareMobileSpec `yaml:"bare_mobile"`
 	// MaxGap is how many separator characters may stand between a keyword
 	// and its identifier; MaxSeparatorRun between two pieces of one identifier.
 	MaxGap          int `yaml:"max_gap"`
 	MaxSeparatorRun int `yaml:"max_separator_run"`
 	// WechatID and QQ bound the identifier lengths.
-	WechatID LengthSpec `yaml:"wechat_id"`
-	QQ       LengthSpec `yaml:"qq"`
-	Handle   LengthSpec `yaml:"telegram_handle"`
+	WechatID lengthSpec `yaml:"wechat_id"`
+	QQ       lengthSpec `yaml:"qq"`
+	Handle   lengthSpec `yaml:"telegram_handle"`
 
 	line int
 }
 
-// ChannelSpec is one keyword family.
-type ChannelSpec struct {
+// channelSpec is one keyword family.
+type channelSpec struct {
 	Name     string   `yaml:"name"`     // rule prefix: "<name>.<kind>-keyword"
 	Category string   `yaml:"category"` // a category under categories:
 	IDs      []string `yaml:"ids"`      // identifier kinds the keywords introduce
 	// Keywords, lower case; "{a|b}" expands to every alternative, spaces
 	// inside a keyword are ignored when matching.
 	Keywords []string `yaml:"keywords"`
+	// Sounds are keywords matched by how they are read: "wei/w/v xin/x" is
+	// any character read wei, or "wei", "w" or "v", then any character read
+	// xin, or "xin" or "x" (微信, 威芯, wei-xin, vx, v信 …). Readings are
+	// Mandarin without tones, ü spelled v.
+	Sounds []string `yaml:"sounds"`
+	// Short forms ("v", "薇") are keywords only after a prompt or directly
+	// before a separator and the identifier ("V：abc123", never "V8").
+	Short []string `yaml:"short"`
 
 	line int
 }
 
-// BareMobileSpec configures the bare mobile rule.
-type BareMobileSpec struct {
+// bareMobileSpec configures the bare mobile rule.
+type bareMobileSpec struct {
 	Enabled  bool   `yaml:"enabled"`
 	Category string `yaml:"category"`
 
 	line int
 }
 
-// LengthSpec bounds an identifier's length.
-type LengthSpec struct {
+// lengthSpec bounds an identifier's length.
+type lengthSpec struct {
 	Min int `yaml:"min"`
 	Max int `yaml:"max"`
 
@@ -82,8 +107,9 @@ const (
 var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
 
 var (
-	textKeys    = []string{"channels", "fillers", "same_number", "context", "stopwords", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
-	channelKeys = []string{"name", "category", "ids", "keywords"}
+	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
+		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
+	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}
 )
@@ -103,11 +129,11 @@ func checkKeys(n *yaml.Node, what string, keys []string) error {
 }
 
 // UnmarshalYAML rejects unknown keys and records the line.
-func (c *TextConfig) UnmarshalYAML(n *yaml.Node) error {
+func (c *textConfig) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "text", textKeys); err != nil {
 		return err
 	}
-	type plain TextConfig
+	type plain textConfig
 	if err := n.Decode((*plain)(c)); err != nil {
 		return err
 	}
@@ -116,11 +142,11 @@ func (c *TextConfig) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // UnmarshalYAML rejects unknown keys and unknown identifier kinds.
-func (c *ChannelSpec) UnmarshalYAML(n *yaml.Node) error {
+func (c *channelSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "text channel", channelKeys); err != nil {
 		return err
 	}
-	type plain ChannelSpec
+	type plain channelSpec
 	if err := n.Decode((*plain)(c)); err != nil {
 		return err
 	}
@@ -134,21 +160,21 @@ func (c *ChannelSpec) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // UnmarshalYAML rejects unknown keys.
-func (b *BareMobileSpec) UnmarshalYAML(n *yaml.Node) error {
+func (b *bareMobileSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "bare_mobile", bareKeys); err != nil {
 		return err
 	}
-	type plain BareMobileSpec
+	type plain bareMobileSpec
 	b.line = n.Line
 	return n.Decode((*plain)(b))
 }
 
 // UnmarshalYAML rejects unknown keys and impossible bounds.
-func (l *LengthSpec) UnmarshalYAML(n *yaml.Node) error {
+func (l *lengthSpec) UnmarshalYAML(n *yaml.Node) error {
 	if err := checkKeys(n, "length", lengthKeys); err != nil {
 		return err
 	}
-	type plain LengthSpec
+	type plain lengthSpec
 	if err := n.Decode((*plain)(l)); err != nil {
 		return err
 	}
@@ -160,7 +186,7 @@ func (l *LengthSpec) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // validate checks what needs the rest of the policy (categories) and fills defaults.
-func (c *TextConfig) validate(p *Policy) error {
+func (c *textConfig) validate(p *Policy) error {
 	errAt := func(line int, format string, args ...any) error {
 		return &Error{Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -171,7 +197,7 @@ func (c *TextConfig) validate(p *Policy) error {
 		if _, ok := p.actions[ch.Category]; !ok {
 			return errAt(ch.line, "text channel %q: unknown category %q (not under categories:)", ch.Name, ch.Category)
 		}
-		if len(ch.IDs) == 0 || len(ch.Keywords) == 0 {
+		if len(ch.IDs) == 0 || len(ch.Keywords)+len(ch.Sounds)+len(ch.Short) == 0 {
 			return errAt(ch.line, "text channel %q needs ids and keywords", ch.Name)
 		}
 		for _, k := range ch.Keywords {
@@ -179,6 +205,14 @@ func (c *TextConfig) validate(p *Policy) error {
 				return errAt(ch.line, "text channel %q: %v", ch.Name, err)
 			}
 		}
+	}
+	if c.WxidCategory != "" {
+		if _, ok := p.actions[c.WxidCategory]; !ok {
+			return errAt(c.line, "wxid_category: unknown category %q (not under categories:)", c.WxidCategory)
+		}
+	}
+	if c.MaxFiller < 0 || c.MaxFiller > 8 {
+		return errAt(c.line, "max_filler must be between 0 and 8")
 	}
 	if c.BareMobile.Enabled {
 		if _, ok := p.actions[c.BareMobile.Category]; !ok {
@@ -195,13 +229,13 @@ func (c *TextConfig) validate(p *Policy) error {
 		c.MaxSeparatorRun = 3
 	}
 	if c.WechatID.Max == 0 {
-		c.WechatID = LengthSpec{Min: 6, Max: 20}
+		c.WechatID = lengthSpec{Min: 6, Max: 20}
 	}
 	if c.QQ.Max == 0 {
-		c.QQ = LengthSpec{Min: 5, Max: 11}
+		c.QQ = lengthSpec{Min: 5, Max: 11}
 	}
 	if c.Handle.Max == 0 {
-		c.Handle = LengthSpec{Min: 5, Max: 32}
+		c.Handle = lengthSpec{Min: 5, Max: 32}
 	}
 	return nil
 }

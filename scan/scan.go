@@ -75,12 +75,12 @@ func FromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) I
 		return out
 	}
 	out.Codes = len(res.Codes)
-	out.Findings = CodeFindings(pol, index, res.Codes)
+	out.Findings = codeFindings(pol, index, res.Codes)
 	return out
 }
 
-// CodeFindings classifies decoded codes (also used for cached decode results).
-func CodeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.Finding {
+// codeFindings classifies decoded codes (also used for cached decode results).
+func codeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.Finding {
 	out := make([]policy.Finding, 0, len(codes))
 	for _, c := range codes {
 		f := policy.Finding{Source: policy.SourceImage, Image: index, Frame: c.Frame, Symbology: c.Symbology, Payload: c.Text, Corners: c.Corners}

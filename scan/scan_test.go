@@ -216,7 +216,7 @@ func TestChannelPayloadsClassified(t *testing.T) {
 // with the policy's action, an empty payload and identifier, and its corners.
 func TestUndecodedFinding(t *testing.T) {
 	corners := [][2]int{{10, 10}, {60, 10}, {60, 60}, {10, 60}}
-	fs := scan.CodeFindings(policy.Default(), 2, []decoder.Code{{Symbology: "UNDECODED", Corners: corners, Frame: 1}})
+	fs := scan.FromDecode(policy.Default(), 2, &decoder.Result{Codes: []decoder.Code{{Symbology: "UNDECODED", Corners: corners, Frame: 1}}}, nil).Findings
 	want := policy.Finding{Source: policy.SourceImage, Image: 2, Frame: 1, Symbology: "UNDECODED", Category: "undecoded",
 		Action: policy.Default().ActionFor("undecoded"), Rule: "undecoded", Corners: corners}
 	if len(fs) != 1 || !sameFinding(fs[0], want) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
 )
 
@@ -122,19 +123,27 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return err
 }
 
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+// newLogger builds the process's logger. Every line goes through ratelog:
+// a fault that fails every request (a read-only disk, a flood of wrong
+// tokens) logs a few lines per message and a count of the rest, not one
+// line per request. Flush the returned handler before exiting.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, *ratelog.Handler, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, nil, fmt.Errorf("--log-level: %w", err)
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
 	switch format {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		h = slog.NewJSONHandler(w, opts)
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
+	default:
+		return nil, nil, fmt.Errorf("--log-format must be json or text, got %q", format)
 	}
-	return nil, fmt.Errorf("--log-format must be json or text, got %q", format)
+	rl := ratelog.New(h, ratelog.Options{})
+	return slog.New(rl), rl, nil
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -174,10 +183,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // told the listeners' addresses once they accept.
 func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Signal, started func(public, admin net.Addr)) error {
 	begin := time.Now()
-	log, err := newLogger(logw, f.logLevel, f.logFormat)
+	log, logLimiter, err := newLogger(logw, f.logLevel, f.logFormat)
 	if err != nil {
 		return err
 	}
+	defer logLimiter.Flush(context.Background()) //nolint:errcheck // nowhere left to report it
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -237,6 +247,11 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
 		"startup_ms", time.Since(begin).Milliseconds())
+	if keys == nil {
+		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+
+			"and fill the review store; set --api-keys-file for any address others can reach",
+			"listen", pubLn.Addr().String(), "api_keys", false)
+	}
 	if started != nil {
 		started(pubLn.Addr(), adminLn.Addr())
 	}

@@ -206,4 +206,40 @@ func TestServeRunsAndStops(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"qrgate serving"`) {
 		t.Errorf("no JSON start log: %s", logs)
 	}
+	if !strings.Contains(logs.String(), `"level":"WARN","msg":"THE PUBLIC API IS OPEN`) {
+		t.Errorf("no API keys, and no WARN line saying the public API is open: %s", logs)
+	}
+}
+
+// TestServeWithAPIKeysIsNotOpen: with an API keys file the open-API
+// warning is not logged (so the warning means what it says).
+func TestServeWithAPIKeysIsNotOpen(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys")
+	if err := os.WriteFile(keys, []byte("key-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parseServeFlags([]string{
+		"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"),
+		"--api-keys-file", keys, "--policy-watch-interval", "0",
+	}, io.Discard, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, f, logs, nil, func(net.Addr, net.Addr) { cancel() }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v\n%s", err, logs)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(logs.String(), `"api_keys":true`) || strings.Contains(logs.String(), "PUBLIC API IS OPEN") {
+		t.Errorf("with API keys: %s", logs)
+	}
 }
