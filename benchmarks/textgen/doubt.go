@@ -28,13 +28,14 @@ var kwPatterns = map[string]*regexp.Regexp{
 }
 
 var (
-	asciiToken  = regexp.MustCompile(`[a-z0-9_\-]+`)
-	digitGroup  = regexp.MustCompile(`[0-9](?:[ .\-/、~·]?[0-9])*`)
-	handleRe    = regexp.MustCompile(`@[a-z0-9_]{3,}`)
-	domainRe    = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
-	wechatIDRe  = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)
-	mobileRe    = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
-	orderWordRe = regexp.MustCompile(`单号|订单|货号|sku|order|tracking|invoice|发票|waybill|条码|ean|isbn|型号|model`)
+	asciiToken    = regexp.MustCompile(`[a-z0-9_\-]+`)
+	digitGroup    = regexp.MustCompile(`[0-9](?:[ .\-/、~·]?[0-9])*`)
+	handleRe      = regexp.MustCompile(`@[a-z0-9_]{3,}`)
+	domainRe      = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
+	wechatIDRe    = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)
+	mobileRe      = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	orderNumberRe = regexp.MustCompile(`(?:单号|订单号|货号|发票号|sku|order no\.|tracking no\.|invoice no\.|invoice)$`)
+	orderWordRe   = regexp.MustCompile(`单号|订单|货号|sku|order|tracking|invoice|发票|waybill|条码|ean|isbn|型号|model`)
 )
 
 // folded is a text as a reader sees it, with each labelled span collapsed
@@ -159,7 +160,7 @@ func doubt(text string, spans []span) string {
 		return "handle outside labels: " + m
 	}
 	for _, c := range cands {
-		if c.label < 0 && c.cats["phone"] && mobileRe.MatchString(onlyDigits(f.s[c.start:c.end])) {
+		if c.label < 0 && c.cats["phone"] && mobileRe.MatchString(onlyDigits(f.s[c.start:c.end])) && !afterOrderWord(f.s[:c.start]) {
 			return "unlabelled mobile " + f.s[c.start:c.end]
 		}
 		if c.label >= 0 && hasCategory(f.labels[c.label], "phone") {
@@ -177,6 +178,14 @@ func doubt(text string, spans []span) string {
 		}
 	}
 	return ""
+}
+
+// afterOrderWord: the labelling rules do not take a mobile-shaped number
+// for a phone right after an order, tracking, invoice or SKU word.
+func afterOrderWord(before string) bool {
+	rs := []rune(strings.TrimRight(before, " ：:#"))
+	tail := string(rs[max(0, len(rs)-10):])
+	return orderNumberRe.MatchString(tail)
 }
 
 func hasCategory(s span, cat string) bool {
@@ -227,11 +236,14 @@ func distance(gap string) int {
 	return n
 }
 
-// gluedLabels: a label must not run into letters or digits around it.
+// gluedLabels: a label must not run into letters or digits around it, and
+// a link must not have a dot-like character beside it (one space or two
+// between included), which would read as one more disguised dot.
 func (f folded) gluedLabels() string {
 	rs := []rune(f.s)
 	for i, c := range rs {
-		if _, ok := labelAt(c, len(f.labels)); !ok {
+		k, ok := labelAt(c, len(f.labels))
+		if !ok {
 			continue
 		}
 		for _, j := range []int{i - 1, i + 1} {
@@ -239,8 +251,29 @@ func (f folded) gluedLabels() string {
 				return "label glued to " + string(rs[j])
 			}
 		}
+		if !isLinkLabel(f.labels[k]) {
+			continue
+		}
+		for _, step := range []int{-1, 1} {
+			j := i + step
+			for n := 0; n < 2 && j >= 0 && j < len(rs) && rs[j] == ' '; n++ {
+				j += step
+			}
+			if j >= 0 && j < len(rs) && strings.ContainsRune(".。·．点・", rs[j]) {
+				return "link touches " + string(rs[j])
+			}
+		}
 	}
 	return ""
+}
+
+func isLinkLabel(s span) bool {
+	for _, l := range s.labels {
+		if strings.Contains(l.identifier, ".") || strings.Contains(l.identifier, "://") {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCIIAlnum(c rune) bool {
@@ -261,7 +294,7 @@ func (f folded) unlabelledText() string {
 var vocab = func() map[string]bool {
 	v := map[string]bool{}
 	lists := [][]string{productsEN, phrasesEN, openersEN, linkLeadEN, contactWording.leadEN, contactWording.fillAfterEN, contactWording.fillBeforeEN, phoneWording.leadEN, phoneWording.fillBeforeEN, phoneWording.fillAfterEN,
-		{"alipay", "wechat", "accepted", "included", "channel", "coming", "please", "details", "tracking", "waybill", "edition", "camera", "adapter", "engine", "plush", "stock", "model", "size", "fits", "only", "penguin", "bubble", "wand", "satellite", "telephoto", "screen", "telescope", "mount", "music", "paypal", "contact", "search", "friend", "phone", "whatsapp", "telegram", "number", "order", "thanks", "reply", "photos", "pickup", "welcome"}}
+		{"alipay", "wechat", "accepted", "included", "channel", "coming", "please", "details", "tracking", "waybill", "edition", "camera", "adapter", "engine", "plush", "stock", "model", "size", "fits", "only", "penguin", "bubble", "wand", "satellite", "telephoto", "screen", "telescope", "mount", "music", "paypal", "contact", "search", "friend", "phone", "whatsapp", "telegram", "number", "order", "thanks", "reply", "photos", "pickup", "welcome", "batch", "serial", "imei", "colour", "black", "white", "grey", "material", "stainless", "steel", "made", "zhejiang", "warranty", "months", "delivery", "invoice"}}
 	for _, l := range lists {
 		for _, s := range l {
 			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c > 0x7f || !unicode.IsLetter(c) }) {

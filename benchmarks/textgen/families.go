@@ -10,7 +10,7 @@ import (
 func shownID(r *rand.Rand, canon string, groups []int) (string, []string) {
 	style := pickStyle(r, strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz"))
 	gs := style.draw(r, canon)
-	w := pickWrap(r)
+	w := pickWrap(r, canon)
 	shown := w.apply(r, gs, groups)
 	tags := style.tags(canon)
 	if w != nil {
@@ -166,7 +166,9 @@ func messengerClause(r *rand.Rand, en bool) clause {
 			n := newIntl(r)
 			shown, canon = n.text(), n.identifier()
 		}
-		c := kwClause(r, en, contactWording, whatsappKeyword(r), shown, []label{{canon, "messenger"}}, r.IntN(100) < 25)
+		// The rules have a messenger number "introduced by" its keyword:
+		// always before it.
+		c := kwClause(r, en, contactWording, whatsappKeyword(r), shown, []label{{canon, "messenger"}}, false)
 		return c
 	}
 	h := handle(r)
@@ -174,7 +176,7 @@ func messengerClause(r *rand.Rand, en bool) clause {
 	style.digits, style.mixed = nil, false
 	at := pick(r, []string{"@", "@", "＠"})
 	shown := at + glyphString(style.draw(r, h))
-	c := kwClause(r, en, contactWording, telegramKeyword(r), shown, []label{{"@" + h, "messenger"}}, r.IntN(100) < 25)
+	c := kwClause(r, en, contactWording, telegramKeyword(r), shown, []label{{"@" + h, "messenger"}}, false)
 	c.tags = append(c.tags, style.tags(h)...)
 	return c
 }

@@ -49,9 +49,15 @@ func wechatKeyword(r *rand.Rand) keyword {
 	case n < 44:
 		x := pick(r, append(xinChars[:4:4], xinHeart...))
 		return disguiseKeyword(r, keyword{text: pick(r, []string{"V", "v", "Ｖ"}) + x, family: "V信"})
-	case n < 52:
-		j := pick(r, []string{"", "", " ", "-", ".", "·"})
+	case n < 49:
+		// No '.': "wei.xin" reads as a domain (.xin is a top-level domain).
+		j := pick(r, []string{"", "", " ", "-", "·"})
 		return keyword{text: caseVariant(r, "wei") + j + caseVariant(r, "xin"), family: "pinyin", disguise: map[bool]string{true: "punct", false: ""}[j != ""]}
+	case n < 52: // half pinyin, half character: wei信, 薇xin
+		if r.IntN(2) == 0 {
+			return keyword{text: caseVariant(r, "wei") + pick(r, xinChars[:4]), family: "pinyin-mixed"}
+		}
+		return keyword{text: pick(r, weiChars[:4]) + caseVariant(r, "xin"), family: "pinyin-mixed"}
 	case n < 60:
 		return disguiseKeyword(r, keyword{text: pick(r, []string{"WeChat", "wechat", "Wechat", "WECHAT", "weChat"}), family: "wechat"})
 	case n < 72:

@@ -82,6 +82,25 @@ var negatives = []negative{
 		}
 		return "订单号 " + "2" + digits(r, 17+r.IntN(3)), "neg:order"
 	},
+	func(r *rand.Rand, en bool) (string, string) { // a mobile-shaped number after an order word is not a phone
+		if en {
+			return pick(r, []string{"order no. ", "tracking no. ", "invoice no. ", "SKU "}) + mobile(r), "neg:order-mobile"
+		}
+		return pick(r, []string{"订单号 ", "快递单号 ", "运单号 ", "货号 ", "发票号 ", "SKU "}) + mobile(r), "neg:order-mobile"
+	},
+	func(r *rand.Rand, en bool) (string, string) { // longer digit runs that start like a mobile
+		n := mobile(r) + digits(r, 1+r.IntN(5))
+		if en {
+			return pick(r, []string{"batch ", "serial ", "IMEI "}) + n, "neg:long-digits"
+		}
+		return pick(r, []string{"批次号 ", "序列号 ", "IMEI ", "编号"}) + n, "neg:long-digits"
+	},
+	func(r *rand.Rand, en bool) (string, string) { // spec lines a longer description carries
+		if en {
+			return pick(r, []string{"colour: black / white / grey", "material: stainless steel", "made in Zhejiang", "warranty: 12 months", "Dec " + fmt.Sprint(1+r.IntN(28)) + " delivery"}), "neg:spec"
+		}
+		return pick(r, []string{"颜色：黑色/白色/灰色", "材质：304不锈钢", "产地：浙江义乌", "保修：12个月", "适用：" + fmt.Sprint(3+r.IntN(10)) + "-" + fmt.Sprint(14+r.IntN(50)) + "岁", "手机 8GB+256GB 内存", "vivo X100 Pro 保护壳", "电话卡 月租19元", "卫星导航 7英寸", "Q版公仔 " + fmt.Sprint(10+r.IntN(20)) + "cm"}), "neg:spec"
+	},
 	func(r *rand.Rand, en bool) (string, string) { // EAN and ISBN
 		if r.IntN(2) == 0 {
 			return pick(r, []string{"条码 ", "EAN ", "条形码"}) + "69" + digits(r, 11), "neg:barcode"

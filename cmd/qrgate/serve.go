@@ -24,6 +24,7 @@ import (
 	"github.com/qrgate/qrgate/gateway"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 const serveUsage = `Usage: qrgate serve [flags]
@@ -51,6 +52,7 @@ type serveFlags struct {
 	memoryLimit          string
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
+	trustedProxies       string
 }
 
 func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (*serveFlags, error) {
@@ -89,6 +91,8 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", gateway.DefaultWriteTimeout, "time to write a response")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", gateway.DefaultIdleTimeout, "keep-alive idle time")
 	fs.IntVar(&c.MaxConns, "max-conns", gateway.DefaultMaxConns, "concurrent connections served")
+	fs.DurationVar(&c.RetryAfter, "retry-after", gateway.DefaultRetryAfter, "Retry-After sent with 503s, on both listeners")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated `addresses or CIDRs` of load balancers whose X-Forwarded-For names the client (for throttling failed tokens); empty: the header is ignored")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", gateway.DefaultShutdownTimeout, "time in-flight requests get to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -199,9 +203,17 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	if err != nil {
 		return err
 	}
+	proxies, err := throttle.ParseProxies(f.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	// One count of failures per client for both listeners: guessing API
+	// keys and guessing moderator tokens is the same client misbehaving.
+	guard := throttle.New(throttle.Config{})
 	svc, err := review.Open(ctx, review.Options{
 		DataDir: f.dataDir, Store: f.store, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
+		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
 	})
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -212,7 +224,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Config:  f.gw,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
-		Admin: svc.AdminHandler, Authenticate: svc.Authenticate,
+		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: guard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})
 	if err != nil {
