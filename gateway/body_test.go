@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // TestSlowBodiesAreBounded: clients that declare large bodies and dribble
@@ -34,7 +36,7 @@ func TestSlowBodiesAreBounded(t *testing.T) {
 		t.Fatalf("%d body bytes held, over the budget of %d", used, budget)
 	}
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
-	if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), CodeOverloaded) {
+	if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), apierror.CodeOverloaded) {
 		t.Fatalf("with the budget spent: %d %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 	for _, c := range conns {
@@ -71,8 +73,43 @@ func TestChunkedBodyOverLimit(t *testing.T) {
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	buf := make([]byte, 4096)
 	n, _ := c.Read(buf)
-	if got := string(buf[:n]); !strings.HasPrefix(got, "HTTP/1.1 413") || !strings.Contains(got, CodeBodyTooLarge) {
+	if got := string(buf[:n]); !strings.HasPrefix(got, "HTTP/1.1 413") || !strings.Contains(got, apierror.CodeBodyTooLarge) {
 		t.Fatalf("chunked body over the limit: %q", got)
 	}
 	waitFor(t, "the budget to be given back", func() bool { return tg.g.body.used.Load() == 0 })
+}
+
+// TestExpectContinueOverLimit: a declared length over --max-body with
+// "Expect: 100-continue" (curl's default for large uploads) is answered
+// 413 body_too_large before any Continue, so the client never sends the
+// body; one within the limit gets its 100 Continue and is scanned.
+func TestExpectContinueOverLimit(t *testing.T) {
+	tg := startGateway(t, func(o *Options) { o.Config.MaxBody = 100 << 10 })
+	for _, c := range []struct {
+		name, addr string
+		length     int
+		want       string
+	}{
+		{"public over", tg.pub, 200 << 10, "HTTP/1.1 413"},
+		{"admin over", tg.admin, 2 << 20, "HTTP/1.1 413"},
+		{"public within", tg.pub, 10 << 10, "HTTP/1.1 100 Continue"},
+	} {
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(c.addr, "http://"), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST /v1/scan?listing_id=E HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", c.length)
+		// Nothing of the body is sent: the answer must come from the headers.
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		buf := make([]byte, 4096)
+		n, err := conn.Read(buf)
+		got := string(buf[:n])
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: got %q (%v), want %s", c.name, got, err, c.want)
+		}
+		if c.want == "HTTP/1.1 413" && (!strings.Contains(got, apierror.CodeBodyTooLarge) || strings.Contains(got, "100 Continue")) {
+			t.Errorf("%s: want the JSON error body_too_large and no Continue, got %q", c.name, got)
+		}
+		conn.Close()
+	}
 }

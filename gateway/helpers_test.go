@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/review"
 )
 
@@ -53,8 +54,11 @@ func startGateway(t *testing.T, opts ...testOption) *testGateway {
 		Config:   Config{Workers: 2, QueueSize: 4, QueueTimeout: 5 * time.Second, ScanTimeout: 10 * time.Second, ShutdownTimeout: 20 * time.Second},
 		Policy:   pol,
 		Recorder: rec,
-		Authenticate: func(ctx *fasthttp.RequestCtx) (string, bool) {
-			return "tester", string(ctx.Request.Header.Peek("Authorization")) == "Bearer "+testAdminToken
+		Authenticate: func(ctx *fasthttp.RequestCtx) (string, error) {
+			if string(ctx.Request.Header.Peek("Authorization")) != "Bearer "+testAdminToken {
+				return "", &apierror.Error{Status: 401, Code: apierror.CodeUnauthorized, Message: "no"}
+			}
+			return "tester", nil
 		},
 		Logger:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Registerer: reg,

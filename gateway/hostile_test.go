@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // Decompression bombs: tiny files whose headers declare huge images. The
@@ -229,16 +231,16 @@ func TestWrongContentTypes(t *testing.T) {
 		status            int
 		code              string // error code, or the image's format when 200
 	}{
-		{"form-urlencoded", "application/x-www-form-urlencoded", []byte("listing_id=L&text=hi"), 415, CodeUnsupportedType},
-		{"xml", "application/xml", []byte("<scan/>"), 415, CodeUnsupportedType},
-		{"text-html", "text/html", []byte("<b>hi</b>"), 415, CodeUnsupportedType},
-		{"video", "video/mp4", png, 415, CodeUnsupportedType},
+		{"form-urlencoded", "application/x-www-form-urlencoded", []byte("listing_id=L&text=hi"), 415, apierror.CodeUnsupportedType},
+		{"xml", "application/xml", []byte("<scan/>"), 415, apierror.CodeUnsupportedType},
+		{"text-html", "text/html", []byte("<b>hi</b>"), 415, apierror.CodeUnsupportedType},
+		{"video", "video/mp4", png, 415, apierror.CodeUnsupportedType},
 		{"json-as-image", "image/png", []byte(jsonBody), 200, "unsupported"},
 		{"png-as-gif", "image/gif", png, 200, "png"},
 		{"png-as-octet-stream", "application/octet-stream", png, 200, "png"},
-		{"png-as-json", "application/json", png, 400, CodeBadRequest},
-		{"json-as-multipart", "multipart/form-data; boundary=zz", []byte(jsonBody), 400, CodeMissingField},
-		{"multipart-empty-boundary", "multipart/form-data; boundary=", []byte("--\r\n"), 415, CodeUnsupportedType},
+		{"png-as-json", "application/json", png, 400, apierror.CodeBadRequest},
+		{"json-as-multipart", "multipart/form-data; boundary=zz", []byte(jsonBody), 400, apierror.CodeMissingField},
+		{"multipart-empty-boundary", "multipart/form-data; boundary=", []byte("--\r\n"), 415, apierror.CodeUnsupportedType},
 		{"json-uppercase", "APPLICATION/JSON", []byte(jsonBody), 200, ""},
 		{"json-odd-charset", "application/json; charset=latin1", []byte(jsonBody), 200, ""},
 	}
@@ -282,14 +284,14 @@ func TestBase64Garbage(t *testing.T) {
 		status     int
 		code       string
 	}{
-		{"punctuation", "!!!!", 400, CodeBadRequest},
-		{"nul-bytes", "aGVs\u0000bG8=", 400, CodeBadRequest},
-		{"mixed-alphabets", "ab+/-_cd", 400, CodeBadRequest},
-		{"too-much-padding", "aGk===", 400, CodeBadRequest},
-		{"padding-inside", "aG=k", 400, CodeBadRequest},
-		{"lone-char", "a", 400, CodeBadRequest},
-		{"data-uri-garbage", "data:image/png;base64,@@@@", 400, CodeBadRequest},
-		{"non-ascii", "aGVsbG8微", 400, CodeBadRequest},
+		{"punctuation", "!!!!", 400, apierror.CodeBadRequest},
+		{"nul-bytes", "aGVs\u0000bG8=", 400, apierror.CodeBadRequest},
+		{"mixed-alphabets", "ab+/-_cd", 400, apierror.CodeBadRequest},
+		{"too-much-padding", "aGk===", 400, apierror.CodeBadRequest},
+		{"padding-inside", "aG=k", 400, apierror.CodeBadRequest},
+		{"lone-char", "a", 400, apierror.CodeBadRequest},
+		{"data-uri-garbage", "data:image/png;base64,@@@@", 400, apierror.CodeBadRequest},
+		{"non-ascii", "aGVsbG8微", 400, apierror.CodeBadRequest},
 		{"random-bytes", base64.StdEncoding.EncodeToString([]byte("\x00\x01\x02random bytes, not an image")), 200, "unsupported"},
 		{"bomb", base64.StdEncoding.EncodeToString(pngBomb(50000, 50000)), 200, "too_large"},
 		{"empty", "", 200, "truncated"},
@@ -335,7 +337,7 @@ func TestDeepJSON(t *testing.T) {
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
 			}
-			if tt.status == 400 && (r.errorCode(t) != CodeBadRequest || !contains(string(r.body), "exceeded max depth")) {
+			if tt.status == 400 && (r.errorCode(t) != apierror.CodeBadRequest || !contains(string(r.body), "exceeded max depth")) {
 				t.Errorf("%s", r.body)
 			}
 		})
@@ -377,10 +379,10 @@ func TestHostileMultipart(t *testing.T) {
 		status            int
 		code              string
 	}{
-		{"3000-file-parts", ctFiles, bodyFiles, 400, CodeTooManyParts},
-		{"20000-headers-in-a-part", "multipart/form-data; boundary=b", []byte(manyHeaders.String()), 400, CodeBadRequest},
-		{"unterminated", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nno end"), 400, CodeBadRequest},
-		{"boundary-not-in-body", "multipart/form-data; boundary=nothere", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b--\r\n"), 400, CodeMissingField},
+		{"3000-file-parts", ctFiles, bodyFiles, 400, apierror.CodeTooManyParts},
+		{"20000-headers-in-a-part", "multipart/form-data; boundary=b", []byte(manyHeaders.String()), 400, apierror.CodeBadRequest},
+		{"unterminated", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nno end"), 400, apierror.CodeBadRequest},
+		{"boundary-not-in-body", "multipart/form-data; boundary=nothere", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b--\r\n"), 400, apierror.CodeMissingField},
 		{"zero-byte-file", ctZero, bodyZero, 200, "truncated"},
 	}
 	for _, tt := range tests {

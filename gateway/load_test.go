@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // holdWorkers takes every worker token so that decodes must queue; the
@@ -52,7 +54,7 @@ func TestOverloadQueueFull(t *testing.T) {
 
 	start := time.Now()
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=B", "image/png", img)
-	if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != CodeOverloaded {
+	if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != apierror.CodeOverloaded {
 		t.Fatalf("full queue: %d %v %s", r.status, r.header, r.body)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -79,7 +81,7 @@ func TestOverloadQueueTimeout(t *testing.T) {
 	defer release()
 	start := time.Now()
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
-	if r.status != 503 || r.errorCode(t) != CodeOverloaded {
+	if r.status != 503 || r.errorCode(t) != apierror.CodeOverloaded {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	if d := time.Since(start); d > 2*time.Second {

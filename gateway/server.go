@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,9 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 // Options are the gateway's configuration and dependencies.
@@ -29,12 +32,20 @@ type Options struct {
 	// Admin serves what the admin listener does not route itself (the
 	// review API and pages); nil answers 404.
 	Admin fasthttp.RequestHandler
-	// Authenticate protects /admin/… on the admin listener; nil refuses all.
-	Authenticate func(*fasthttp.RequestCtx) (string, bool)
-	Logger       *slog.Logger
-	Registerer   prometheus.Registerer
-	Gatherer     prometheus.Gatherer // served on /metrics
-	Now          func() time.Time
+	// Authenticate protects /admin/… on the admin listener: the caller's
+	// name, or the error to answer (an *apierror.Error: 401, 403, 429);
+	// nil refuses all.
+	Authenticate func(*fasthttp.RequestCtx) (string, error)
+	// Throttle counts failed API keys per client address and per key
+	// (429 with Retry-After past a few); nil makes one.
+	Throttle *throttle.Limiter
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client Throttle counts.
+	TrustedProxies throttle.Proxies
+	Logger         *slog.Logger
+	Registerer     prometheus.Registerer
+	Gatherer       prometheus.Gatherer // served on /metrics
+	Now            func() time.Time
 }
 
 // Gateway is the HTTP service. Build it with New, run it with Run.
@@ -46,7 +57,9 @@ type Gateway struct {
 	keys    *APIKeys
 	rec     review.Recorder
 	admin   fasthttp.RequestHandler
-	auth    func(*fasthttp.RequestCtx) (string, bool)
+	auth    func(*fasthttp.RequestCtx) (string, error)
+	guard   *throttle.Limiter
+	proxies throttle.Proxies
 	log     *slog.Logger
 	m       *metrics
 	body    *bodyBudget
@@ -77,7 +90,7 @@ func New(o Options) (*Gateway, error) {
 	}
 	g := &Gateway{
 		cfg: cfg, lim: cfg.limits(), pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
-		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now,
+		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now, guard: o.Throttle, proxies: o.TrustedProxies,
 		cache: newCache(cfg.CacheEntries), body: &bodyBudget{max: int64(cfg.MaxBodyBytesInFlight)},
 	}
 	if g.log == nil {
@@ -88,11 +101,16 @@ func New(o Options) (*Gateway, error) {
 	}
 	if g.admin == nil {
 		g.admin = func(ctx *fasthttp.RequestCtx) {
-			writeError(ctx, &Error{Status: 404, Code: CodeNotFound, Message: "no such endpoint"})
+			writeError(ctx, &apierror.Error{Status: 404, Code: apierror.CodeNotFound, Message: "no such endpoint"})
 		}
 	}
 	if g.auth == nil {
-		g.auth = func(*fasthttp.RequestCtx) (string, bool) { return "", false }
+		g.auth = func(*fasthttp.RequestCtx) (string, error) {
+			return "", &apierror.Error{Status: http.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "no authentication configured"}
+		}
+	}
+	if g.guard == nil {
+		g.guard = throttle.New(throttle.Config{})
 	}
 	g.m = newMetrics(o.Registerer)
 	g.dec = decoder.New(g.decoderConfig(o.Decoder))
@@ -159,6 +177,22 @@ func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int,
 		DisablePreParseMultipartForm: true, // parsed by parseMultipart, with its limits
 		NoDefaultServerHeader:        true,
 		Logger:                       fasthttpLogger{g.log},
+		ExpectHandler:                g.expect(maxBody),
+	}
+}
+
+// expect answers "Expect: 100-continue" before the body is sent: a
+// declared length over the limit gets the documented 413 at once, and the
+// client never sends the body (without it, fasthttp says Continue, the
+// client sends, and the connection is cut mid-body).
+func (g *Gateway) expect(maxBody int) func(*fasthttp.RequestCtx) int {
+	return func(ctx *fasthttp.RequestCtx) int {
+		if cl := ctx.Request.Header.ContentLength(); cl > maxBody {
+			writeError(ctx, apierror.TooLarge(apierror.CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, maxBody))
+			g.m.request(fasthttp.StatusRequestEntityTooLarge)
+			return fasthttp.StatusRequestEntityTooLarge
+		}
+		return fasthttp.StatusContinue
 	}
 }
 

@@ -11,7 +11,7 @@ func (s *textScan) keyword(w int) int {
 	var chans []int
 	same := false
 	end := first.end
-	lastWord := s.t.ac.words[first.word]
+	lastWord := s.t.words[first.word]
 	chans = append(chans, lastWord.channel)
 	gapStart, g := end, end
 	for {
@@ -29,15 +29,20 @@ func (s *textScan) keyword(w int) int {
 		if _, _, ok := s.readURL(g); ok {
 			break // "微信 weixin.qq.com/r/…": the next keyword begins a link
 		}
+		if s.hasPrefix(g, "wxid_") {
+			break // "微信：wxid_…" is an ID, not the keyword "wxid"
+		}
 		h := s.words[next]
-		wd := s.t.ac.words[h.word]
-		switch wd.kind {
-		case wordChannel:
+		wd := s.t.words[h.word]
+		switch {
+		case wd.kind == wordChannel && !s.isKeyword(h):
+			next = -1 // "微信 q 443…": a short form here begins the ID
+		case wd.kind == wordChannel:
 			chans = append(chans, wd.channel)
 			lastWord = wd
-		case wordSame:
+		case wd.kind == wordSame:
 			same = true
-		case wordFiller:
+		case wd.kind == wordFiller:
 		default:
 			next = -1
 		}
@@ -61,12 +66,17 @@ func (s *textScan) keyword(w int) int {
 	}
 	// "VX-8240": an ASCII keyword hyphenated to what follows names a model.
 	model := isLetter(lastWord.last) && g == gapStart+1 && s.r[gapStart] == '-'
-	gap := s.r[gapStart:g]
-	found := false
-	if idStart < len(s.r) && isIDRune(s.r[idStart]) && !s.taken[idStart] {
+	found, void := false, false
+	read := func(gStart, idStart int, at bool) {
+		if idStart >= len(s.r) || !isIDRune(s.r[idStart]) || s.taken[idStart] {
+			return
+		}
+		gap := s.r[gStart:idStart]
 		cs := s.chunks(idStart, false)
 		// "电话 138… 微信同号": keywords after the number that say "the same
 		// number" add their channels.
+		chans := chans
+		same := same
 		if more, ok := s.trailingSame(cs[len(cs)-1].e); ok {
 			chans = append(chans, more...)
 			same = true
@@ -81,13 +91,71 @@ func (s *textScan) keyword(w int) int {
 			}
 		}
 	}
-	if !found {
+	read(gapStart, idStart, at)
+	if !found && !model {
+		// Words between keyword and identifier: "QQ me: 123…", "WeChat me →
+		// abc…", "微信是我的 abc…". A stopword among them ("WeChat Pay OK /
+		// 618") means the keyword names something else.
+		var j int
+		j, void = s.skipFillers(gapStart)
+		if !void && j > g {
+			at := j < len(s.r) && s.r[j] == '@'
+			if at {
+				j++
+			}
+			read(gapStart, j, at)
+		}
+	}
+	if !found && !void {
 		found = s.before(first.start, chans, same)
 	}
 	if found {
 		s.take(first.start, end)
 	}
 	return end
+}
+
+// skipFillers skips, from unit i on, blanks and separators and at most
+// MaxFiller filler units: filler characters, emoji, and ASCII words of at
+// most MaxFiller letters. It returns where an identifier could start, and
+// void when a stopword stands there.
+func (s *textScan) skipFillers(i int) (int, bool) {
+	n := 0
+	for i < len(s.r) && !s.taken[i] {
+		r := s.r[i]
+		switch {
+		case isGap(r):
+			if isStrongSep(r) && !isValueSep(r) && r >= 0x80 {
+				n++ // an emoji counts as a filler
+			}
+			i++
+		case s.t.fillers[r]:
+			n++
+			i++
+		case isLetter(r) && (i == 0 || !isAlnum(s.r[i-1])):
+			e := i
+			for e < len(s.r) && isLetter(s.r[e]) {
+				e++
+			}
+			if e < len(s.r) && (isDigit(s.r[e]) || s.r[e] == '_') {
+				return i, false // an identifier
+			}
+			if s.t.stopwords[string(s.r[i:e])] {
+				return i, true
+			}
+			if e-i > s.t.cfg.MaxFiller-n {
+				return i, false
+			}
+			n += e - i
+			i = e
+		default:
+			return i, false
+		}
+		if n > s.t.cfg.MaxFiller {
+			return i, false
+		}
+	}
+	return i, false
 }
 
 // trailingSame reads the keywords after an identifier ending at unit e and
@@ -103,7 +171,7 @@ func (s *textScan) trailingSame(e int) ([]int, bool) {
 			break
 		}
 		h := s.words[s.at[g]]
-		switch wd := s.t.ac.words[h.word]; wd.kind {
+		switch wd := s.t.words[h.word]; wd.kind {
 		case wordChannel:
 			chans = append(chans, wd.channel)
 		case wordSame:
@@ -197,14 +265,10 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 			}
 		}
 	case idWechat, idHandle:
-		var b strings.Builder
-		for i, c := range cs {
-			if i > 0 && c.dash && c.e-c.s > 1 && cs[i-1].e-cs[i-1].s > 1 {
-				b.WriteByte('-')
-			}
-			b.WriteString(string(s.r[c.s:c.e]))
+		id := s.joinID(cs)
+		if kind == idWechat && isWxid(id) {
+			return id, true
 		}
-		id := b.String()
 		lim := cfg.WechatID
 		if kind == idHandle {
 			lim = cfg.Handle
@@ -226,6 +290,19 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		return id, true
 	}
 	return "", false
+}
+
+// joinID joins identifier pieces, keeping a single '-' between two pieces
+// longer than one character (it may be part of the ID).
+func (s *textScan) joinID(cs []chunk) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 && c.dash && c.e-c.s > 1 && cs[i-1].e-cs[i-1].s > 1 {
+			b.WriteByte('-')
+		}
+		b.WriteString(string(s.r[c.s:c.e]))
+	}
+	return b.String()
 }
 
 func containsRune(rs []rune, r rune) bool {
@@ -262,14 +339,11 @@ func strongGap(gap []rune) bool {
 // are taken: numbers, or IDs holding a digit or an underscore, and not
 // after a context word.
 func (s *textScan) before(kwStart int, chans []int, same bool) bool {
-	j := kwStart
-	for k := 0; j > 0 && k < 3 && !s.taken[j-1] && (isSpace(s.r[j-1]) || s.r[j-1] == '(' || s.r[j-1] == ':' || s.r[j-1] == '/'); k++ {
-		j--
-	}
-	if j == 0 || !isIDRune(s.r[j-1]) || s.taken[j-1] {
+	e, ok := s.fillersBefore(kwStart)
+	if !ok || e == 0 || !isIDRune(s.r[e-1]) || s.taken[e-1] {
 		return false
 	}
-	e := j
+	j := e
 	for j > 0 && isIDRune(s.r[j-1]) && !s.taken[j-1] {
 		j--
 	}
@@ -292,4 +366,41 @@ func (s *textScan) before(kwStart int, chans []int, same bool) bool {
 		}
 	}
 	return found
+}
+
+// fillersBefore walks left from unit i over blanks, separators and at most
+// MaxFiller filler units ("abc_123 是我的微信", "abc_123 👈 绿泡泡",
+// "abc_123 is my WeChat") and returns the unit after the identifier's
+// last character. Sentence punctuation and other words stop it.
+func (s *textScan) fillersBefore(i int) (int, bool) {
+	n := 0
+	for i > 0 && !s.taken[i-1] {
+		r := s.r[i-1]
+		switch {
+		case isGap(r) && !isStrongSep(r) || r == '/' || r == '-' || isValueSep(r):
+			i--
+		case isStrongSep(r) && r >= 0x80:
+			n++ // an emoji
+			i--
+		case s.t.fillers[r]:
+			n++
+			i--
+		case isLetter(r):
+			b := i - 1
+			for b > 0 && isLetter(s.r[b-1]) {
+				b--
+			}
+			if b > 0 && (isDigit(s.r[b-1]) || s.r[b-1] == '_') {
+				return i, true // the identifier's own letters
+			}
+			n += i - b
+			i = b
+		default:
+			return i, true
+		}
+		if n > s.t.cfg.MaxFiller {
+			return i, false
+		}
+	}
+	return i, true
 }

@@ -32,13 +32,9 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 		if digitsOnly && !allDigits(r[c.s:c.e]) {
 			break
 		}
-		k, weak := c.e, false
-		for k < len(r) && k-c.e < s.t.cfg.MaxSeparatorRun && !s.taken[k] && (isSpace(r[k]) || isStrongSep(r[k])) {
-			weak = weak || isSpace(r[k])
-			k++
-		}
+		k, sep := s.separatorRun(c.e)
 		next := s.peekChunk(k)
-		if k == c.e || next.e == next.s || weak && !s.blankJoins(c, next) {
+		if k == c.e || next.e == next.s || !s.joins(c, next, sep) {
 			break
 		}
 		dash = k == c.e+1 && r[c.e] == '-'
@@ -50,21 +46,69 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	return out
 }
 
+// sepKind says what a run of separators between two pieces holds.
+type sepKind struct {
+	blank, lineBreak, arrow, bracket bool
+}
+
+// separatorRun reads the separators after unit i: at most MaxSeparatorRun
+// of them, a line break with the indentation after it counting as one.
+func (s *textScan) separatorRun(i int) (int, sepKind) {
+	r := s.r
+	var k sepKind
+	j := i
+	for n := 0; j < len(r) && n < s.t.cfg.MaxSeparatorRun && !s.taken[j]; n++ {
+		switch c := r[j]; {
+		case c == '\n':
+			k.lineBreak = true
+			for j++; j < len(r) && isSpace(r[j]) && !s.taken[j]; j++ {
+			}
+			continue
+		case c == ' ':
+			k.blank = true
+		case c == '(' || c == ')':
+			k.bracket = true
+		case isIDSep(c):
+			k.arrow = k.arrow || isValueSep(c)
+		default:
+			return j, k
+		}
+		j++
+	}
+	return j, k
+}
+
+// joins decides whether two pieces around a separator run are one
+// identifier. Inserted symbols join; a blank also ends words, so it joins
+// only a lone character or two digit groups; a blank beside an arrow marks
+// a label and its value ("me → abc"); brackets join digit
+// groups only ("(020) 3852"); a line break joins what was wrapped, unless
+// what follows is a quantity.
+func (s *textScan) joins(prev, next chunk, k sepKind) bool {
+	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
+	digits := allDigits(pr) && allDigits(nr)
+	if allDigits(nr) && next.e < len(s.r) && isHan(s.r[next.e]) && (k.blank || k.lineBreak) {
+		return false // "QQ 12345678 3件": a quantity, not more digits
+	}
+	switch {
+	case k.bracket && !digits:
+		return false
+	case k.blank && k.arrow:
+		return false
+	case k.lineBreak:
+		return true
+	case k.blank:
+		return len(pr) == 1 || len(nr) == 1 || digits
+	}
+	return true
+}
+
 func (s *textScan) peekChunk(k int) chunk {
 	e := k
 	for e < len(s.r) && isIDRune(s.r[e]) && !s.taken[e] {
 		e++
 	}
 	return chunk{s: k, e: e}
-}
-
-// blankJoins decides a blank between two pieces.
-func (s *textScan) blankJoins(prev, next chunk) bool {
-	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
-	if allDigits(nr) && next.e < len(s.r) && isHan(s.r[next.e]) {
-		return false // "QQ 12345678 3件": a quantity, not more digits
-	}
-	return len(pr) <= 2 || len(nr) <= 2 || allDigits(pr) && allDigits(nr)
 }
 
 func allDigits(rs []rune) bool {

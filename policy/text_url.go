@@ -10,7 +10,15 @@ import "strings"
 var schemes = []string{"https://", "http://", "weixin://", "wxp://"}
 
 // dotTokens stand for a dot between two labels of a host.
-var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"), []rune("点"), []rune(".")}
+var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"),
+	[]rune("点"), []rune("。"), []rune("·"), []rune("•"), []rune("・"), []rune("∙"), []rune("⋅"), []rune("dot"), []rune(".")}
+
+// wordTokens are the dot and slash tokens spelled as words: only read with
+// blanks on both sides ("t dot me", never "tdotme").
+var wordTokens = map[string]bool{"dot": true, "slash": true}
+
+// slashTokens stand for a slash in a link's path.
+var slashTokens = [][]rune{[]rune("(slash)"), []rune("[slash]"), []rune("slash"), []rune("斜杠"), []rune("/")}
 
 const maxLabels = 10
 
@@ -47,6 +55,9 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		labels[nl] = [2]int{j, k}
 		nl++
 		j = k
+		if d, _ := s.slash(j); d > 0 {
+			break // the path begins
+		}
 		d, kind := s.dot(j)
 		if d == 0 {
 			break
@@ -63,10 +74,11 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		return i, nil, false // "lanm.ing_368" is an ID, not a host
 	}
 	path := ""
-	if j < len(r) && (r[j] == '/' || r[j] == '?' || r[j] == ':') {
+	if j < len(r) && (r[j] == '?' || r[j] == ':') {
 		k := s.pathEnd(j)
 		path, j = string(r[j:k]), k
 	}
+	path, j = s.readPath(path, j)
 	var host strings.Builder
 	for k, l := range labels[:nl] {
 		if k > 0 {
@@ -115,7 +127,7 @@ func (s *textScan) dot(j int) (int, string) {
 				e++
 			}
 			before, after := k-j, e-k-len(t)
-			if (before == 0) != (after == 0) || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
+			if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
 				return 0, "" // "opened. Contact" ends a sentence
 			}
 			kind := string(t)
@@ -129,6 +141,57 @@ func (s *textScan) dot(j int) (int, string) {
 		return k - j, " "
 	}
 	return 0, ""
+}
+
+// slash reads a slash token at unit j, with the same blanks on both sides
+// or none ("wa.me / 86…", "t.me slash abc"). It returns its length in
+// units and whether anything follows it that a path can hold.
+func (s *textScan) slash(j int) (int, bool) {
+	r := s.r
+	k := j
+	for k < len(r) && k-j < 2 && r[k] == ' ' {
+		k++
+	}
+	for _, t := range slashTokens {
+		if !s.hasRunes(k, t) {
+			continue
+		}
+		e := k + len(t)
+		for e < len(r) && e-k-len(t) < 2 && r[e] == ' ' {
+			e++
+		}
+		before, after := k-j, e-k-len(t)
+		if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 {
+			return 0, false
+		}
+		return e - j, s.pathEnd(e) > e
+	}
+	return 0, false
+}
+
+// readPath reads a link's path from unit j, its slashes possibly disguised,
+// after what was read so far, and returns it and the unit after it.
+func (s *textScan) readPath(path string, j int) (string, int) {
+	var b strings.Builder
+	b.WriteString(path)
+	for {
+		d, more := s.slash(j)
+		if d == 0 {
+			break
+		}
+		if !more {
+			if d == 1 {
+				b.WriteByte('/') // a trailing slash belongs to the span
+				j++
+			}
+			break
+		}
+		k := s.pathEnd(j + d)
+		b.WriteByte('/')
+		b.WriteString(string(s.r[j+d : k]))
+		j = k
+	}
+	return b.String(), j
 }
 
 // pathEnd is the end of a link's path, query or opaque part starting at j:

@@ -5,7 +5,7 @@
 // The gateway records every scan the policy says needs review through
 // Recorder before it answers; moderators read and decide through
 // AdminHandler, authenticated by a token from the moderators file or by the
-// web page's session cookie.
+// web page's session cookie (auth.go).
 package review
 
 import (
@@ -23,6 +23,7 @@ import (
 	"github.com/qrgate/qrgate/review/sqlite"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 // Image is one image of a flagged listing, stored content-addressed.
@@ -55,23 +56,35 @@ type Options struct {
 	Logger         *slog.Logger
 	Registerer     prometheus.Registerer
 	Now            func() time.Time
+	// RetryAfter is sent with 503s (the store cannot answer); 1 s when 0.
+	RetryAfter time.Duration
+	// Throttle counts failed moderator tokens (shared with the public
+	// API's keys when the caller passes the same one); nil makes one.
+	Throttle *throttle.Limiter
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client that Throttle counts.
+	TrustedProxies throttle.Proxies
 }
 
 // Service is the review queue with its API and web page.
 type Service struct {
-	st   store.Store
-	log  *slog.Logger
-	now  func() time.Time
-	mods *moderators
-	tpl  *ui.Templates
-	m    metrics
+	st         store.Store
+	log        *slog.Logger
+	now        func() time.Time
+	mods       *moderators
+	tpl        *ui.Templates
+	m          metrics
+	retryAfter time.Duration
+	lim        *throttle.Limiter
+	proxies    throttle.Proxies
 }
 
 type metrics struct {
-	records      *prometheus.CounterVec
-	recordTime   prometheus.Histogram
-	decisions    *prometheus.CounterVec
-	authFailures prometheus.Counter
+	records       *prometheus.CounterVec
+	recordTime    prometheus.Histogram
+	decisions     *prometheus.CounterVec
+	authFailures  prometheus.Counter
+	authThrottled prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) metrics {
@@ -93,6 +106,10 @@ func newMetrics(reg prometheus.Registerer) metrics {
 		authFailures: f.NewCounter(prometheus.CounterOpts{
 			Name: "qrgate_review_auth_failures_total",
 			Help: "Requests to the review API or page refused for a missing or wrong token.",
+		}),
+		authThrottled: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_review_auth_throttled_total",
+			Help: "Moderator token attempts refused with 429 because the client or the token failed too often.",
 		}),
 	}
 }
@@ -120,7 +137,16 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	return &Service{st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer)}, nil
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = time.Second
+	}
+	if o.Throttle == nil {
+		o.Throttle = throttle.New(throttle.Config{})
+	}
+	return &Service{
+		st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer),
+		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies,
+	}, nil
 }
 
 // openStore picks the backend from Options.Store.

@@ -23,6 +23,9 @@ func TestRunFromResults(t *testing.T) {
 		"identifier recall:     4/4 = 100.0%",
 		"span errors:           1 of 4 text findings",
 		"allow cases blocked:   1",
+		"UNDECODED on clean images:             1/2",
+		"| module | <2.5 | 1/1 = 100.0% | 1/1 | – |",
+		"| container | jpeg | 1/1 = 100.0% | 1/1 | 0/1 |",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

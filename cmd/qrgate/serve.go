@@ -22,7 +22,9 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 const serveUsage = `Usage: qrgate serve [flags]
@@ -50,6 +52,7 @@ type serveFlags struct {
 	memoryLimit          string
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
+	trustedProxies       string
 }
 
 func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (*serveFlags, error) {
@@ -88,6 +91,8 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", gateway.DefaultWriteTimeout, "time to write a response")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", gateway.DefaultIdleTimeout, "keep-alive idle time")
 	fs.IntVar(&c.MaxConns, "max-conns", gateway.DefaultMaxConns, "concurrent connections served")
+	fs.DurationVar(&c.RetryAfter, "retry-after", gateway.DefaultRetryAfter, "Retry-After sent with 503s, on both listeners")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated `addresses or CIDRs` of load balancers whose X-Forwarded-For names the client (for throttling failed tokens); empty: the header is ignored")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", gateway.DefaultShutdownTimeout, "time in-flight requests get to finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -122,19 +127,27 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return err
 }
 
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+// newLogger builds the process's logger. Every line goes through ratelog:
+// a fault that fails every request (a read-only disk, a flood of wrong
+// tokens) logs a few lines per message and a count of the rest, not one
+// line per request. Flush the returned handler before exiting.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, *ratelog.Handler, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, nil, fmt.Errorf("--log-level: %w", err)
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
 	switch format {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		h = slog.NewJSONHandler(w, opts)
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
+	default:
+		return nil, nil, fmt.Errorf("--log-format must be json or text, got %q", format)
 	}
-	return nil, fmt.Errorf("--log-format must be json or text, got %q", format)
+	rl := ratelog.New(h, ratelog.Options{})
+	return slog.New(rl), rl, nil
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -174,10 +187,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // told the listeners' addresses once they accept.
 func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Signal, started func(public, admin net.Addr)) error {
 	begin := time.Now()
-	log, err := newLogger(logw, f.logLevel, f.logFormat)
+	log, logLimiter, err := newLogger(logw, f.logLevel, f.logFormat)
 	if err != nil {
 		return err
 	}
+	defer logLimiter.Flush(context.Background()) //nolint:errcheck // nowhere left to report it
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -189,9 +203,17 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	if err != nil {
 		return err
 	}
+	proxies, err := throttle.ParseProxies(f.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	// One count of failures per client for both listeners: guessing API
+	// keys and guessing moderator tokens is the same client misbehaving.
+	guard := throttle.New(throttle.Config{})
 	svc, err := review.Open(ctx, review.Options{
 		DataDir: f.dataDir, Store: f.store, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
+		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
 	})
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -202,7 +224,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Config:  f.gw,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
-		Admin: svc.AdminHandler, Authenticate: svc.Authenticate,
+		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: guard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})
 	if err != nil {
@@ -237,6 +259,11 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
 		"startup_ms", time.Since(begin).Milliseconds())
+	if keys == nil {
+		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+
+			"and fill the review store; set --api-keys-file for any address others can reach",
+			"listen", pubLn.Addr().String(), "api_keys", false)
+	}
 	if started != nil {
 		started(pubLn.Addr(), adminLn.Addr())
 	}

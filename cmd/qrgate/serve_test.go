@@ -6,8 +6,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -167,6 +170,11 @@ func TestServeRunsAndStops(t *testing.T) {
 	if _, body := get(admin + "/readyz"); !strings.Contains(body, `"t1b"`) {
 		t.Errorf("admin reload did not take effect: %s", body)
 	}
+	// A moderator's browser session alone (no CSRF token) cannot reload:
+	// a cross-site form would ride on the cookie.
+	if code := reloadWithSessionOnly(t, admin, token); code != http.StatusForbidden {
+		t.Errorf("reload with only the session cookie: %d, want 403", code)
+	}
 
 	// A flagged listing (an unreadable image: warn, reviewed) is stored
 	// before the answer.
@@ -205,5 +213,73 @@ func TestServeRunsAndStops(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"msg":"qrgate serving"`) {
 		t.Errorf("no JSON start log: %s", logs)
+	}
+	if !strings.Contains(logs.String(), `"level":"WARN","msg":"THE PUBLIC API IS OPEN`) {
+		t.Errorf("no API keys, and no WARN line saying the public API is open: %s", logs)
+	}
+}
+
+// reloadWithSessionOnly logs in through the web page and posts the policy
+// reload with nothing but the session cookie.
+func reloadWithSessionOnly(t *testing.T, admin, token string) int {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(admin + "/ui/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no login form: %s", page)
+	}
+	resp, err = c.PostForm(admin+"/ui/login", url.Values{"csrf": {string(m[1])}, "token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	resp, err = c.Post(admin+"/admin/policy/reload", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestServeWithAPIKeysIsNotOpen: with an API keys file the open-API
+// warning is not logged (so the warning means what it says).
+func TestServeWithAPIKeysIsNotOpen(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys")
+	if err := os.WriteFile(keys, []byte("key-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parseServeFlags([]string{
+		"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"),
+		"--api-keys-file", keys, "--policy-watch-interval", "0",
+	}, io.Discard, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, f, logs, nil, func(net.Addr, net.Addr) { cancel() }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v\n%s", err, logs)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(logs.String(), `"api_keys":true`) || strings.Contains(logs.String(), "PUBLIC API IS OPEN") {
+		t.Errorf("with API keys: %s", logs)
 	}
 }

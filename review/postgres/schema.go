@@ -61,4 +61,13 @@ var migrations = []string{
 		note TEXT NOT NULL,
 		previous TEXT NOT NULL
 	);`,
+	// 2: web page sessions, shared by every replica on this store.
+	`CREATE TABLE sessions (
+		id TEXT PRIMARY KEY,
+		moderator TEXT NOT NULL,
+		token_tag TEXT NOT NULL,
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX sessions_expiry ON sessions (expires_at);`,
 }

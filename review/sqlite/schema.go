@@ -62,4 +62,13 @@ var migrations = []string{
 		previous TEXT NOT NULL
 	);
 	CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);`,
+	// 2: web page sessions, shared by every replica on this store.
+	`CREATE TABLE sessions (
+		id TEXT PRIMARY KEY,
+		moderator TEXT NOT NULL,
+		token_tag TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL
+	);
+	CREATE INDEX sessions_expiry ON sessions (expires_at);`,
 }

@@ -426,6 +426,39 @@ func (db *DB) Spreads(ctx context.Context, ids []string) (map[string]store.Sprea
 	return out, nil
 }
 
+// CreateSession stores s.
+func (db *DB) CreateSession(ctx context.Context, s store.Session) error {
+	if _, err := db.W.ExecContext(ctx, db.q(`INSERT INTO sessions (id, moderator, token_tag, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+		s.ID, s.Moderator, s.TokenTag, micros(s.CreatedAt), micros(s.ExpiresAt)); err != nil {
+		return fmt.Errorf("create session: %w: %w", store.ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Session reads a session.
+func (db *DB) Session(ctx context.Context, id string) (*store.Session, error) {
+	s := &store.Session{ID: id}
+	var created, expires int64
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT moderator, token_tag, created_at, expires_at FROM sessions WHERE id = ?`), id).
+		Scan(&s.Moderator, &s.TokenTag, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("session: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w: %w", store.ErrUnavailable, err)
+	}
+	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
+	return s, nil
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	if _, err := db.W.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("delete session: %w: %w", store.ErrUnavailable, err)
+	}
+	return nil
+}
+
 // decisionCols scans the nullable decision columns of items.
 type decisionCols struct {
 	decision, moderator, note sql.NullString

@@ -198,8 +198,9 @@ type Page struct {
 }
 
 // Spread is how far one identifier has travelled: distinct listings and
-// sellers that carried it. Spread counts by identifier, never by payload
-// (see shared/CONTRACT.md): "Ｖ信 abc" and "wechat: ABC" are one channel.
+// sellers that carried it. Spread counts by identifier (the normalised
+// channel a buyer would use), never by payload: "Ｖ信 abc" and
+// "wechat: ABC" are one channel.
 type Spread struct {
 	Identifier string `json:"identifier"`
 	Listings   int    `json:"listings"`
@@ -226,6 +227,19 @@ type Blob struct {
 	Data   []byte
 }
 
+// Session is a moderator's login to the web page, kept in the store so
+// that every replica sharing it agrees when it ends. ID is a digest of the
+// cookie's secret (the store never holds a usable cookie); TokenTag is
+// derived from the moderator's token, so changing the token ends the
+// sessions made with the old one.
+type Session struct {
+	ID        string
+	Moderator string
+	TokenTag  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 // Store is the review queue's persistence. Implementations are safe for
 // concurrent use.
 type Store interface {
@@ -248,6 +262,13 @@ type Store interface {
 	Image(ctx context.Context, sha256 string) (*Blob, error)
 	// Spreads returns the spread of each identifier ("" is skipped).
 	Spreads(ctx context.Context, identifiers []string) (map[string]Spread, error)
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns a session by ID (ErrNotFound when there is none;
+	// expiry is the caller's to check).
+	Session(ctx context.Context, id string) (*Session, error)
+	// DeleteSession ends a session (no error when there is none).
+	DeleteSession(ctx context.Context, id string) error
 	// Ready reports whether the store can persist now.
 	Ready(ctx context.Context) error
 	// Close releases the store; pending Puts fail.

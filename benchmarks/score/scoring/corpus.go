@@ -20,6 +20,7 @@ type Code struct {
 	Payload   string `json:"payload"`
 	Symbology string `json:"symbology"`
 	Category  string `json:"category"`
+	Bins      Bins   `json:"bins,omitempty"` // per-code bins of a generated set
 }
 
 // ImageCase is one line of images/manifest.jsonl.
@@ -28,7 +29,8 @@ type ImageCase struct {
 	Verdict string   `json:"verdict"`
 	Codes   []Code   `json:"codes"`
 	Tags    []string `json:"tags"`
-	Path    string   `json:"-"` // File resolved to an absolute path
+	Bins    Bins     `json:"bins,omitempty"` // image-wide bins of a generated set
+	Path    string   `json:"-"`              // File resolved to an absolute path
 }
 
 // Coded reports whether the image carries at least one code.

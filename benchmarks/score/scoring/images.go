@@ -23,6 +23,12 @@ type ImageReport struct {
 	Errors         int `json:"errors"`          // records whose error is set
 	Partial        int `json:"partial"`
 
+	// UNDECODED findings: on coded images not read (a moderator is told a
+	// code is there) and on clean images (false alarms, also counted in
+	// FalsePositives).
+	UndecodedOnMissed int `json:"undecoded_on_missed"`
+	UndecodedOnClean  int `json:"undecoded_on_clean"`
+
 	// Verdicts are scored only when the reader gives them (qrgate does,
 	// peers do not): HasVerdicts is false and the counts zero otherwise.
 	HasVerdicts      bool `json:"has_verdicts"`
@@ -30,6 +36,7 @@ type ImageReport struct {
 	VerdictRightRead int  `json:"verdict_right_read"` // of Read
 
 	Tags           []TagStat    `json:"tags"`
+	Bins           []BinStat    `json:"bins,omitempty"` // when the manifest has bins
 	Misses         []ImageIssue `json:"misses"`
 	FalsePosList   []ImageIssue `json:"false_positive_list"`
 	ExtraList      []ImageIssue `json:"extra_list"`
@@ -79,8 +86,12 @@ func ScoreImages(cases []ImageCase, recs []ImageRecord) ImageReport {
 		}
 	}
 	tags := map[string]*TagStat{}
+	bins := binTally{}
 	for i, c := range cases {
-		rep.scoreOne(c, byCase[i], tags)
+		rep.scoreOne(c, byCase[i], tags, bins)
+	}
+	if len(bins) > 0 {
+		rep.Bins = bins.sorted()
 	}
 	for _, t := range tags {
 		rep.Tags = append(rep.Tags, *t)
@@ -90,7 +101,7 @@ func ScoreImages(cases []ImageCase, recs []ImageRecord) ImageReport {
 }
 
 // scoreOne adds one image's outcome to the report.
-func (rep *ImageReport) scoreOne(c ImageCase, rec *ImageRecord, tags map[string]*TagStat) {
+func (rep *ImageReport) scoreOne(c ImageCase, rec *ImageRecord, tags map[string]*TagStat, bins binTally) {
 	rep.Images++
 	if rec == nil {
 		rec = &ImageRecord{File: c.File}
@@ -99,6 +110,8 @@ func (rep *ImageReport) scoreOne(c ImageCase, rec *ImageRecord, tags map[string]
 		rep.noteRecord(rec)
 	}
 	o := judgeImage(c, rec)
+	bins.add(c, rec, o.falsePositive)
+	undecoded := hasUndecoded(rec)
 	issue := ImageIssue{File: c.File, Tags: c.Tags, Got: payloads(rec.Findings)}
 	if rec.Error != nil {
 		issue.Error = rec.Error.Code + ": " + rec.Error.Message
@@ -111,12 +124,18 @@ func (rep *ImageReport) scoreOne(c ImageCase, rec *ImageRecord, tags map[string]
 		} else {
 			issue.Missing = o.missing
 			rep.Misses = append(rep.Misses, issue)
+			if undecoded {
+				rep.UndecodedOnMissed++
+			}
 		}
 		if o.extras > 0 {
 			rep.ExtraList = append(rep.ExtraList, issue)
 		}
 	} else {
 		rep.Clean++
+		if undecoded {
+			rep.UndecodedOnClean++
+		}
 		if o.falsePositive {
 			rep.FalsePositives++
 			rep.FalsePosList = append(rep.FalsePosList, issue)
@@ -216,6 +235,15 @@ func judgeImage(c ImageCase, rec *ImageRecord) imageOutcome {
 		}
 	}
 	return o
+}
+
+func hasUndecoded(rec *ImageRecord) bool {
+	for _, f := range rec.Findings {
+		if f.Symbology == Undecoded {
+			return true
+		}
+	}
+	return false
 }
 
 func payloads(fs []Finding) []string {

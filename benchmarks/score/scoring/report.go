@@ -52,6 +52,8 @@ func WriteImages(w io.Writer, s ImageSummary) {
 	} else {
 		p("verdict accuracy:                      – (the reader gives no verdicts)")
 	}
+	p("UNDECODED on unread coded images:      %d/%d", s.UndecodedOnMissed, s.Coded-s.Read)
+	p("UNDECODED on clean images:             %d/%d", s.UndecodedOnClean, s.Clean)
 	p("image errors: %d, partial: %d, no record: %d", s.Errors, s.Partial, s.NoRecord)
 	if s.Usage != nil {
 		p("CPU (user+sys, whole process): %.2f s, wall %.2f s", s.Usage.CPU.Seconds(), s.Usage.Wall.Seconds())
@@ -67,6 +69,7 @@ func WriteImages(w io.Writer, s ImageSummary) {
 	for _, t := range s.Tags {
 		p("| %s | %d | %d | %d | %d |", t.Tag, t.Coded, t.Read, t.Clean, t.FalsePositives)
 	}
+	WriteBins(w, s.Bins)
 	writeImageIssues(w, "misses", s.Misses)
 	writeImageIssues(w, "false positives", s.FalsePosList)
 	writeImageIssues(w, "extra reads", s.ExtraList)

@@ -209,3 +209,62 @@ func TestReadRecordsNumericID(t *testing.T) {
 		t.Error("a record with neither file nor id was accepted")
 	}
 }
+
+func TestBins(t *testing.T) {
+	qrBins := func(module string) Bins { return Bins{"symbology": "QR_CODE", "module": module} }
+	cases := []ImageCase{
+		{File: "a.jpg", Path: "/t/a.jpg", Bins: Bins{"container": "jpeg", "codes": "2"}, Codes: []Code{
+			{Payload: "a", Bins: qrBins("<2.5")}, {Payload: "b", Bins: qrBins(">=4")}}},
+		{File: "b.jpg", Path: "/t/b.jpg", Bins: Bins{"container": "jpeg", "codes": "1"}, Codes: []Code{
+			{Payload: "c", Bins: qrBins("<2.5")}}},
+		{File: "c.png", Path: "/t/c.png", Bins: Bins{"container": "png", "codes": "2"}, Codes: []Code{
+			{Payload: "d", Bins: qrBins("<2.5")}, {Payload: "e", Bins: qrBins("<2.5")}}},
+		{File: "d.jpg", Path: "/t/d.jpg", Bins: Bins{"container": "jpeg", "codes": "0"}},
+		{File: "e.png", Path: "/t/e.png", Bins: Bins{"container": "png", "codes": "0"}},
+	}
+	recs := []ImageRecord{
+		{File: "a.jpg", Findings: []Finding{qr("a"), sym(Undecoded)}}, // b missed, UNDECODED shown
+		{File: "b.jpg", Findings: []Finding{qr("c")}},
+		{File: "c.png", Findings: []Finding{qr("d"), qr("d")}}, // e missed: a duplicate is not a second code
+		{File: "d.jpg", Findings: []Finding{sym(Undecoded)}},
+		{File: "e.png"},
+	}
+	rep := ScoreImages(cases, recs)
+	got := map[string]BinStat{}
+	var order []string
+	for _, b := range rep.Bins {
+		got[b.Dim+" "+b.Bin] = b
+		order = append(order, b.Dim+" "+b.Bin)
+	}
+	want := map[string]BinStat{
+		"symbology QR_CODE": {Dim: "symbology", Bin: "QR_CODE", Coded: 3, Read: 1, Codes: 5, CodesRead: 3},
+		"module <2.5":       {Dim: "module", Bin: "<2.5", Coded: 3, Read: 2, Codes: 4, CodesRead: 3},
+		"module >=4":        {Dim: "module", Bin: ">=4", Coded: 1, Read: 0, Codes: 1, CodesRead: 0},
+		"container jpeg":    {Dim: "container", Bin: "jpeg", Coded: 2, Read: 1, Codes: 3, CodesRead: 2, Clean: 1, FalsePositives: 1},
+		"container png":     {Dim: "container", Bin: "png", Coded: 1, Read: 0, Codes: 2, CodesRead: 1, Clean: 1},
+		"codes 0":           {Dim: "codes", Bin: "0", Clean: 2, FalsePositives: 1},
+		"codes 1":           {Dim: "codes", Bin: "1", Coded: 1, Read: 1, Codes: 1, CodesRead: 1},
+		"codes 2":           {Dim: "codes", Bin: "2", Coded: 2, Read: 0, Codes: 4, CodesRead: 2},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("bins:\n got %+v\nwant %+v", got, want)
+	}
+	wantOrder := []string{"symbology QR_CODE", "module <2.5", "module >=4", "container jpeg", "container png", "codes 0", "codes 1", "codes 2"}
+	if !reflect.DeepEqual(order, wantOrder) {
+		t.Errorf("order %q, want %q", order, wantOrder)
+	}
+	if rep.UndecodedOnMissed != 1 || rep.UndecodedOnClean != 1 {
+		t.Errorf("UNDECODED on missed %d, on clean %d; want 1, 1", rep.UndecodedOnMissed, rep.UndecodedOnClean)
+	}
+}
+
+func TestBinLess(t *testing.T) {
+	ordered := []string{"none", "<0.1", "0.1-0.2", ">=0.2", "<2.5", "<=2.5", "2.5-4", ">=4", ">4", "axis", "other"}
+	for i := range ordered {
+		for j := range ordered {
+			if got := binLess(ordered[i], ordered[j]); got != (i < j) {
+				t.Errorf("binLess(%q, %q) = %v, want %v", ordered[i], ordered[j], got, i < j)
+			}
+		}
+	}
+}

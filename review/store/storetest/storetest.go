@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Spread", func(t *testing.T) { testSpread(t, open(t)) })
 	t.Run("ConcurrentPuts", func(t *testing.T) { testConcurrentPuts(t, open(t)) })
 	t.Run("Invalid", func(t *testing.T) { testInvalid(t, open(t)) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
 	t.Run("Ready", func(t *testing.T) { testReady(t, open(t)) })
 }
 
@@ -381,6 +382,38 @@ func testInvalid(t *testing.T, s store.Store) {
 	r.Images[0].SHA256 = "deadbeef"
 	if _, err := s.Put(ctx(t), r); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("Put with a wrong hash = %v, want ErrInvalid", err)
+	}
+}
+
+// testSessions: a session is found by its ID until deleted, on any handle
+// of the store (what lets every replica agree on a logout).
+func testSessions(t *testing.T, s store.Store) {
+	defer s.Close()
+	sess := store.Session{ID: "digest-1", Moderator: "alice", TokenTag: "tag-1", CreatedAt: T0, ExpiresAt: T0.Add(12 * time.Hour)}
+	if err := s.CreateSession(ctx(t), sess); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx(t), store.Session{ID: "digest-2", Moderator: "bob", TokenTag: "tag-2", CreatedAt: T0, ExpiresAt: T0}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Session(ctx(t), "digest-1")
+	if err != nil || *got != sess {
+		t.Fatalf("Session = %+v, %v; want %+v", got, err, sess)
+	}
+	if _, err := s.Session(ctx(t), "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Session(unknown) = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteSession(ctx(t), "digest-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx(t), "digest-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Session after delete = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteSession(ctx(t), "digest-1"); err != nil {
+		t.Errorf("deleting an ended session: %v", err)
+	}
+	if got, err := s.Session(ctx(t), "digest-2"); err != nil || got.Moderator != "bob" {
+		t.Errorf("the other session: %+v %v", got, err)
 	}
 }
 
