@@ -107,8 +107,11 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 	var b strings.Builder
 	var spans []span
 	joiners := []string{"，", "，", "，", "。", "；", "！", "，\n", "。\n", " "}
+	// Beside a link, a full stop would read as one of its disguised dots.
+	linkSafe := []string{"，", "；", "！", "，\n"}
 	if en {
 		joiners = []string{", ", ", ", ". ", "; ", "! ", ".\n", " - "}
+		linkSafe = []string{", ", "; ", "! ", ",\n"}
 	}
 	start := r.IntN(4) > 0
 	if start {
@@ -120,6 +123,9 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 			if j == " " || j == " - " {
 				j = pick(r, joiners[:3])
 			}
+			if p.link || (i > 0 && parts[i-1].link) {
+				j = pick(r, linkSafe)
+			}
 			b.WriteString(j)
 		}
 		off := b.Len()
@@ -129,13 +135,18 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 		}
 		tags = append(tags, p.tags...)
 	}
+	lastLink := len(parts) > 0 && parts[len(parts)-1].link
 	if !start {
-		b.WriteString(pick(r, joiners[:2]))
+		b.WriteString(pick(r, linkSafe[:2]))
 		b.WriteString(title)
+		lastLink = false
 	}
 	ends := []string{"", "", "！", "～", "。"}
 	if en {
 		ends = []string{"", "", "!", "."}
+	}
+	if lastLink {
+		ends = ends[:3]
 	}
 	b.WriteString(pick(r, ends))
 	if n := len(spans); n > 1 {
