@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
@@ -231,7 +232,7 @@ func (p *Policy) ScanText(index int, text string) []Finding {
 	for _, m := range ms {
 		out = append(out, Finding{
 			Source: SourceText, Text: index, Start: m.Start, End: m.End,
-			Symbology: SymbologyText, Payload: text[m.Start:m.End], Identifier: m.Identifier,
+			Symbology: symbology.TEXT, Payload: text[m.Start:m.End], Identifier: m.Identifier,
 			Category: m.Category, Action: m.Action, Rule: m.Rule,
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -142,7 +143,7 @@ func codeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.
 		if c.Raw != nil {
 			f.PayloadBase64 = base64.StdEncoding.EncodeToString(c.Raw)
 		}
-		if c.Symbology == policy.SymbologyUndecoded {
+		if c.Symbology == symbology.UNDECODED {
 			f.Category, f.Action, f.Rule = policy.CategoryUndecoded, pol.ActionFor(policy.CategoryUndecoded), "undecoded"
 		} else {
 			cl := pol.Classify(c.Text)
@@ -156,7 +157,7 @@ func codeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.
 // errorFindings is the single IMAGE_ERROR finding of an unreadable image.
 func errorFindings(pol *policy.Policy, index int) []policy.Finding {
 	return []policy.Finding{{
-		Source: policy.SourceImage, Image: index, Symbology: policy.SymbologyImageError,
+		Source: policy.SourceImage, Image: index, Symbology: symbology.IMAGE_ERROR,
 		Category: policy.CategoryImageError, Action: pol.OnImageError(), Rule: "on_image_error",
 	}}
 }

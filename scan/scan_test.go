@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/scan"
 )
 
 // The fixtures are described in docs/fixtures.md and built by
-// decoder/internal/fixtures; the manifest says what each must give.
+// internal/testfixtures; the manifest says what each must give.
 const fixtureDir = "../testdata/images"
 
 type entry struct {
@@ -108,7 +109,7 @@ func TestUnreadableImageGivesOneImageErrorFinding(t *testing.T) {
 				t.Errorf("%s: error %q without a message", name, img.Error.Code)
 			}
 			want := policy.Finding{
-				Source: policy.SourceImage, Image: 3, Symbology: policy.SymbologyImageError,
+				Source: policy.SourceImage, Image: 3, Symbology: symbology.IMAGE_ERROR,
 				Category: policy.CategoryImageError, Action: pol.OnImageError(), Rule: "on_image_error",
 			}
 			if len(img.Findings) != 1 || !sameFinding(img.Findings[0], want) {
@@ -304,7 +305,7 @@ func FuzzScanImage(f *testing.F) {
 			if !codes[img.Error.Code] {
 				t.Fatalf("error code %q not in the contract", img.Error.Code)
 			}
-			if len(img.Findings) != 1 || img.Findings[0].Symbology != policy.SymbologyImageError || img.Findings[0].Action != pol.OnImageError() {
+			if len(img.Findings) != 1 || img.Findings[0].Symbology != symbology.IMAGE_ERROR || img.Findings[0].Action != pol.OnImageError() {
 				t.Fatalf("unreadable image with findings %+v", img.Findings)
 			}
 			return
@@ -325,7 +326,7 @@ func FuzzScanImage(f *testing.F) {
 			if fd.Category == "" || !fd.Action.Valid() || fd.Rule == "" {
 				t.Fatalf("unclassified finding %+v", fd)
 			}
-			if fd.Symbology == policy.SymbologyUndecoded && (fd.Payload != "" || fd.Identifier != "" || fd.Category != policy.CategoryUndecoded) {
+			if fd.Symbology == symbology.UNDECODED && (fd.Payload != "" || fd.Identifier != "" || fd.Category != policy.CategoryUndecoded) {
 				t.Fatalf("UNDECODED finding %+v", fd)
 			}
 			wire, err := json.Marshal(fd)
@@ -341,18 +342,18 @@ func FuzzScanImage(f *testing.F) {
 }
 
 // cornerCount: 2 points (the scan line's ends) for 1-D codes, 4 for 2-D codes.
-func cornerCount(symbology string) int {
-	switch symbology {
+func cornerCount(s symbology.Symbology) int {
+	switch s {
 	case "EAN_13", "EAN_8", "UPC_A", "UPC_E", "UPC_EAN_EXTENSION", "CODE_128", "CODE_39", "CODE_93", "CODABAR", "ITF", "RSS_14", "RSS_EXPANDED":
 		return 2
 	}
 	return 4
 }
 
-func knownSymbology(s string) bool {
+func knownSymbology(s symbology.Symbology) bool {
 	switch s {
 	case "QR_CODE", "DATA_MATRIX", "AZTEC", "PDF_417", "MAXICODE", "EAN_13", "EAN_8", "UPC_A", "UPC_E", "UPC_EAN_EXTENSION",
-		"CODE_128", "CODE_39", "CODE_93", "CODABAR", "ITF", "RSS_14", "RSS_EXPANDED", policy.SymbologyUndecoded:
+		"CODE_128", "CODE_39", "CODE_93", "CODABAR", "ITF", "RSS_14", "RSS_EXPANDED", symbology.UNDECODED:
 		return true
 	}
 	return false
