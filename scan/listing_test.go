@@ -33,7 +33,7 @@ func TestScanComposesAListing(t *testing.T) {
 	for _, f := range l.Findings {
 		switch f.Source {
 		case policy.SourceImage:
-			order = append(order, f.Symbology+"@"+string(rune('0'+f.Image)))
+			order = append(order, string(f.Symbology)+"@"+string(rune('0'+f.Image)))
 		case policy.SourceText:
 			order = append(order, "TEXT@"+string(rune('0'+f.Text)))
 		}

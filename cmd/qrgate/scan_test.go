@@ -17,6 +17,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -128,7 +129,7 @@ func TestScanWalksEverything(t *testing.T) {
 			t.Errorf("%s: error %+v, want code %s", w.file, r.Error, w.code)
 			continue
 		}
-		if len(r.Findings) != 1 || r.Findings[0].Symbology != policy.SymbologyImageError || r.Verdict != policy.Warn {
+		if len(r.Findings) != 1 || r.Findings[0].Symbology != symbology.IMAGE_ERROR || r.Verdict != policy.Warn {
 			t.Errorf("%s: verdict %s, findings %+v", w.file, r.Verdict, r.Findings)
 		}
 	}
