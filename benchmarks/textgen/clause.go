@@ -192,7 +192,7 @@ var (
 	contactWording = wording{
 		leadZH:       []string{"", "", "", "有意", "详询", "咨询", "需要的", "欢迎", "看货", "感兴趣", "批发请", "要的", "联系"},
 		leadEN:       []string{"", "Contact ", "Add me on ", "Reach me on ", "DM on ", "Ping me on ", "Find me on ", "Chat on "},
-		fillBeforeZH: []string{"", "", "", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
+		fillBeforeZH: []string{"", "", "", "号", "号", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
 		fillBeforeEN: []string{"", "", "", "me", "ID", "id", "📱"},
 		fillAfterZH:  []string{"", "", "是我的", "这是", "是", "我的", "就是", "加我"},
 		fillAfterEN:  []string{"", "", "is my", "my", "on", "at"},
