@@ -79,7 +79,7 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	}
 	for i, im := range res.Images {
 		resp.Images[i] = imageResponse{
-			Image: i, Name: im.Name, Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
+			Image: i, Name: res.Names[i], Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
 			Codes: im.Codes, Error: im.Error, Partial: im.Partial, Cached: im.Cached, ElapsedMS: ms(im.Elapsed.Nanoseconds()),
 		}
 	}
@@ -188,7 +188,7 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 			continue
 		}
 		rec.Images = append(rec.Images, review.Image{
-			Index: i, Name: im.Name, SHA256: hex.EncodeToString(im.Hash[:]), Format: im.Format,
+			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
 		})

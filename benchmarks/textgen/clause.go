@@ -26,6 +26,7 @@ type clause struct {
 	text  string
 	spans []span
 	tags  []string
+	link  bool // shows a link: no dot-like punctuation may touch it
 }
 
 // builder assembles a clause piece by piece, recording spans.
@@ -191,7 +192,7 @@ var (
 	contactWording = wording{
 		leadZH:       []string{"", "", "", "有意", "详询", "咨询", "需要的", "欢迎", "看货", "感兴趣", "批发请", "要的", "联系"},
 		leadEN:       []string{"", "Contact ", "Add me on ", "Reach me on ", "DM on ", "Ping me on ", "Find me on ", "Chat on "},
-		fillBeforeZH: []string{"", "", "", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
+		fillBeforeZH: []string{"", "", "", "号", "号", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
 		fillBeforeEN: []string{"", "", "", "me", "ID", "id", "📱"},
 		fillAfterZH:  []string{"", "", "是我的", "这是", "是", "我的", "就是", "加我"},
 		fillAfterEN:  []string{"", "", "is my", "my", "on", "at"},
@@ -213,7 +214,7 @@ func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, lab
 	cb.tag(k.tags()...)
 	if after && !k.bareV {
 		cb.tag("pos:after")
-		sep := pick(r, sepsAfter)
+		sep := pickSep(r, sepsAfter, shown)
 		fill := pick(r, words.fillAfterZH)
 		if en {
 			fill = pick(r, words.fillAfterEN)
@@ -234,7 +235,7 @@ func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, lab
 	if en {
 		lead = pick(r, words.leadEN)
 	}
-	sep := pick(r, sepsBefore)
+	sep := pickSep(r, sepsBefore, shown)
 	fill := pick(r, words.fillBeforeZH)
 	if en {
 		fill = pick(r, words.fillBeforeEN)
@@ -259,6 +260,17 @@ func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, lab
 	cb.add(sep.right)
 	cb.tag("kwsep:"+sep.tag, fillerTag(fill))
 	return cb.clause()
+}
+
+// pickSep draws a separator; an identifier with spaces or line breaks in it
+// gets a visible one, so a word beside it cannot be read as part of it.
+func pickSep(r *rand.Rand, seps []separator, shown string) separator {
+	for {
+		sep := pick(r, seps)
+		if !strings.ContainsAny(shown, " \t\n\r") || strings.TrimSpace(sep.left) != "" {
+			return sep
+		}
+	}
 }
 
 func fillerTag(f string) string {

@@ -236,11 +236,14 @@ func distance(gap string) int {
 	return n
 }
 
-// gluedLabels: a label must not run into letters or digits around it.
+// gluedLabels: a label must not run into letters or digits around it, and
+// a link must not have a dot-like character beside it (one space or two
+// between included), which would read as one more disguised dot.
 func (f folded) gluedLabels() string {
 	rs := []rune(f.s)
 	for i, c := range rs {
-		if _, ok := labelAt(c, len(f.labels)); !ok {
+		k, ok := labelAt(c, len(f.labels))
+		if !ok {
 			continue
 		}
 		for _, j := range []int{i - 1, i + 1} {
@@ -248,8 +251,29 @@ func (f folded) gluedLabels() string {
 				return "label glued to " + string(rs[j])
 			}
 		}
+		if !isLinkLabel(f.labels[k]) {
+			continue
+		}
+		for _, step := range []int{-1, 1} {
+			j := i + step
+			for n := 0; n < 2 && j >= 0 && j < len(rs) && rs[j] == ' '; n++ {
+				j += step
+			}
+			if j >= 0 && j < len(rs) && strings.ContainsRune(".。·．点・", rs[j]) {
+				return "link touches " + string(rs[j])
+			}
+		}
 	}
 	return ""
+}
+
+func isLinkLabel(s span) bool {
+	for _, l := range s.labels {
+		if strings.Contains(l.identifier, ".") || strings.Contains(l.identifier, "://") {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCIIAlnum(c rune) bool {

@@ -10,7 +10,7 @@ import (
 func shownID(r *rand.Rand, canon string, groups []int) (string, []string) {
 	style := pickStyle(r, strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz"))
 	gs := style.draw(r, canon)
-	w := pickWrap(r)
+	w := pickWrap(r, canon)
 	shown := w.apply(r, gs, groups)
 	tags := style.tags(canon)
 	if w != nil {

@@ -73,7 +73,12 @@ func compose(r *rand.Rand) genCase {
 			parts = append(parts, negClause(r, en))
 		}
 	}
-	for n := r.IntN(3); n > 0; n-- {
+	phrases := r.IntN(3)
+	if r.IntN(100) < 12 { // a longer description
+		phrases = 4 + r.IntN(6)
+		tags = append(tags, "len:long")
+	}
+	for ; phrases > 0; phrases-- {
 		parts = append(parts, phraseClause(r, en))
 	}
 	r.Shuffle(len(parts), func(a, b int) { parts[a], parts[b] = parts[b], parts[a] })
@@ -107,8 +112,11 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 	var b strings.Builder
 	var spans []span
 	joiners := []string{"，", "，", "，", "。", "；", "！", "，\n", "。\n", " "}
+	// Beside a link, a full stop would read as one of its disguised dots.
+	linkSafe := []string{"，", "；", "！", "，\n"}
 	if en {
 		joiners = []string{", ", ", ", ". ", "; ", "! ", ".\n", " - "}
+		linkSafe = []string{", ", "; ", "! ", ",\n"}
 	}
 	start := r.IntN(4) > 0
 	if start {
@@ -120,6 +128,9 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 			if j == " " || j == " - " {
 				j = pick(r, joiners[:3])
 			}
+			if p.link || (i > 0 && parts[i-1].link) {
+				j = pick(r, linkSafe)
+			}
 			b.WriteString(j)
 		}
 		off := b.Len()
@@ -129,13 +140,18 @@ func join(r *rand.Rand, en bool, title string, parts []clause, tags []string) ge
 		}
 		tags = append(tags, p.tags...)
 	}
+	lastLink := len(parts) > 0 && parts[len(parts)-1].link
 	if !start {
-		b.WriteString(pick(r, joiners[:2]))
+		b.WriteString(pick(r, linkSafe[:2]))
 		b.WriteString(title)
+		lastLink = false
 	}
 	ends := []string{"", "", "！", "～", "。"}
 	if en {
 		ends = []string{"", "", "!", "."}
+	}
+	if lastLink {
+		ends = ends[:3]
 	}
 	b.WriteString(pick(r, ends))
 	if n := len(spans); n > 1 {
@@ -191,7 +207,7 @@ func (c genCase) toCase(id string) scoring.TextCase {
 }
 
 func tagOrder(t string) int {
-	for i, p := range []string{"case:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "lang:"} {
+	for i, p := range []string{"case:", "len:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "lang:"} {
 		if strings.HasPrefix(t, p) {
 			return i
 		}

@@ -50,7 +50,8 @@ func wechatKeyword(r *rand.Rand) keyword {
 		x := pick(r, append(xinChars[:4:4], xinHeart...))
 		return disguiseKeyword(r, keyword{text: pick(r, []string{"V", "v", "Ｖ"}) + x, family: "V信"})
 	case n < 49:
-		j := pick(r, []string{"", "", " ", "-", ".", "·"})
+		// No '.': "wei.xin" reads as a domain (.xin is a top-level domain).
+		j := pick(r, []string{"", "", " ", "-", "·"})
 		return keyword{text: caseVariant(r, "wei") + j + caseVariant(r, "xin"), family: "pinyin", disguise: map[bool]string{true: "punct", false: ""}[j != ""]}
 	case n < 52: // half pinyin, half character: wei信, 薇xin
 		if r.IntN(2) == 0 {

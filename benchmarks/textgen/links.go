@@ -191,5 +191,7 @@ func linkClause(r *rand.Rand, en bool, l link) clause {
 	cb.addSpan(shown, label{l.identifier(), l.category})
 	cb.b.WriteString(" ")
 	cb.tag(tags...)
-	return cb.clause()
+	c := cb.clause()
+	c.link = true
+	return c
 }

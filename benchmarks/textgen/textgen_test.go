@@ -225,6 +225,8 @@ func TestDoubtRejects(t *testing.T) {
 		{"link outside labels", "详情见 shop点example点com 。", nil, true},
 		{"phone after an order word", "订单号 13812345678", spanOf("13812345678", lbl("13812345678", "phone")), true},
 		{"model number after VX", "VX-8240同款，包邮", nil, false},
+		{"full stop before a link", "¥281。m点tb点cn/h.abc ，包邮", spanOf("m点tb点cn/h.abc", lbl("m.tb.cn/h.abc", "platform")), true},
+		{"dot-space after a link", "Shop: tb.cn/h.abc . material: steel", spanOf("tb.cn/h.abc", lbl("tb.cn/h.abc", "platform")), true},
 		{"mobile-shaped order number", "快递单号 13812345678，包邮", nil, false},
 		{"order number a phone keyword reaches", "手机壳，订单号 13812345678", nil, true},
 		{"payment mention, no identifier", "Alipay or WeChat Pay OK / 618 sale", nil, false},

@@ -37,15 +37,31 @@ var wraps = []wrap{
 	{"sep-emoji-each", true, fixed(sepEmoji...)},
 	{"zero-width", false, fixed(zeroWidth...)},
 	{"zero-width-each", true, fixed(zeroWidth...)},
-	{"sep-mixed", false, fixed(" ", ".", "-", "、", "~", "·", "🔥", "\u200b")},
+	{"sep-mixed", false, fixed(".", "-", "、", "~", "·", "🔥", "\u200b")},
 }
 
-// pickWrap draws a wrap, or none (nil) about half the time.
-func pickWrap(r *rand.Rand) *wrap {
+// pickWrap draws a wrap, or none (nil) about half the time. Spaces at a
+// few places split only numbers (138 1234 5678): in a name they leave two
+// words that could each be read as the identifier, so letters are spaced
+// one by one or not at all.
+func pickWrap(r *rand.Rand, canon string) *wrap {
 	if r.IntN(100) < 45 {
 		return nil
 	}
-	return &wraps[r.IntN(len(wraps))]
+	w := &wraps[r.IntN(len(wraps))]
+	if w.name == "sep-space-some" && strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
+		w = findWrap("sep-space")
+	}
+	return w
+}
+
+func findWrap(name string) *wrap {
+	for i := range wraps {
+		if wraps[i].name == name {
+			return &wraps[i]
+		}
+	}
+	panic("unknown wrap " + name)
 }
 
 // apply joins the glyphs with the wrap's separators. Places are chosen at

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 )
@@ -60,7 +61,7 @@ func NewRecord(scanID, listing, seller, identifier string, img []byte) *store.Re
 		Findings: []policy.Finding{
 			{Source: policy.SourceImage, Image: 0, Symbology: "QR_CODE", Payload: "weixin: " + identifier, Identifier: identifier,
 				Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword", Corners: [][2]int{{10, 10}, {100, 12}, {98, 110}, {9, 108}}},
-			{Source: policy.SourceText, Text: 1, Start: start, End: len(text) - len("，包邮"), Symbology: policy.SymbologyText,
+			{Source: policy.SourceText, Text: 1, Start: start, End: len(text) - len("，包邮"), Symbology: symbology.TEXT,
 				Payload: text[start : len(text)-len("，包邮")], Identifier: identifier, Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword"},
 		},
 		ScannedAt: T0,
