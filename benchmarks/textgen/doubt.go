@@ -76,6 +76,7 @@ type candidate struct {
 	start, end int // bytes of folded.s
 	label      int // -1 when no label covers it
 	cats       map[string]bool
+	word       bool // an English word of the listing text
 }
 
 func (f folded) candidates() []candidate {
@@ -89,24 +90,24 @@ func (f folded) candidates() []candidate {
 				}
 				cats[l.category] = true
 			}
-			out = append(out, candidate{i, i + utf8.RuneLen(c), k, cats})
+			out = append(out, candidate{i, i + utf8.RuneLen(c), k, cats, false})
 		}
 	}
 	for _, m := range asciiToken.FindAllStringIndex(f.s, -1) {
 		tok := strings.Trim(f.s[m[0]:m[1]], "-")
-		if wechatIDRe.MatchString(tok) && !isVocab(tok) {
-			out = append(out, candidate{m[0], m[1], -1, map[string]bool{"wechat": true}})
+		if wechatIDRe.MatchString(tok) {
+			out = append(out, candidate{m[0], m[1], -1, map[string]bool{"wechat": true}, isVocab(tok)})
 		}
 	}
 	for _, m := range digitGroup.FindAllStringIndex(f.s, -1) {
 		d := onlyDigits(f.s[m[0]:m[1]])
 		cats := syntaxCats(d)
 		if len(cats) > 0 {
-			out = append(out, candidate{m[0], m[1], -1, cats})
+			out = append(out, candidate{m[0], m[1], -1, cats, false})
 		}
 	}
 	for _, m := range handleRe.FindAllStringIndex(f.s, -1) {
-		out = append(out, candidate{m[0], m[1], -1, map[string]bool{"messenger": true}})
+		out = append(out, candidate{m[0], m[1], -1, map[string]bool{"messenger": true}, false})
 	}
 	return out
 }
@@ -213,6 +214,9 @@ func (f folded) reachOf(cat string, ks, ke int, cands []candidate) string {
 		default:
 			continue // overlaps the keyword: part of one word
 		}
+		if c.word && (strings.Contains(f.s[c.start:c.end], "pay") || !wordInReach(gap)) {
+			continue // a payment name (Alipay, PayPal) is no identifier
+		}
 		if distance(gap) <= reach {
 			hits = append(hits, c)
 		}
@@ -224,6 +228,25 @@ func (f folded) reachOf(cat string, ks, ke int, cands []candidate) string {
 		return fmt.Sprintf("%s keyword %q reaches %q, not labelled %s", cat, f.s[ks:ke], f.s[hits[0].start:hits[0].end], cat)
 	}
 	return ""
+}
+
+// wordInReach: an English word of the listing counts as an identifier a
+// keyword could reach when at most four filler characters (punctuation and
+// spaces not counted) stand between them, the labelling rules' limit read
+// literally ("ask me on WeChat. all accessories": "all" is three). A
+// payment word ends the keyword's reach ("WeChat Pay accepted" names a
+// payment method, as the rules' own examples have it).
+func wordInReach(gap string) bool {
+	if strings.Contains(gap, "pay") || strings.Contains(gap, "支付") {
+		return false
+	}
+	n := 0
+	for _, c := range gap {
+		if !unicode.IsSpace(c) && !unicode.IsPunct(c) {
+			n++
+		}
+	}
+	return n <= 4
 }
 
 func distance(gap string) int {

@@ -230,6 +230,9 @@ func TestDoubtRejects(t *testing.T) {
 		{"mobile-shaped order number", "快递单号 13812345678，包邮", nil, false},
 		{"order number a phone keyword reaches", "手机壳，订单号 13812345678", nil, true},
 		{"payment mention, no identifier", "Alipay or WeChat Pay OK / 618 sale", nil, false},
+		{"payment mention before a word", "WeChat Pay accepted", nil, false},
+		{"a word within four fillers of a keyword", "ask me on WeChat. all accessories included", nil, true},
+		{"a word beyond four fillers", "WeChat is best for more photos", nil, false},
 	}
 	for _, c := range cases {
 		var spans []span
