@@ -260,15 +260,9 @@ func (s *scanState) covers(r image.Rectangle) bool {
 	return false
 }
 
-// Attempt runs one reader call, containing panics from third-party code.
-func (s *scanState) Attempt(f func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.onPanic(r)
-		}
-	}()
-	f()
-}
+// Attempt runs one reader call; a panic in it is contained and reported,
+// and the attempt counts as nothing found.
+func (s *scanState) Attempt(f func()) { contain(s.onPanic, f) }
 
 // addCode records a code once per (symbology, text) in the image.
 func (s *scanState) addCode(sym symbology.Symbology, text string, raw []byte, cs [][2]int) {
