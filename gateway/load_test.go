@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // holdWorkers takes every worker token so that decodes must queue; the
@@ -252,7 +253,7 @@ func TestSlowClientsAreCut(t *testing.T) {
 // bytes share one decode (and one worker) instead of queueing each.
 func TestIdenticalImagesDecodeOnce(t *testing.T) {
 	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 10*time.Second })
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	release := holdWorkers(t, tg.g)
 	results := make(chan response, 3)
 	go func() { results <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()
@@ -285,7 +286,7 @@ func TestIdenticalImagesDecodeOnce(t *testing.T) {
 // is refused, requests waiting on it decode themselves.
 func TestWaitersDecodeWhenTheLeaderIsRefused(t *testing.T) {
 	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 300*time.Millisecond })
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	release := holdWorkers(t, tg.g)
 	leader := make(chan response, 1)
 	go func() { leader <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 const wechatURL = "https://u.wechat.com/7deQLmndVcaY5J8Xx1uw88"
@@ -42,7 +43,7 @@ func multipartBody(t *testing.T, fields map[string][]string, files map[string][]
 // TestScanForms sends the same listing in each of the three forms.
 func TestScanForms(t *testing.T) {
 	tg := startGateway(t)
-	qr := qrPNG(t, wechatURL, 240)
+	qr := testfixtures.QRPNG(wechatURL, 240)
 	ct, mp := multipartBody(t, map[string][]string{"listing_id": {"L1"}, "seller_id": {"S1"}, "text": {"a title"}}, map[string][]byte{"a.png": qr})
 	jsonBody := fmt.Sprintf(`{"listing_id":"L1","seller_id":"S1","texts":["a title"],"images":[{"name":"a.png","data":%q}]}`,
 		base64.StdEncoding.EncodeToString(qr))
@@ -111,7 +112,7 @@ func TestScanRealImages(t *testing.T) {
 // the policy's on_image_error (warn), which the default policy reviews.
 func TestImageErrorsAreNotRequestErrors(t *testing.T) {
 	tg := startGateway(t)
-	qr := qrPNG(t, wechatURL, 200)
+	qr := testfixtures.QRPNG(wechatURL, 200)
 	tests := []struct {
 		name string
 		data []byte
@@ -203,7 +204,7 @@ func TestRequestErrors(t *testing.T) {
 func TestMultipartParts(t *testing.T) {
 	tg := startGateway(t)
 	ct, body := multipartBody(t, map[string][]string{"listing_id": {"L9"}, "text": {"one", "two"}},
-		map[string][]byte{"a.png": qrPNG(t, "https://bit.ly/30Fv7c4", 200), "b.png": blankPNG(t, 64, 64)})
+		map[string][]byte{"a.png": testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200), "b.png": blankPNG(t, 64, 64)})
 	r := do(t, "POST", tg.pub+"/v1/scan", ct, body)
 	m := r.json(t)
 	if r.status != 200 || len(m["images"].([]any)) != 2 || m["verdict"] != "warn" || m["review_stored"] != true {
@@ -258,7 +259,7 @@ func TestAPIKeys(t *testing.T) {
 
 func TestCacheHits(t *testing.T) {
 	tg := startGateway(t)
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	for i, wantCached := range []bool{false, true, true} {
 		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", img)
 		m := r.json(t)
@@ -290,7 +291,7 @@ func TestHealthOnBothListeners(t *testing.T) {
 }
 
 func TestStoreFailures(t *testing.T) {
-	warnImage := qrPNG(t, "https://bit.ly/30Fv7c4", 200) // short_link: warn, reviewed by default
+	warnImage := testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200) // short_link: warn, reviewed by default
 	t.Run("fail-closed", func(t *testing.T) {
 		tg := startGateway(t)
 		tg.rec.setFail(errDiskFull)
@@ -335,7 +336,7 @@ func TestStoreFailures(t *testing.T) {
 // buffer, which is reused for the next request on the connection.
 func TestRecordOwnsItsBytes(t *testing.T) {
 	tg := startGateway(t)
-	img := qrPNG(t, "https://bit.ly/30Fv7c4", 200)
+	img := testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200)
 	for range 3 {
 		do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", img)
 		do(t, "POST", tg.pub+"/v1/scan?listing_id=M", "application/octet-stream", bytes.Repeat([]byte{0x55}, len(img)))

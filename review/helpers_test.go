@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -133,7 +134,7 @@ func flagged(t testing.TB, scan, listing, seller, payload, identifier string, im
 			{Source: policy.SourceImage, Image: 0, Symbology: "QR_CODE", Payload: payload, Identifier: identifier,
 				Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword",
 				Corners: [][2]int{{160, 90}, {280, 92}, {278, 210}, {158, 208}}},
-			{Source: policy.SourceText, Text: 1, Start: start, End: end, Symbology: policy.SymbologyText,
+			{Source: policy.SourceText, Text: 1, Start: start, End: end, Symbology: symbology.TEXT,
 				Payload: text[start:end], Identifier: identifier, Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword"},
 		},
 		ScannedAt: time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC),

@@ -1,9 +1,11 @@
-package decoder
+package datamatrix
 
 import (
 	"cmp"
 	"image"
 	"slices"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
 // Code-like regions: a printed 2-D code is a compact, square-ish patch of
@@ -13,17 +15,15 @@ import (
 // rectangle from the centre), and to the harder QR strategies when the
 // finder search fails.
 
-const regionBlock = 8 // pixels of the level plane per block
-
-// codeRegions returns rectangles (in the level plane's pixels) around
+// CodeRegions returns rectangles (in the level plane's pixels) around
 // code-like patches, from a level scan's per-block change counts; at most
 // max of them, largest first.
-func codeRegions(ls levelScan, max int) []image.Rectangle {
-	bw, bh := ls.bw, ls.bh
+func CodeRegions(ch bitmap.Changes, max int) []image.Rectangle {
+	bw, bh := ch.BW, ch.BH
 	if bw < 3 || bh < 3 {
 		return nil
 	}
-	busy := ls.busy()
+	busy := ch.Busy()
 	seen := make([]bool, bw*bh)
 	var out []image.Rectangle
 	var stack []int
@@ -56,7 +56,7 @@ func codeRegions(ls levelScan, max int) []image.Rectangle {
 			}
 		}
 		if codeLike(busy, bw, bh, r, n) {
-			out = append(out, image.Rect(r.Min.X*regionBlock, r.Min.Y*regionBlock, r.Max.X*regionBlock, r.Max.Y*regionBlock))
+			out = append(out, image.Rect(r.Min.X*bitmap.RegionBlock, r.Min.Y*bitmap.RegionBlock, r.Max.X*bitmap.RegionBlock, r.Max.Y*bitmap.RegionBlock))
 		}
 	}
 	sortRects(out)
@@ -66,17 +66,17 @@ func codeRegions(ls levelScan, max int) []image.Rectangle {
 	return out
 }
 
-// squareRegions returns square windows (in the level plane's pixels) that
+// SquareRegions returns square windows (in the level plane's pixels) that
 // frame a code-like patch and its quiet ring. A code printed on a sticker
 // over a busy part of the photo joins that texture into one component for
-// codeRegions; the window that frames it still stands out.
-func squareRegions(ls levelScan, max int) []image.Rectangle {
-	if ls.bw < 5 || ls.bh < 5 {
+// CodeRegions; the window that frames it still stands out.
+func SquareRegions(ch bitmap.Changes, max int) []image.Rectangle {
+	if ch.BW < 5 || ch.BH < 5 {
 		return nil
 	}
 	var out []image.Rectangle
-	for _, r := range framedSquares(ls.busy(), ls.bw, ls.bh, max) {
-		out = append(out, image.Rect(r.Min.X*regionBlock, r.Min.Y*regionBlock, r.Max.X*regionBlock, r.Max.Y*regionBlock))
+	for _, r := range framedSquares(ch.Busy(), ch.BW, ch.BH, max) {
+		out = append(out, image.Rect(r.Min.X*bitmap.RegionBlock, r.Min.Y*bitmap.RegionBlock, r.Max.X*bitmap.RegionBlock, r.Max.Y*bitmap.RegionBlock))
 	}
 	return out
 }
@@ -145,16 +145,6 @@ func framedSquares(busy []bool, bw, bh, max int) []image.Rectangle {
 		}
 	}
 	return out
-}
-
-// busy marks the blocks with many dark/light changes: about 10 in the 112
-// pixel pairs of a fully sampled block.
-func (ls levelScan) busy() []bool {
-	busy := make([]bool, ls.bw*ls.bh)
-	for i, n := range ls.changes {
-		busy[i] = ls.compares[i] > 0 && 112*n >= 10*ls.compares[i]
-	}
-	return busy
 }
 
 // codeLike: square-ish, mostly filled, not too small or large, and a ring

@@ -1,4 +1,4 @@
-package decoder
+package qr
 
 import (
 	"math"
@@ -8,14 +8,17 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
-// qrRead is a QR code decoded from a triplet.
-type qrRead struct {
-	text    string
-	raw     []byte
-	corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
-	timing  float64       // timing-pattern agreement of the best sampling
+// Read is a QR code decoded from a triplet (or, Text empty, the best guess
+// at one that did not decode).
+type Read struct {
+	Text    string
+	Raw     []byte        // the code's bytes
+	Corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
+	Timing  float64       // timing-pattern agreement of the best sampling
 }
 
 // dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
@@ -42,10 +45,10 @@ func (t triplet) dimensions() []int {
 // When nothing decodes, it returns the best guess at the code's corners
 // with its timing-pattern score, for the caller to judge whether a code is
 // there unread.
-func decodeTriplet(p plane, t triplet, cornerSearch bool) (*qrRead, bool) {
+func decodeTriplet(p bitmap.Plane, t triplet, cornerSearch bool) (*Read, bool) {
 	g := gridPool.Get().(*gridBuf)
 	defer gridPool.Put(g)
-	r := &tripletReader{p: p, t: t, g: g, cornerSearch: cornerSearch, dec: qrdecoder.NewDecoder(), best: &qrRead{}}
+	r := &tripletReader{p: p, t: t, g: g, cornerSearch: cornerSearch, dec: qrdecoder.NewDecoder(), best: &Read{}}
 	for _, dim := range t.dimensions() {
 		if read, ok := r.readSize(dim); ok {
 			return read, true
@@ -58,12 +61,12 @@ func decodeTriplet(p plane, t triplet, cornerSearch bool) (*qrRead, bool) {
 var gridPool = sync.Pool{New: func() any { return newGridBuf() }}
 
 type tripletReader struct {
-	p            plane
+	p            bitmap.Plane
 	t            triplet
 	g            *gridBuf
 	cornerSearch bool
 	dec          *qrdecoder.Decoder
-	best         *qrRead // best timing seen, for UNDECODED
+	best         *Read // best timing seen, for UNDECODED
 }
 
 func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTransform {
@@ -76,7 +79,7 @@ func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTra
 // readSize tries one code size. A wrong size or a false triplet shows in
 // the timing patterns, which lie along the finders and hardly depend on the
 // bottom-right estimate: only 2·(dim-16) modules are read to find out.
-func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
+func (r *tripletReader) readSize(dim int) (*Read, bool) {
 	para := r.t.parallelogram(dim)
 	timing := r.timing(para, dim)
 	// In perspective the parallelogram bends the far ends of the timing
@@ -140,15 +143,15 @@ func (r *tripletReader) readSize(dim int) (*qrRead, bool) {
 func (r *tripletReader) timing(br brEstimate, dim int) float64 {
 	tr := r.transform(br, dim)
 	v := timingSamples(r.p, tr, dim, r.t.tl.dark, r.g)
-	if v > r.best.timing {
-		r.best = &qrRead{timing: v, corners: r.t.codeCorners(tr, dim)}
+	if v > r.best.Timing {
+		r.best = &Read{Timing: v, Corners: r.t.codeCorners(tr, dim)}
 	}
 	return v
 }
 
 // decodeAt samples the grid with the bottom-right reference at br and tries
 // each threshold.
-func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*qrRead, bool) {
+func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
 	tr := r.transform(br, dim)
 	if !sampleGrid(r.p, tr, dim, r.t.tl.dark, r.g) {
 		return nil, false
@@ -156,7 +159,7 @@ func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits
 	for _, th := range ths {
 		th(r.g, dim, bits)
 		if res, err := r.dec.Decode(bits, nil); err == nil {
-			return &qrRead{text: res.GetText(), raw: joinSegments(res.GetByteSegments()), corners: r.t.codeCorners(tr, dim)}, true
+			return &Read{Text: res.GetText(), Raw: joinSegments(res.GetByteSegments()), Corners: r.t.codeCorners(tr, dim)}, true
 		}
 	}
 	return nil, false
@@ -234,12 +237,12 @@ func (g moduleGrid) at(x, y, i, j float64) (float64, float64) {
 // every other ring dark: r=2 is an alignment pattern, r=3 a finder. The
 // score is the polarity-corrected step from the dark modules' mean to the
 // light ring's.
-func (g moduleGrid) rings(p plane, cx, cy float64, r int) float64 {
+func (g moduleGrid) rings(p bitmap.Plane, cx, cy float64, r int) float64 {
 	var dark, light float64
 	nd, nl := 0, 0
 	for j := -r; j <= r; j++ {
 		for i := -r; i <= r; i++ {
-			v := p.bilinear(g.at(cx, cy, float64(i), float64(j)))
+			v := p.Bilinear(g.at(cx, cy, float64(i), float64(j)))
 			if max(abs(i), abs(j)) == r-1 {
 				light += v
 				nl++
@@ -255,7 +258,7 @@ func (g moduleGrid) rings(p plane, cx, cy float64, r int) float64 {
 // findAlignment searches around the predicted alignment centre for the
 // 5×5-module pattern (dark ring, light ring, dark centre), scoring positions
 // by the contrast between the light ring and the dark modules.
-func (t triplet) findAlignment(p plane, dim int) (brEstimate, bool) {
+func (t triplet) findAlignment(p bitmap.Plane, dim int) (brEstimate, bool) {
 	g := t.grid(dim)
 	a := float64(dim-7) - 3 // alignment centre, in modules from the top-left finder centre
 	ex, ey := g.at(t.tl.x, t.tl.y, a, a)
@@ -298,7 +301,7 @@ func joinSegments(segs [][]byte) []byte {
 // 7×7-module ring, a light ring, a dark 3×3 centre) fits the luminance
 // best, within a module, in quarter-module steps. It reports whether any
 // centre moved.
-func (t triplet) refine(p plane, dim int) (triplet, bool) {
+func (t triplet) refine(p bitmap.Plane, dim int) (triplet, bool) {
 	g := t.grid(dim)
 	score := func(cx, cy float64) float64 { return g.rings(p, cx, cy, 3) }
 	moved := false

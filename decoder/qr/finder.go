@@ -1,10 +1,12 @@
-package decoder
+package qr
 
 import (
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
 // The candidate search looks for QR finder patterns — the 1:1:3:1:1
@@ -27,7 +29,7 @@ type candidate struct {
 }
 
 type finderScan struct {
-	t          *thresholds
+	t          *bitmap.Thresholds
 	w, h       int
 	minM, maxM float64 // module sizes this scan keeps
 	cands      []candidate
@@ -37,36 +39,36 @@ type finderScan struct {
 	// x, 1 = dark); trans has bit x set where pixel x differs from x-1.
 	row, prev, trans []uint64
 	havePrev         bool
-	changes          []int // per regionBlock: dark/light changes seen on scanned rows
-	compares         []int // per regionBlock: pixel pairs compared
+	changes          bitmap.Changes
 }
 
 // maxCandidates bounds the work a textured photo can cause.
 const maxCandidates = 4000
 
-// levelScan is what one pass over a pyramid level finds: finder candidates
+// Level is what one pass over a pyramid level finds: finder candidates
 // (best first: confirmed on the most rows for their size, strict ones
-// first) and per-block change counts for the code-like region search.
-type levelScan struct {
-	cands    []candidate
-	changes  []int
-	compares []int
-	bw, bh   int
+// first) and per-block change counts for the code-like region search and
+// the scanlines.
+type Level struct {
+	cands   []candidate
+	Changes bitmap.Changes
 }
 
-// scanLevel scans every step-th row of t's plane for finder patterns with
+// Candidates is how many finder candidates the scan found.
+func (l Level) Candidates() int { return len(l.cands) }
+
+// ScanLevel scans every step-th row of t's plane for finder patterns with
 // modules between minM and maxM pixels, and returns them best first: the
 // strongest contrast, confirmed on the most rows, strict ones first.
-func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
-	w, h := t.p.w, t.p.h
-	bw, bh := w/regionBlock, h/regionBlock
+func ScanLevel(t *bitmap.Thresholds, step int, minM, maxM float64) Level {
+	w, h := t.P.W, t.P.H
 	nw := (w + 63) / 64
 	f := &finderScan{t: t, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{},
 		row: make([]uint64, nw), prev: make([]uint64, nw), trans: make([]uint64, nw),
-		changes: make([]int, bw*bh), compares: make([]int, bw*bh)}
+		changes: bitmap.NewChanges(w, h)}
 	for y := 0; y < h; y += step {
 		f.binarize(y)
-		f.countChanges(y, bw, bh)
+		f.countChanges(y)
 		if len(f.cands) < maxCandidates {
 			f.scanRow(y)
 		}
@@ -83,7 +85,7 @@ func scanLevel(t *thresholds, step int, minM, maxM float64) levelScan {
 		return v
 	}
 	sort.Slice(f.cands, func(i, j int) bool { return q(f.cands[i]) > q(f.cands[j]) })
-	return levelScan{cands: f.cands, changes: f.changes, compares: f.compares, bw: bw, bh: bh}
+	return Level{cands: f.cands, Changes: f.changes}
 }
 
 // maxRescans bounds the single-row candidates whose neighbouring rows are
@@ -118,7 +120,7 @@ func (f *finderScan) rescanSingles(step int) {
 
 // binarize loads row y into f.row and its changes into f.trans.
 func (f *finderScan) binarize(y int) {
-	f.t.rowBits(y, f.row)
+	f.t.RowBits(y, f.row)
 	carry := uint64(0) // pixel x-1 for bit 0 of each word
 	for k, v := range f.row {
 		f.trans[k] = v ^ (v<<1 | carry)
@@ -132,19 +134,19 @@ func (f *finderScan) binarize(y int) {
 
 // countChanges adds the row's changes, along it (the 7 pixel pairs inside
 // each block) and against the previous scanned row, to its blocks.
-func (f *finderScan) countChanges(y, bw, bh int) {
-	by := y / regionBlock
-	if by >= bh {
+func (f *finderScan) countChanges(y int) {
+	bw, by := f.changes.BW, y/bitmap.RegionBlock
+	if by >= f.changes.BH {
 		return
 	}
-	ch, cmp := f.changes[by*bw:by*bw+bw], f.compares[by*bw:by*bw+bw]
+	ch, cmp := f.changes.N[by*bw:by*bw+bw], f.changes.Compares[by*bw:by*bw+bw]
 	for bx := range ch {
-		k, sh := bx/8, uint(bx%8)*8 // regionBlock = 8: one byte of a word
+		k, sh := bx/8, uint(bx%8)*8 // RegionBlock = 8: one byte of a word
 		n := bits.OnesCount8(uint8(f.trans[k]>>sh) &^ 1)
-		c := regionBlock - 1
+		c := bitmap.RegionBlock - 1
 		if f.havePrev {
 			n += bits.OnesCount8(uint8((f.row[k] ^ f.prev[k]) >> sh))
-			c += regionBlock
+			c += bitmap.RegionBlock
 		}
 		ch[bx] += n
 		cmp[bx] += c
@@ -245,9 +247,9 @@ func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
 // contrast measures the light ring (2 modules out, four ways) against the
 // centre.
 func (f *finderScan) contrast(x, y, m float64, dark bool) float64 {
-	p := f.t.p
-	centre := p.bilinear(x, y)
-	ring := (p.bilinear(x-2*m, y) + p.bilinear(x+2*m, y) + p.bilinear(x, y-2*m) + p.bilinear(x, y+2*m)) / 4
+	p := f.t.P
+	centre := p.Bilinear(x, y)
+	ring := (p.Bilinear(x-2*m, y) + p.Bilinear(x+2*m, y) + p.Bilinear(x, y-2*m) + p.Bilinear(x, y+2*m)) / 4
 	if dark {
 		return ring - centre
 	}
@@ -262,7 +264,7 @@ func (f *finderScan) cross(x, y, dx, dy int, m float64, want byte) (centre, mod 
 		if px < 0 || py < 0 || px >= f.w || py >= f.h {
 			return 0, false
 		}
-		return f.t.dark(px, py), true
+		return f.t.Dark(px, py), true
 	}
 	if v, _ := at(0); v != want {
 		return 0, 0, false, false

@@ -1,8 +1,14 @@
-package decoder
+// Package linear reads 1-D product barcodes (EAN-13) along scanlines of
+// a binarized plane: the detector is the choice of lines (those crossing
+// enough busy blocks and showing enough changes), the decoder gozxing's
+// EAN-13 row reader on each line, binarized on its own.
+package linear
 
 import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
 // Product barcodes (EAN-13) are read along scanlines of the binarized plane:
@@ -26,12 +32,26 @@ const minLinearBlocks = 8
 // minLinearVotes is how many scanlines must read the same barcode.
 const minLinearVotes = 2
 
+// Host is what the scanlines need from the scan that runs them.
+type Host interface {
+	// Expired reports whether the scan's budget or deadline has run out.
+	Expired() bool
+	// Attempt runs one decode, containing a panic inside it.
+	Attempt(decode func())
+}
+
+// Read is an EAN-13 code read along enough scanlines.
+type Read struct {
+	Text    string
+	Corners [][2]int // the ends of the first line that read it, in plane pixels
+}
+
 type linearRead struct {
 	votes   int
 	corners [][2]int
 }
 
-// linearCodes scans the plane's rows and columns for EAN-13 codes. Each
+// Scan scans the plane's rows and columns for EAN-13 codes. Each
 // line is binarized on its own with gozxing's global-histogram row
 // binarizer, which copes with the wide bars and heavy JPEG artefacts of
 // product photos better than a 2-D local threshold.
@@ -39,16 +59,16 @@ type linearRead struct {
 // A line with fewer dark/light changes (under t) than a barcode has bars is
 // not worth decoding.
 //
-// busy marks the regionBlock-sized blocks with many changes (from the
+// busy marks the bitmap.RegionBlock-sized blocks with many changes (from the
 // full-resolution finder scan); a line must cross enough of them to be
 // looked at pixel by pixel, which skips most lines of a photo for the cost
 // of a walk in block steps.
-func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
-	p := t.p
-	w, h := p.w, p.h
+func Scan(s Host, t *bitmap.Thresholds, busy []bool, bw int) []Read {
+	p := t.P
+	w, h := p.W, p.H
 	reader, ok := oned.NewEAN13Reader().(rowDecoder)
 	if !ok {
-		return
+		return nil
 	}
 	reads := map[string]*linearRead{}
 	var order []string
@@ -72,8 +92,8 @@ func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 	line := func(n, x0, y0, dx, dy int, toImage func(x float64) [2]int) {
 		if busy != nil {
 			crossed := 0
-			for i, x, y := 0, x0, y0; i < n; i, x, y = i+regionBlock, x+regionBlock*dx, y+regionBlock*dy {
-				if bx, by := x/regionBlock, y/regionBlock; bx < bw && by*bw+bx < len(busy) && busy[by*bw+bx] {
+			for i, x, y := 0, x0, y0; i < n; i, x, y = i+bitmap.RegionBlock, x+bitmap.RegionBlock*dx, y+bitmap.RegionBlock*dy {
+				if bx, by := x/bitmap.RegionBlock, y/bitmap.RegionBlock; bx < bw && by*bw+bx < len(busy) && busy[by*bw+bx] {
 					crossed++
 				}
 			}
@@ -82,12 +102,12 @@ func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 			}
 		}
 		changes := 0
-		prev := t.dark(x0, y0)
+		prev := t.Dark(x0, y0)
 		for i, x, y := 0, x0, y0; i < n; i, x, y = i+1, x+dx, y+dy {
-			d := t.dark(x, y)
+			d := t.Dark(x, y)
 			changes += int(d ^ prev)
 			prev = d
-			buf[i] = p.pix[y*p.stride+x]
+			buf[i] = p.Pix[y*p.Stride+x]
 		}
 		if changes < minLinearChanges {
 			return
@@ -100,7 +120,7 @@ func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 		if err != nil {
 			return
 		}
-		s.attempt(func() {
+		s.Attempt(func() {
 			if r, err := reader.DecodeRow(0, row, nil); err == nil {
 				record(r, toImage)
 				return
@@ -112,15 +132,15 @@ func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 		})
 	}
 	step := max(6, min(w, h)/50)
-	for y := step / 2; y < h && !s.expired(); y += step {
+	for y := step / 2; y < h && !s.Expired(); y += step {
 		line(w, 0, y, 1, 0, func(x float64) [2]int { return [2]int{int(x), y} })
 	}
-	for x := step / 2; x < w && !s.expired(); x += step {
+	for x := step / 2; x < w && !s.Expired(); x += step {
 		line(h, x, 0, 0, 1, func(y float64) [2]int { return [2]int{x, int(y)} })
 	}
 	// Diagonals (both ways), for codes turned 20–70°: a row or column no
 	// longer crosses the whole symbol there.
-	for c := -h + step/2; c < w && !s.expired(); c += step {
+	for c := -h + step/2; c < w && !s.Expired(); c += step {
 		x0, y0 := max(c, 0), max(-c, 0) // along (1, 1)
 		n := min(w-x0, h-y0)
 		if n >= 60 {
@@ -137,9 +157,11 @@ func (s *scanState) linearCodes(t *thresholds, busy []bool, bw int) {
 				func(t float64) [2]int { return [2]int{x1 + int(t), y1 - int(t)} })
 		}
 	}
+	var out []Read
 	for _, text := range order {
 		if lr := reads[text]; lr.votes >= minLinearVotes {
-			s.addCode("EAN_13", text, nil, lr.corners)
+			out = append(out, Read{Text: text, Corners: lr.corners})
 		}
 	}
+	return out
 }

@@ -1,4 +1,4 @@
-package decoder
+package image
 
 import (
 	"bytes"
@@ -43,8 +43,8 @@ func Sniff(b []byte) Format {
 	return ""
 }
 
-// header reads the dimensions from the header alone, without decoding pixels.
-func header(f Format, b []byte) (image.Config, error) {
+// Header reads the dimensions from the header alone, without decoding pixels.
+func Header(f Format, b []byte) (image.Config, error) {
 	r := bytes.NewReader(b)
 	switch f {
 	case JPEG:

@@ -11,9 +11,10 @@ import (
 	"image"
 	"io"
 
-	"github.com/qrgate/qrgate/decoder/internal/webp/vp8"
 	"golang.org/x/image/riff"
 	xwebp "golang.org/x/image/webp"
+
+	"github.com/qrgate/qrgate/decoder/image/internal/webp/vp8"
 )
 
 var errInvalidFormat = errors.New("webp: invalid format")

@@ -1,9 +1,9 @@
-package decoder_test
+package image_test
 
 import (
 	"testing"
 
-	"github.com/qrgate/qrgate/decoder"
+	dimage "github.com/qrgate/qrgate/decoder/image"
 )
 
 // TestSniff: the format comes from the bytes alone.
@@ -11,15 +11,15 @@ func TestSniff(t *testing.T) {
 	cases := []struct {
 		name string
 		data string
-		want decoder.Format
+		want dimage.Format
 	}{
-		{"jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF", decoder.JPEG},
-		{"jpeg raw SOI", "\xff\xd8\xff\xdb", decoder.JPEG},
-		{"png", "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", decoder.PNG},
-		{"gif87a", "GIF87a\x01\x00\x01\x00", decoder.GIF},
-		{"gif89a", "GIF89a\x01\x00\x01\x00", decoder.GIF},
-		{"webp", "RIFF\x24\x00\x00\x00WEBPVP8L", decoder.WebP},
-		{"bmp", "BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00", decoder.BMP},
+		{"jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF", dimage.JPEG},
+		{"jpeg raw SOI", "\xff\xd8\xff\xdb", dimage.JPEG},
+		{"png", "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", dimage.PNG},
+		{"gif87a", "GIF87a\x01\x00\x01\x00", dimage.GIF},
+		{"gif89a", "GIF89a\x01\x00\x01\x00", dimage.GIF},
+		{"webp", "RIFF\x24\x00\x00\x00WEBPVP8L", dimage.WebP},
+		{"bmp", "BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00", dimage.BMP},
 		{"empty", "", ""},
 		{"jpeg too short", "\xff\xd8", ""},
 		{"png without its last byte", "\x89PNG\r\n\x1a", ""},
@@ -38,7 +38,7 @@ func TestSniff(t *testing.T) {
 		{"leading whitespace before a png", " \x89PNG\r\n\x1a\n", ""},
 	}
 	for _, c := range cases {
-		if got := decoder.Sniff([]byte(c.data)); got != c.want {
+		if got := dimage.Sniff([]byte(c.data)); got != c.want {
 			t.Errorf("%s: Sniff = %q, want %q", c.name, got, c.want)
 		}
 	}

@@ -1,10 +1,6 @@
-package decoder
+package qr
 
-import (
-	"image"
-	"math"
-	"sort"
-)
+import "sort"
 
 // Two finders of three: sellers hide one finder pattern of a QR code under
 // a sticker, a logo or another card, which defeats every reader that needs
@@ -30,41 +26,6 @@ const (
 type finderPair struct {
 	a, b  candidate
 	score float64 // lower is better
-}
-
-// finderPairs tries the best pairs of candidates not inside a code already
-// read, completing each with a synthetic third finder.
-func (s *scanState) finderPairs(p plane, cands []candidate) {
-	var free []candidate
-	for _, c := range cands {
-		if len(free) == maxPairCandidates {
-			break
-		}
-		if c.count >= minPairRows && !s.inCode(c.x, c.y) {
-			free = append(free, c)
-		}
-	}
-	pairs := plausiblePairs(free)
-	for i, pr := range pairs {
-		if i == maxPairAttempts || s.expired() {
-			return
-		}
-		if s.inCode(pr.a.x, pr.a.y) || s.inCode(pr.b.x, pr.b.y) {
-			continue // read by an earlier pair
-		}
-		for _, c := range completions(pr.a, pr.b) {
-			t, ok := makeTriplet(pr.a, pr.b, c)
-			if !ok {
-				continue
-			}
-			var r *qrRead
-			s.attempt(func() { r, ok = decodeTriplet(p, t, false) })
-			if ok && r.text != "" {
-				s.addCode("QR_CODE", r.text, r.raw, toImageCorners(r.corners))
-				break
-			}
-		}
-	}
 }
 
 // plausiblePairs lists candidate pairs that could be two finders of one
@@ -106,16 +67,4 @@ func completions(a, b candidate) []candidate {
 		at(b.x-dy, b.y+dx), at(b.x+dy, b.y-dx),
 		at(mx-dy/2, my+dx/2), at(mx+dy/2, my-dx/2),
 	}
-}
-
-// inCode reports whether (x, y) lies in the bounds of a code of this frame
-// already read.
-func (s *scanState) inCode(x, y float64) bool {
-	pt := image.Pt(int(math.Round(x)), int(math.Round(y)))
-	for _, c := range s.codes {
-		if c.Frame == s.frame && len(c.Corners) > 0 && pt.In(boundsOf(c.Corners)) {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package decoder
+package bitmap
 
 import "encoding/binary"
 
@@ -17,32 +17,32 @@ const (
 	minContrast = 24
 )
 
-// thresholds is a plane with one threshold per block.
-type thresholds struct {
-	p      plane
+// Thresholds is a plane with one threshold per block.
+type Thresholds struct {
+	P      Plane
 	bw, bh int
 	thr    []int16 // -1: flat neighbourhood, every pixel light
 }
 
-// blockStats are the mean, minimum and maximum of each block of a plane.
-type blockStats struct {
+// BlockStats are the mean, minimum and maximum of each block of a plane.
+type BlockStats struct {
 	bw, bh int
 	mean   []int32
 	lo, hi []uint8
 }
 
-// statsOf measures every block of p (every other row: plenty for a
+// StatsOf measures every block of p (every other row: plenty for a
 // threshold). It runs on every pixel row pair of every image, so it works on
 // the eight pixels of a block row as the bytes of one word: lane-wise
 // minimum, maximum and sums, reduced once per block.
-func statsOf(p plane) blockStats {
-	bw, bh := (p.w+binBlock-1)/binBlock, (p.h+binBlock-1)/binBlock
+func StatsOf(p Plane) BlockStats {
+	bw, bh := (p.W+binBlock-1)/binBlock, (p.H+binBlock-1)/binBlock
 	n := bw * bh
-	st := blockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
-	full := p.w / binBlock // blocks with all binBlock columns inside the plane
+	st := BlockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+	full := p.W / binBlock // blocks with all binBlock columns inside the plane
 	mn, mx, sum := make([]uint64, full), make([]uint64, full), make([]uint64, full)
 	for by := 0; by < bh; by++ {
-		y0, y1 := by*binBlock, min(by*binBlock+binBlock, p.h)
+		y0, y1 := by*binBlock, min(by*binBlock+binBlock, p.H)
 		for bx := range mn {
 			mn[bx], mx[bx], sum[bx] = ^uint64(0), 0, 0
 		}
@@ -53,7 +53,7 @@ func statsOf(p plane) blockStats {
 		}
 		rows := int32(0)
 		for y := y0; y < y1; y += 2 {
-			row := p.pix[y*p.stride : y*p.stride+p.w]
+			row := p.Pix[y*p.Stride : y*p.Stride+p.W]
 			rows++
 			for bx := range mn {
 				v := binary.LittleEndian.Uint64(row[bx*binBlock:])
@@ -79,7 +79,7 @@ func statsOf(p plane) blockStats {
 			mean[bx] = int32(sum[bx] * 0x0001000100010001 >> 48)
 		}
 		for bx := range mean {
-			cols := int32(min(bx*binBlock+binBlock, p.w) - bx*binBlock)
+			cols := int32(min(bx*binBlock+binBlock, p.W) - bx*binBlock)
 			mean[bx] /= rows * cols
 		}
 	}
@@ -108,12 +108,12 @@ func maxBytes(a, b uint64) uint64 {
 	return a ^ (a^b)&m
 }
 
-// half merges 2×2 blocks: the statistics of the plane downscaled by 2,
+// Half merges 2×2 blocks: the statistics of the plane downscaled by 2,
 // without reading its pixels again.
-func (st blockStats) half(w, h int) blockStats {
+func (st BlockStats) Half(w, h int) BlockStats {
 	bw, bh := (w+binBlock-1)/binBlock, (h+binBlock-1)/binBlock
 	n := bw * bh
-	out := blockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+	out := BlockStats{bw: bw, bh: bh, mean: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
 			s, c, mn, mx := int32(0), int32(0), uint8(255), uint8(0)
@@ -136,14 +136,14 @@ func (st blockStats) half(w, h int) blockStats {
 	return out
 }
 
-// newThresholds computes the block thresholds of p from its block stats:
+// NewThresholds computes the block thresholds of p from its block stats:
 // the mean of the 5×5 blocks around each block, or -1 where that
 // neighbourhood is flat. Separably, rows of 5 first, then columns: sums as
 // running windows, minima and maxima 8 blocks at a time (bytes of a word).
-func newThresholds(p plane, st blockStats) *thresholds {
+func NewThresholds(p Plane, st BlockStats) *Thresholds {
 	bw, bh := st.bw, st.bh
 	n := bw * bh
-	t := &thresholds{p: p, bw: bw, bh: bh, thr: make([]int16, n)}
+	t := &Thresholds{P: p, bw: bw, bh: bh, thr: make([]int16, n)}
 	hs := make([]int32, n)
 	hmn, hmx := make([]uint8, n+8), make([]uint8, n+8) // +8: whole-word loads and stores
 	pad := (bw+7)&^7 + 4 + 8
@@ -220,19 +220,19 @@ func newThresholds(p plane, st blockStats) *thresholds {
 
 func load8(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
-// dark reports whether the pixel at (x, y) is below its block's threshold.
-func (t *thresholds) dark(x, y int) byte {
-	return b2u(int16(t.p.pix[y*t.p.stride+x]) < t.thr[(y>>binShift)*t.bw+x>>binShift])
+// Dark reports whether the pixel at (x, y) is below its block's threshold.
+func (t *Thresholds) Dark(x, y int) byte {
+	return b2u(int16(t.P.Pix[y*t.P.Stride+x]) < t.thr[(y>>binShift)*t.bw+x>>binShift])
 }
 
-// rowBits writes row y into dst, one bit per pixel (bit x%64 of word x/64,
+// RowBits writes row y into dst, one bit per pixel (bit x%64 of word x/64,
 // 1 = dark); dst has (w+63)/64 words. Eight pixels at a time: a block's
 // pixels are compared with its threshold as the bytes of one word.
-func (t *thresholds) rowBits(y int, dst []uint64) {
-	src := t.p.pix[y*t.p.stride : y*t.p.stride+t.p.w]
+func (t *Thresholds) RowBits(y int, dst []uint64) {
+	src := t.P.Pix[y*t.P.Stride : y*t.P.Stride+t.P.W]
 	trow := t.thr[(y>>binShift)*t.bw : (y>>binShift)*t.bw+t.bw]
 	clear(dst)
-	full := t.p.w / binBlock
+	full := t.P.W / binBlock
 	for bx, th := range trow[:full] {
 		if th <= 0 {
 			continue
@@ -242,7 +242,7 @@ func (t *thresholds) rowBits(y int, dst []uint64) {
 	}
 	if full < t.bw { // the ragged last block
 		th := trow[full]
-		for x := full * binBlock; x < t.p.w; x++ {
+		for x := full * binBlock; x < t.P.W; x++ {
 			if int16(src[x]) < th {
 				dst[x/64] |= 1 << uint(x%64)
 			}

@@ -1,10 +1,12 @@
-package decoder
+package qr
 
 import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
 // Reading a QR code from its finder triplet without binarizing the image:
@@ -14,26 +16,10 @@ import (
 // 33×33 samples is cheap, so several thresholds, sizes and corner estimates
 // cost far less than one binarization of the region.
 
-// bilinear samples p at (x, y), clamping at the borders.
-func (p plane) bilinear(x, y float64) float64 {
-	x -= 0.5
-	y -= 0.5
-	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	fx, fy := x-float64(x0), y-float64(y0)
-	x0c, x1c := clampInt(x0, 0, p.w-1), clampInt(x0+1, 0, p.w-1)
-	y0c, y1c := clampInt(y0, 0, p.h-1), clampInt(y0+1, 0, p.h-1)
-	r0, r1 := p.pix[y0c*p.stride:], p.pix[y1c*p.stride:]
-	top := float64(r0[x0c])*(1-fx) + float64(r0[x1c])*fx
-	bot := float64(r1[x0c])*(1-fx) + float64(r1[x1c])*fx
-	return top*(1-fy) + bot*fy
-}
-
-func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
-
 // sampleGrid fills grid (dim*dim) with the luminance at each module centre
 // under t, inverted when the code is light on dark so that dark is low.
 // It reports false when too many samples fall outside the plane.
-func sampleGrid(p plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) bool {
+func sampleGrid(p bitmap.Plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) bool {
 	grid := g.v
 	pts := g.pts[:0]
 	for y := 0; y < dim; y++ {
@@ -45,10 +31,10 @@ func sampleGrid(p plane, t *common.PerspectiveTransform, dim int, dark bool, g *
 	outside := 0
 	for i := 0; i < dim*dim; i++ {
 		x, y := pts[2*i], pts[2*i+1]
-		if x < -1 || y < -1 || x > float64(p.w)+1 || y > float64(p.h)+1 || math.IsNaN(x) || math.IsNaN(y) {
+		if x < -1 || y < -1 || x > float64(p.W)+1 || y > float64(p.H)+1 || math.IsNaN(x) || math.IsNaN(y) {
 			outside++
 		}
-		v := p.bilinear(x, y)
+		v := p.Bilinear(x, y)
 		if !dark {
 			v = 255 - v
 		}
@@ -155,7 +141,7 @@ func cutAt(vals []float64, dim int, bits *gozxing.BitMatrix, t float64) {
 // timingSamples samples the timing patterns (row and column 6 between the
 // finders) under t and returns the share of modules that alternate as they
 // should, cutting each at the mean of its neighbours along the pattern.
-func timingSamples(p plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) float64 {
+func timingSamples(p bitmap.Plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) float64 {
 	n := dim - 16
 	if n < 5 {
 		return 0
@@ -170,7 +156,7 @@ func timingSamples(p plane, t *common.PerspectiveTransform, dim int, dark bool, 
 	t.TransformPoints(pts)
 	v := g.v[:2*n]
 	for i := range v {
-		v[i] = p.bilinear(pts[2*i], pts[2*i+1])
+		v[i] = p.Bilinear(pts[2*i], pts[2*i+1])
 		if !dark {
 			v[i] = 255 - v[i]
 		}
@@ -191,3 +177,5 @@ func timingSamples(p plane, t *common.PerspectiveTransform, dim int, dark bool, 
 	}
 	return float64(ok) / float64(2*n)
 }
+
+func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }

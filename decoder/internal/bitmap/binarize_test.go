@@ -1,4 +1,4 @@
-package decoder
+package bitmap
 
 import (
 	"math/rand/v2"
@@ -44,18 +44,18 @@ func TestRowBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, w := range []int{1, 7, 8, 63, 64, 65, 100, 128, 203} {
 		p := noisePlane(rng, w, 40)
-		for i := range p.pix {
+		for i := range p.Pix {
 			if rng.IntN(4) == 0 { // some flat blocks
-				p.pix[i] = 128
+				p.Pix[i] = 128
 			}
 		}
-		th := newThresholds(p, statsOf(p))
+		th := NewThresholds(p, StatsOf(p))
 		dst := make([]uint64, (w+63)/64)
-		for y := 0; y < p.h; y++ {
-			th.rowBits(y, dst)
+		for y := 0; y < p.H; y++ {
+			th.RowBits(y, dst)
 			for x := 0; x < w; x++ {
-				if got := dst[x/64] >> uint(x%64) & 1; byte(got) != th.dark(x, y) {
-					t.Fatalf("w=%d (%d,%d): bit %d, dark %d", w, x, y, got, th.dark(x, y))
+				if got := dst[x/64] >> uint(x%64) & 1; byte(got) != th.Dark(x, y) {
+					t.Fatalf("w=%d (%d,%d): bit %d, dark %d", w, x, y, got, th.Dark(x, y))
 				}
 			}
 			if r := w % 64; r != 0 && dst[len(dst)-1]>>uint(r) != 0 {
@@ -72,13 +72,13 @@ func TestStatsOf(t *testing.T) {
 	for _, sz := range [][2]int{{1, 1}, {8, 8}, {13, 9}, {64, 31}, {203, 77}} {
 		w, h := sz[0], sz[1]
 		p := noisePlane(rng, w, h)
-		st := statsOf(p)
+		st := StatsOf(p)
 		for by := 0; by < st.bh; by++ {
 			for bx := 0; bx < st.bw; bx++ {
 				sum, cnt, lo, hi := 0, 0, 255, 0
 				for y := by * binBlock; y < min(h, by*binBlock+binBlock); y += 2 {
 					for x := bx * binBlock; x < min(w, bx*binBlock+binBlock); x++ {
-						v := int(p.pix[y*p.stride+x])
+						v := int(p.Pix[y*p.Stride+x])
 						sum, cnt, lo, hi = sum+v, cnt+1, min(lo, v), max(hi, v)
 					}
 				}
@@ -98,15 +98,15 @@ func TestThresholds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, sz := range [][2]int{{1, 1}, {8, 8}, {24, 40}, {64, 64}, {72, 9}, {136, 130}, {203, 77}} {
 		w, h := sz[0], sz[1]
-		p := newPlane(w, h)
-		for i := range p.pix {
-			p.pix[i] = uint8(128 + rng.IntN(2*minContrast) - minContrast) // flat and not
+		p := NewPlane(w, h)
+		for i := range p.Pix {
+			p.Pix[i] = uint8(128 + rng.IntN(2*minContrast) - minContrast) // flat and not
 			if rng.IntN(50) == 0 {
-				p.pix[i] = uint8(rng.IntN(256))
+				p.Pix[i] = uint8(rng.IntN(256))
 			}
 		}
-		st := statsOf(p)
-		th := newThresholds(p, st)
+		st := StatsOf(p)
+		th := NewThresholds(p, st)
 		for by := 0; by < st.bh; by++ {
 			for bx := 0; bx < st.bw; bx++ {
 				sum, cnt, lo, hi := 0, 0, 255, 0
@@ -135,12 +135,12 @@ func TestHalf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, w := range []int{2, 3, 7, 8, 9, 16, 17, 30, 101} {
 		p := noisePlane(rng, w, 9)
-		h := p.half()
-		for y := 0; y < h.h; y++ {
-			for x := 0; x < h.w; x++ {
-				at := func(x, y int) int { return int(p.pix[y*p.stride+x]) }
+		h := p.Half()
+		for y := 0; y < h.H; y++ {
+			for x := 0; x < h.W; x++ {
+				at := func(x, y int) int { return int(p.Pix[y*p.Stride+x]) }
 				want := (at(2*x, 2*y) + at(2*x+1, 2*y) + at(2*x, 2*y+1) + at(2*x+1, 2*y+1) + 2) >> 2
-				if got := int(h.pix[y*h.stride+x]); got != want {
+				if got := int(h.Pix[y*h.Stride+x]); got != want {
 					t.Fatalf("w=%d (%d,%d): %d, want %d", w, x, y, got, want)
 				}
 			}
@@ -149,10 +149,10 @@ func TestHalf(t *testing.T) {
 }
 
 // noisePlane is a w×h plane of uniform random pixels.
-func noisePlane(rng *rand.Rand, w, h int) plane {
-	p := newPlane(w, h)
-	for i := range p.pix {
-		p.pix[i] = uint8(rng.IntN(256))
+func noisePlane(rng *rand.Rand, w, h int) Plane {
+	p := NewPlane(w, h)
+	for i := range p.Pix {
+		p.Pix[i] = uint8(rng.IntN(256))
 	}
 	return p
 }
