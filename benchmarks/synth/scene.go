@@ -44,13 +44,57 @@ type placed struct {
 	occluded bool
 	noQuiet  bool
 	bbox     image.Rectangle
+	hard     map[string]bool // the dimensions drawn hard
+}
+
+// hardDims are the dimensions in which a code can be made hard: a code
+// draws at most two of them (weighted), so each bin's recall says what
+// that one difficulty costs instead of what a pile of them does, and
+// most codes stay readable in principle. The rest are drawn mild.
+var hardDims = []struct {
+	dim    string
+	weight int
+}{
+	{"module", 2}, {"perspective", 2}, {"blur", 1}, {"contrast", 1}, {"glare", 1},
+	{"occlusion", 1}, {"quiet_zone", 1}, {"curvature", 1}, {"noise", 1},
+}
+
+// drawHard picks how many and which dimensions are hard for one code;
+// a low-quality lossy container already counts as one.
+func (s *scene) drawHard(lowQuality bool) map[string]bool {
+	k := pick(s.rng, []int{0, 0, 1, 1, 1, 2})
+	if lowQuality {
+		k--
+	}
+	hard := map[string]bool{}
+	for len(hard) < k {
+		total := 0
+		for _, d := range hardDims {
+			if !hard[d.dim] {
+				total += d.weight
+			}
+		}
+		n := s.rng.IntN(total)
+		for _, d := range hardDims {
+			if hard[d.dim] {
+				continue
+			}
+			if n < d.weight {
+				hard[d.dim] = true
+				break
+			}
+			n -= d.weight
+		}
+	}
+	return hard
 }
 
 // scene draws one image from its own random stream.
 type scene struct {
-	rng    *rand.Rand
-	photos *photoSet
-	tmp    string
+	rng        *rand.Rand
+	photos     *photoSet
+	tmp        string
+	lowQuality bool // the container is lossy below quality 40
 }
 
 func (s *scene) chance(p float64) bool { return s.rng.Float64() < p }
@@ -111,12 +155,12 @@ func (s *scene) container(long int) container {
 // colours draws the module colours at a contrast (light − dark luma over
 // 255) between 0.2 and 1, grey or hued, and returns the contrast
 // actually reached after clamping.
-func (s *scene) colours() (dark, light rgb, contrast float64, coloured bool) {
+func (s *scene) colours(hard bool) (dark, light rgb, contrast float64, coloured bool) {
 	var c float64
 	switch r := s.rng.Float64(); {
-	case r < 0.15:
+	case hard:
 		c = s.uniform(0.2, 0.4)
-	case r < 0.4:
+	case r < 0.3:
 		c = s.uniform(0.4, 0.7)
 	default:
 		c = s.uniform(0.7, 1)
@@ -193,13 +237,16 @@ func (s *scene) newSymbol() (*symbol, payload, error) {
 // newLabel dresses a symbol: quiet zone or none, card, logo, occlusion,
 // inversion, colours.
 func (s *scene) newLabel(sym *symbol, c *placed) {
-	dark, light, contrast, coloured := s.colours()
+	dark, light, contrast, coloured := s.colours(c.hard["contrast"])
 	c.contrast, c.coloured = contrast, coloured
 	l := &codeLabel{sym: sym, dark: dark, light: light, background: light}
 	W, H := float64(sym.W), float64(sym.H)
 	qz := sym.Quiet
 	if sym.Symbology != symEAN13 {
-		f := s.uniform(0.6, 1.6) // printed quiet zones vary
+		f := s.uniform(0.6, 1.5) // printed quiet zones vary: QR 2.4–6 modules
+		if sym.Symbology == symDM {
+			f = s.uniform(1, 3)
+		}
 		for i := range qz {
 			qz[i] *= f
 		}
@@ -210,7 +257,7 @@ func (s *scene) newLabel(sym *symbol, c *placed) {
 	case isQR && s.chance(0.2):
 		c.card = true
 		s.card(l)
-	case s.chance(0.12) && sym.Symbology != symEAN13:
+	case c.hard["quiet_zone"] && sym.Symbology != symEAN13:
 		c.noQuiet = true
 		l.ext = box{0, 0, W, H}
 	case s.chance(0.1):
@@ -236,7 +283,7 @@ func (s *scene) newLabel(sym *symbol, c *placed) {
 		g.at = box{W/2 - gw/2, H/2 - side*0.3, W/2 + gw/2, H/2 + side*0.3}
 		l.logoGlyph = &g
 	}
-	if budget > 0.015 && s.chance(0.15) {
+	if budget > 0.015 && c.hard["occlusion"] {
 		if o := s.occlusion(sym, budget); o != nil {
 			c.occluded = true
 			l.occlusion = o
@@ -340,7 +387,7 @@ func digitBox(s string, x, y, width, size float64, col rgb) mask {
 // poseFor draws rotation, tilt, mirroring and curvature for a code of
 // module px, and fits the tilt so the measured perspective hits a
 // target drawn over 0–0.3.
-func (s *scene) poseFor(sym *symbol, module float64, allowMirror bool) pose {
+func (s *scene) poseFor(sym *symbol, module float64, allowMirror bool, hard map[string]bool) pose {
 	p := pose{Module: module, Distance: 1}
 	switch r := s.rng.Float64(); {
 	case r < 0.25:
@@ -351,47 +398,59 @@ func (s *scene) poseFor(sym *symbol, module float64, allowMirror bool) pose {
 		p.Angle = s.rng.Float64() * 2 * math.Pi
 	}
 	p.Mirrored = allowMirror && sym.Symbology == symQR && s.chance(0.06)
-	if s.chance(0.12) {
+	if hard["curvature"] {
 		p.Arc = s.uniform(25, 70) * math.Pi / 180
 		p.Bow = s.uniform(0.02, 0.08)
 	}
 	var target float64
 	switch r := s.rng.Float64(); {
-	case r < 0.2:
-		target = 0
-	case r < 0.45:
-		target = s.uniform(0.01, 0.1)
-	case r < 0.72:
-		target = s.uniform(0.1, 0.2)
-	default:
+	case hard["perspective"]:
 		target = s.uniform(0.2, 0.3)
+	case r < 0.25:
+		target = 0
+	case r < 0.65:
+		target = s.uniform(0.01, 0.1)
+	default:
+		target = s.uniform(0.1, 0.2)
 	}
 	side := module * math.Max(float64(sym.W), float64(sym.H))
 	p.Distance = side * s.uniform(1.2, 4)
 	p.TiltAxis = s.rng.Float64() * 2 * math.Pi
-	if target == 0 {
-		return p
+	if target > 0 {
+		fitTilt(&p, sym, target)
 	}
+	// the drawn module size is the one measured in the image: perspective
+	// shrinks a code, so scale it (and the camera distance with it, which
+	// keeps its shape) back
+	pl := newPlacement(p, sym, float64(sym.W))
+	f := module / moduleMeasure(pl.corners(sym), sym)
+	p.Module *= f
+	p.Distance *= f
+	return p
+}
+
+// fitTilt finds by bisection the tilt at which the perspective measure
+// reaches target.
+func fitTilt(p *pose, sym *symbol, target float64) {
 	lo, hi := 0.0, 80*math.Pi/180
 	for i := 0; i < 30; i++ {
 		p.Tilt = (lo + hi) / 2
-		pl := newPlacement(p, sym, float64(sym.W))
+		pl := newPlacement(*p, sym, float64(sym.W))
 		if perspectiveMeasure(pl.corners(sym), float64(sym.W), float64(sym.H), p.Mirrored) < target {
 			lo = p.Tilt
 		} else {
 			hi = p.Tilt
 		}
 	}
-	return p
 }
 
-// moduleSize draws pixels per module over 1.5–12 in three equal parts
-// (<2.5, 2.5–4, ≥4, log-uniform above 4).
-func (s *scene) moduleSize(sym *symbol) float64 {
-	switch r := s.rng.Float64(); {
-	case r < 1.0/3:
+// moduleSize draws pixels per module: 1.5–2.5 when that dimension is
+// hard, else 2.5–4 or (log-uniform) 4–12.
+func (s *scene) moduleSize(sym *symbol, hard bool) float64 {
+	switch {
+	case hard:
 		return s.uniform(1.5, 2.5)
-	case r < 2.0/3:
+	case s.chance(0.45):
 		return s.uniform(2.5, 4)
 	}
 	if sym.Symbology == symEAN13 {
@@ -411,19 +470,19 @@ func (s *scene) placeCode(img *image.RGBA, taken []image.Rectangle, n int) (*pla
 	if err != nil {
 		return nil, err
 	}
-	c := &placed{pay: pay, sym: sym}
+	c := &placed{pay: pay, sym: sym, hard: s.drawHard(s.lowQuality)}
 	s.newLabel(sym, c)
 	b := img.Bounds()
 	ux0, uy0, ux1, uy1 := c.lab.extent()
 	extent := math.Max(ux1-ux0, uy1-uy0)
 	room := float64(min(b.Dx(), b.Dy())) * 0.9 / math.Sqrt(float64(n))
-	module := s.moduleSize(sym)
+	module := s.moduleSize(sym, c.hard["module"])
 	if module*extent > room {
 		module = math.Max(room/extent, 1.5)
 	}
 	half := math.Max(-ux0+float64(sym.W)/2, ux1-float64(sym.W)/2)
 	for shrink := 0; shrink < 4; shrink++ {
-		p := s.poseFor(sym, module, !c.card)
+		p := s.poseFor(sym, module, !c.card, c.hard)
 		for try := 0; try < placeTries; try++ {
 			p.CX, p.CY = s.uniform(0, float64(b.Dx())), s.uniform(0, float64(b.Dy()))
 			pl := newPlacement(p, sym, half)
@@ -454,9 +513,9 @@ func (s *scene) placeCode(img *image.RGBA, taken []image.Rectangle, n int) (*pla
 }
 
 // effects blurs, noises and lights a drawn code, within what keeps its
-// modules apart: blur is held under half a module.
+// modules apart: blur is held under 0.6 of a module.
 func (s *scene) effects(img *image.RGBA, c *placed) {
-	if s.chance(0.12) {
+	if c.hard["glare"] {
 		c.glare = true
 		ps := c.pl.corners(c.sym)
 		t1, t2 := s.uniform(0.2, 0.8), s.uniform(0.2, 0.8)
@@ -470,13 +529,24 @@ func (s *scene) effects(img *image.RGBA, c *placed) {
 		}
 		addGlare(img, real(at), imag(at), side*s.uniform(0.06, 0.15), side*s.uniform(0.04, 0.1), s.rng.Float64()*math.Pi, strength)
 	}
-	if s.chance(0.35) {
-		sigma := s.uniform(0.3, 2)
-		c.blur = math.Min(sigma, 0.5*c.module)
+	sigma := 0.0
+	switch {
+	case c.hard["blur"]:
+		sigma = s.uniform(1, 2)
+	case s.chance(0.3):
+		sigma = s.uniform(0.3, 1)
+	}
+	if sigma > 0 {
+		c.blur = math.Min(sigma, 0.6*c.module)
 		gaussianBlur(img, c.bbox, c.blur)
 	}
-	if s.chance(0.25) {
-		c.noise = s.uniform(3, 14)
+	switch {
+	case c.hard["noise"]:
+		c.noise = s.uniform(8, 14)
+	case s.chance(0.2):
+		c.noise = s.uniform(3, 8)
+	}
+	if c.noise > 0 {
 		addNoise(img, c.bbox.Inset(-c.bbox.Dx()/8), c.noise, s.rng)
 	}
 }
@@ -495,6 +565,7 @@ func supersampling(module float64) int {
 func (s *scene) generate() ([]byte, string, manifestLine, error) {
 	w, h := s.imageSize()
 	cont := s.container(max(w, h))
+	s.lowQuality = cont.Quality > 0 && cont.Quality < 40
 	img, _, err := s.photos.backdrop(s.rng, w, h)
 	if err != nil {
 		return nil, "", manifestLine{}, err
@@ -553,12 +624,12 @@ func (s *scene) negatives(img *image.RGBA) string {
 	b := img.Bounds()
 	var taken []image.Rectangle
 	for i, n := 0, 1+s.rng.IntN(3); i < n; i++ {
-		dark, light, _, _ := s.colours()
+		dark, light, _, _ := s.colours(s.chance(0.15))
 		pat, sym := newNegative(s.rng, kind, dark, light)
 		x0, y0, x1, y1 := pat.extent()
 		extent := math.Max(x1-x0, y1-y0)
 		module := math.Min(s.uniform(1.5, 10), float64(min(b.Dx(), b.Dy()))*0.8/extent)
-		p := s.poseFor(sym, module, false)
+		p := s.poseFor(sym, module, false, map[string]bool{"perspective": s.chance(0.3)})
 		for try := 0; try < placeTries; try++ {
 			p.CX, p.CY = s.uniform(0, float64(b.Dx())), s.uniform(0, float64(b.Dy()))
 			pl := newPlacement(p, sym, math.Max(-x0+float64(sym.W)/2, x1-float64(sym.W)/2))
