@@ -66,16 +66,11 @@ func TestAblation(t *testing.T) {
 		name string
 		skip Strategy
 	}{{"all strategies", 0}}
-	names := make([]string, 0, len(Strategies))
-	for n := range Strategies {
-		names = append(names, n)
-	}
-	slices.SortFunc(names, func(a, b string) int { return int(Strategies[a]) - int(Strategies[b]) })
-	for _, n := range names {
+	for _, st := range AllStrategies() {
 		runs = append(runs, struct {
 			name string
 			skip Strategy
-		}{"without " + n, Strategies[n]})
+		}{"without " + st.String(), st})
 	}
 	var out strings.Builder
 	out.WriteString("| scan | coded read | false positives | CPU ms/image |\n|---|---|---|---|\n")

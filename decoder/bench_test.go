@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/qrgate/qrgate/decoder"
-	"github.com/qrgate/qrgate/decoder/internal/fixtures"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // Decoder benchmarks on small, medium and large images, with and without
@@ -22,9 +22,9 @@ import (
 
 var synthetic = sync.OnceValue(func() map[string][]byte {
 	return map[string][]byte{
-		"large-code":   fixtures.Synthetic(3000, 3000, "https://wa.me/8613812345678", 2100, 1900, 6, 21),
-		"large-nocode": fixtures.Synthetic(3000, 3000, "", 0, 0, 0, 22),
-		"medium-code":  fixtures.Synthetic(1200, 1200, "https://t.me/bench_shop", 800, 700, 4, 23),
+		"large-code":   testfixtures.Synthetic(3000, 3000, "https://wa.me/8613812345678", 2100, 1900, 6, 21),
+		"large-nocode": testfixtures.Synthetic(3000, 3000, "", 0, 0, 0, 22),
+		"medium-code":  testfixtures.Synthetic(1200, 1200, "https://t.me/bench_shop", 800, 700, 4, 23),
 	}
 })
 
@@ -91,7 +91,7 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 	var none decoder.Strategy
-	for _, s := range decoder.Strategies {
+	for _, s := range decoder.AllStrategies() {
 		none |= s
 	}
 	// "no-strategies" decodes the pixels and builds the pyramid's block

@@ -3,13 +3,15 @@ package decoder
 import (
 	"errors"
 	"fmt"
+
+	"github.com/qrgate/qrgate/decoder/image"
 )
 
 // ErrorCode names why an image could not be read. The codes are part of
 // qrgate's output contract.
 type ErrorCode string
 
-// Error codes, as ../shared/CONTRACT.md lists them.
+// Error codes, as qrgate's output format lists them (docs/api.md).
 const (
 	ErrUnsupported   ErrorCode = "unsupported"
 	ErrCorrupt       ErrorCode = "corrupt"
@@ -40,4 +42,24 @@ func AsError(err error) *Error {
 		return e
 	}
 	return nil
+}
+
+// classify maps what decoder/image could not read to an error code.
+func classify(err error) *Error {
+	var ie *image.Error
+	if !errors.As(err, &ie) {
+		return newError(ErrCorrupt, err, "%v", err)
+	}
+	code := ErrCorrupt
+	switch ie.Kind {
+	case image.Unsupported:
+		code = ErrUnsupported
+	case image.Truncated:
+		code = ErrTruncated
+	case image.TooLarge:
+		code = ErrTooLarge
+	case image.TooManyFrames:
+		code = ErrTooManyFrames
+	}
+	return &Error{Code: code, Message: ie.Message, Err: ie.Err}
 }

@@ -17,7 +17,8 @@ import (
 	"golang.org/x/image/webp"
 
 	"github.com/qrgate/qrgate/decoder"
-	"github.com/qrgate/qrgate/decoder/internal/fixtures"
+	dimage "github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // fixtureDir holds the committed fixtures (see docs/fixtures.md).
@@ -29,13 +30,13 @@ const fixtureDir = "../testdata/images"
 // fixed, so the fixture guards against regressions.
 var knownGaps = map[string]string{}
 
-func loadManifest(t testing.TB) []fixtures.Entry {
+func loadManifest(t testing.TB) []testfixtures.Entry {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixtureDir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	es, err := fixtures.ParseManifest(b)
+	es, err := testfixtures.ParseManifest(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,10 +83,10 @@ func TestFixtures(t *testing.T) {
 
 // checkFixture compares a decode outcome with the manifest entry and returns
 // every difference.
-func checkFixture(e fixtures.Entry, res *decoder.Result, err error) []string {
+func checkFixture(e testfixtures.Entry, res *decoder.Result, err error) []string {
 	var ps []string
 	bad := func(format string, args ...any) { ps = append(ps, fmt.Sprintf(format, args...)) }
-	if got := decoder.Sniff(mustRead(e.File)); string(got) != e.Format {
+	if got := dimage.Sniff(mustRead(e.File)); string(got) != e.Format {
 		bad("Sniff = %q, want %q", got, e.Format)
 	}
 	if e.Error != "" {
@@ -147,7 +148,7 @@ func mustRead(name string) []byte {
 	return b
 }
 
-func findCode(codes []decoder.Code, used []bool, want fixtures.Code) int {
+func findCode(codes []decoder.Code, used []bool, want testfixtures.Code) int {
 	for i, c := range codes {
 		if !used[i] && c.Symbology == want.Symbology && c.Text == want.Payload {
 			return i
@@ -171,7 +172,7 @@ func describe(codes []decoder.Code) string {
 // distinct corner of the drawn symbol (in any order: mirrored and rotated
 // symbols may start anywhere); a 1-D code's 2 scan-line ends must lie on
 // its bars and span most of their width.
-func checkCorners(want fixtures.Code, got [][2]int) string {
+func checkCorners(want testfixtures.Code, got [][2]int) string {
 	tol := 2*want.Module + 3
 	if want.Symbology == "EAN_13" || want.Symbology == "UPC_A" || want.Symbology == "EAN_8" {
 		if len(got) != 2 {
@@ -218,14 +219,14 @@ func bbox(pts [][2]float64) (minX, minY, maxX, maxY float64) {
 }
 
 // TestFixturesReproducible checks that the committed fixtures are what the
-// generator builds: `go generate ./decoder/internal/fixtures` after changing it.
+// generator builds: `go generate ./internal/testfixtures` after changing it.
 func TestFixturesReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every fixture")
 	}
-	fs := fixtures.All()
-	if got, want := mustRead("manifest.json"), fixtures.Manifest(fs); !bytes.Equal(got, want) {
-		t.Errorf("manifest.json is stale: run go generate ./decoder/internal/fixtures")
+	fs := testfixtures.All()
+	if got, want := mustRead("manifest.json"), testfixtures.Manifest(fs); !bytes.Equal(got, want) {
+		t.Errorf("manifest.json is stale: run go generate ./internal/testfixtures")
 	}
 	for _, f := range fs {
 		committed := mustRead(f.File)
@@ -234,7 +235,7 @@ func TestFixturesReproducible(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(committed, f.Data) && !samePixels(committed, f.Data) {
-			t.Errorf("%s differs from what the generator builds: run go generate ./decoder/internal/fixtures", f.File)
+			t.Errorf("%s differs from what the generator builds: run go generate ./internal/testfixtures", f.File)
 		}
 	}
 }
@@ -260,7 +261,7 @@ func samePixels(a, b []byte) bool {
 	return true
 }
 
-func checkWebP(t *testing.T, f fixtures.Fixture, committed []byte) {
+func checkWebP(t *testing.T, f testfixtures.Fixture, committed []byte) {
 	img, err := webp.Decode(bytes.NewReader(committed))
 	if err != nil {
 		t.Errorf("%s: %v", f.File, err)
@@ -291,7 +292,7 @@ func TestLargePhotoNoExtraReads(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("decodes a 3000x3000 image: run without -race and -short")
 	}
-	data := fixtures.Synthetic(3000, 3000, "https://wa.me/8613812345678", 2100, 1900, 6, 21)
+	data := testfixtures.Synthetic(3000, 3000, "https://wa.me/8613812345678", 2100, 1900, 6, 21)
 	res, err := decoder.New(decoder.Config{Budget: time.Minute}).Decode(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)

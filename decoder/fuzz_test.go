@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
+	dimage "github.com/qrgate/qrgate/decoder/image"
 )
 
 // fuzzDecoder keeps fuzz iterations fast: small images, few frames, a short
@@ -44,7 +45,7 @@ func FuzzSniffAndDecode(f *testing.F) {
 		if bad := checkOutcome(data, res, err); bad != nil {
 			t.Fatal(bad)
 		}
-		if de := decoder.AsError(err); de != nil && de.Code == decoder.ErrUnsupported && decoder.Sniff(data) != "" && res.Format != decoder.WebP {
+		if de := decoder.AsError(err); de != nil && de.Code == decoder.ErrUnsupported && dimage.Sniff(data) != "" && res.Format != dimage.WebP {
 			t.Fatalf("unsupported although sniffed as %s: %v", res.Format, err)
 		}
 	})

@@ -14,7 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/qrgate/qrgate/decoder"
-	"github.com/qrgate/qrgate/decoder/internal/fixtures"
+	dimage "github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // Issue 7's bad input, each with the error a client gets. Every outcome must
@@ -25,7 +27,7 @@ var errorCodes = map[decoder.ErrorCode]bool{
 	decoder.ErrTooLarge: true, decoder.ErrTooManyFrames: true, decoder.ErrTimeout: true,
 }
 
-var symbologies = map[string]bool{
+var symbologies = map[symbology.Symbology]bool{
 	"QR_CODE": true, "DATA_MATRIX": true, "AZTEC": true, "PDF_417": true, "MAXICODE": true,
 	"EAN_13": true, "EAN_8": true, "UPC_A": true, "UPC_E": true, "UPC_EAN_EXTENSION": true,
 	"CODE_128": true, "CODE_39": true, "CODE_93": true, "CODABAR": true, "ITF": true,
@@ -34,8 +36,8 @@ var symbologies = map[string]bool{
 
 // cornerCount is what the contract gives each symbology: 2 points (the
 // ends of the scan line) for 1-D codes, 4 for 2-D codes and UNDECODED.
-func cornerCount(symbology string) int {
-	switch symbology {
+func cornerCount(s symbology.Symbology) int {
+	switch s {
 	case "EAN_13", "EAN_8", "UPC_A", "UPC_E", "UPC_EAN_EXTENSION", "CODE_128", "CODE_39", "CODE_93", "CODABAR", "ITF", "RSS_14", "RSS_EXPANDED":
 		return 2
 	}
@@ -47,7 +49,7 @@ func checkOutcome(data []byte, res *decoder.Result, err error) error {
 	if res == nil {
 		return fmt.Errorf("nil Result (err %v)", err)
 	}
-	if got := decoder.Sniff(data); res.Format != got {
+	if got := dimage.Sniff(data); res.Format != got {
 		return fmt.Errorf("Result.Format %q, Sniff says %q", res.Format, got)
 	}
 	if err != nil {
@@ -124,7 +126,7 @@ func wantCode(t *testing.T, name string, err error, want decoder.ErrorCode) {
 // allocates a tiny fraction of what they declare.
 func TestBombsRefusedBeforeAllocation(t *testing.T) {
 	screen := make([]byte, 0, 1024) // a 1000x1000 GIF with 45 1x1 frames: 45 megapixels once composited
-	screen = append(screen, fixtures.GIFBomb(1000, 1000)[:19]...)
+	screen = append(screen, testfixtures.GIFBomb(1000, 1000)[:19]...)
 	screen[6], screen[7], screen[8], screen[9] = 0xE8, 0x03, 0xE8, 0x03
 	for i := 0; i < 45; i++ {
 		screen = append(screen, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0)
@@ -136,17 +138,17 @@ func TestBombsRefusedBeforeAllocation(t *testing.T) {
 		want     decoder.ErrorCode
 		declared int64 // bytes a naive decoder would allocate
 	}{
-		{"png 50000x50000", fixtures.PNGBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
-		{"png 1x2000000000", fixtures.PNGBomb(1, 2_000_000_000), decoder.ErrTooLarge, 2_000_000_000},
-		{"gif 50000x50000", fixtures.GIFBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
-		{"gif 65535x65535", fixtures.GIFBomb(65535, 65535), decoder.ErrTooLarge, 65535 * 65535},
+		{"png 50000x50000", testfixtures.PNGBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
+		{"png 1x2000000000", testfixtures.PNGBomb(1, 2_000_000_000), decoder.ErrTooLarge, 2_000_000_000},
+		{"gif 50000x50000", testfixtures.GIFBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
+		{"gif 65535x65535", testfixtures.GIFBomb(65535, 65535), decoder.ErrTooLarge, 65535 * 65535},
 		{"gif 45 frames on a 1000x1000 screen", screen, decoder.ErrTooLarge, 45 * 1000 * 1000},
-		{"gif 5000 frames", fixtures.ManyFramesGIF(5000), decoder.ErrTooManyFrames, 5000 * 64},
-		{"jpeg 65000x65000", fixtures.JPEGBomb(65000, 65000), decoder.ErrTooLarge, 65000 * 65000},
-		{"webp vp8x 40000x40000", fixtures.WebPBombVP8X(40000, 40000), decoder.ErrTooLarge, 40000 * 40000},
-		{"webp vp8x 50000x50000", fixtures.WebPBombVP8X(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
-		{"webp vp8l 16384x16384", fixtures.WebPBombVP8L(16384, 16384), decoder.ErrTooLarge, 16384 * 16384},
-		{"bmp 50000x50000", fixtures.BMPBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000 * 3},
+		{"gif 5000 frames", testfixtures.ManyFramesGIF(5000), decoder.ErrTooManyFrames, 5000 * 64},
+		{"jpeg 65000x65000", testfixtures.JPEGBomb(65000, 65000), decoder.ErrTooLarge, 65000 * 65000},
+		{"webp vp8x 40000x40000", testfixtures.WebPBombVP8X(40000, 40000), decoder.ErrTooLarge, 40000 * 40000},
+		{"webp vp8x 50000x50000", testfixtures.WebPBombVP8X(50000, 50000), decoder.ErrTooLarge, 50000 * 50000},
+		{"webp vp8l 16384x16384", testfixtures.WebPBombVP8L(16384, 16384), decoder.ErrTooLarge, 16384 * 16384},
+		{"bmp 50000x50000", testfixtures.BMPBomb(50000, 50000), decoder.ErrTooLarge, 50000 * 50000 * 3},
 	}
 	dec := decoder.New(decoder.Config{})
 	for _, c := range cases {
@@ -167,7 +169,7 @@ func TestBombsRefusedBeforeAllocation(t *testing.T) {
 // TestGIFFrameLargerThanScreen: a small logical screen with a frame that
 // declares 60000x60000 must not allocate the frame.
 func TestGIFFrameLargerThanScreen(t *testing.T) {
-	data := fixtures.GIFFrameBomb(16, 16, 60000, 60000)
+	data := testfixtures.GIFFrameBomb(16, 16, 60000, 60000)
 	dec := decoder.New(decoder.Config{})
 	allocated := allocatedBy(func() {
 		_, err := decodeSafely(t, dec, "gif frame bomb", data)
@@ -228,7 +230,7 @@ func TestPolyglotGIFZip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Format != decoder.GIF || len(res.Codes) != 1 || res.Codes[0].Text != "https://t.me/polyglot" {
+	if res.Format != dimage.GIF || len(res.Codes) != 1 || res.Codes[0].Text != "https://t.me/polyglot" {
 		t.Errorf("got %s with %s", res.Format, describe(res.Codes))
 	}
 }
@@ -276,7 +278,7 @@ func TestTimeout(t *testing.T) {
 	})
 }
 
-// hostileSeeds is one small valid file per format, from the fixtures.
+// hostileSeeds is one small valid file per format, from the testfixtures.
 var hostileSeeds = []string{"qr-url.png", "qr.jpg", "qr-still.gif", "gif-code-in-frame2.gif", "qr-lossy.webp", "qr-lossless.webp", "qr.bmp"}
 
 // fastDecoder keeps each hostile decode short.
@@ -305,8 +307,8 @@ func TestTruncatedAtManyOffsets(t *testing.T) {
 			for n := range offsets {
 				cut := data[:n]
 				_, err := decodeSafely(t, dec, fmt.Sprintf("%s[:%d]", name, n), cut)
-				if de := decoder.AsError(err); de != nil && de.Code == decoder.ErrUnsupported && decoder.Sniff(cut) != "" {
-					t.Errorf("%s[:%d]: unsupported although sniffed as %s", name, n, decoder.Sniff(cut))
+				if de := decoder.AsError(err); de != nil && de.Code == decoder.ErrUnsupported && dimage.Sniff(cut) != "" {
+					t.Errorf("%s[:%d]: unsupported although sniffed as %s", name, n, dimage.Sniff(cut))
 				}
 			}
 		})
@@ -362,16 +364,16 @@ func TestRandomBytes(t *testing.T) {
 // TestHeaderEdgeCases: zero, negative-looking and inconsistent dimensions.
 func TestHeaderEdgeCases(t *testing.T) {
 	dec := decoder.New(decoder.Config{})
-	pngZero := fixtures.PNGBomb(0, 0)
-	pngNeg := fixtures.PNGBomb(1, 1)
-	binary.BigEndian.PutUint32(pngNeg[16:], 0x80000000) // "negative" width
-	vp8xSmallVP8LBig := fixtures.WebPBombVP8X(16, 16)   // VP8X 16x16 canvas whose VP8L chunk says 16x16 …
-	bigVP8L := fixtures.WebPBombVP8L(16384, 16384)      // … replaced by a 16384x16384 VP8L chunk
+	pngZero := testfixtures.PNGBomb(0, 0)
+	pngNeg := testfixtures.PNGBomb(1, 1)
+	binary.BigEndian.PutUint32(pngNeg[16:], 0x80000000)   // "negative" width
+	vp8xSmallVP8LBig := testfixtures.WebPBombVP8X(16, 16) // VP8X 16x16 canvas whose VP8L chunk says 16x16 …
+	bigVP8L := testfixtures.WebPBombVP8L(16384, 16384)    // … replaced by a 16384x16384 VP8L chunk
 	vp8xSmallVP8LBig = append(vp8xSmallVP8LBig[:30], bigVP8L[12:]...)
 	binary.LittleEndian.PutUint32(vp8xSmallVP8LBig[4:], uint32(len(vp8xSmallVP8LBig)-8))
 	for name, data := range map[string][]byte{
-		"png 0x0": pngZero, "png width 2^31": pngNeg, "gif 0x0": fixtures.GIFBomb(0, 0),
-		"bmp 0x0": fixtures.BMPBomb(0, 0), "jpeg 0x0": fixtures.JPEGBomb(0, 0),
+		"png 0x0": pngZero, "png width 2^31": pngNeg, "gif 0x0": testfixtures.GIFBomb(0, 0),
+		"bmp 0x0": testfixtures.BMPBomb(0, 0), "jpeg 0x0": testfixtures.JPEGBomb(0, 0),
 		"webp vp8x 16x16 with a 16384x16384 vp8l chunk": vp8xSmallVP8LBig,
 	} {
 		allocated := allocatedBy(func() {

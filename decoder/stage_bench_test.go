@@ -3,14 +3,16 @@ package decoder
 import (
 	"bytes"
 	"context"
-	"image"
+	stdimage "image"
 	"image/draw"
 	_ "image/jpeg" // for the floor
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
 
 // Per-stage benchmarks of the hot path, on a photo with a QR code
@@ -19,18 +21,21 @@ import (
 //
 //	go test -run '^$' -bench Stage -benchmem ./decoder/
 
-func stageInput(b *testing.B, name string) ([]byte, plane) {
+func stageInput(b *testing.B, name string) ([]byte, bitmap.Plane) {
 	b.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "images", name))
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, frames, err := New(Config{}).open(data)
+	_, frames, err := image.Open(data, stageLimits)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return data, frames[0]
 }
+
+// stageLimits are the decoder's default limits.
+var stageLimits = image.Limits{MaxPixels: DefaultMaxPixels, MaxFrames: DefaultMaxFrames}
 
 var stageFiles = []string{"photo-qr-module2.5.jpg", "clean-photo.jpg"}
 
@@ -38,12 +43,11 @@ var stageFiles = []string{"photo-qr-module2.5.jpg", "clean-photo.jpg"}
 func BenchmarkStageDecode(b *testing.B) {
 	for _, name := range stageFiles {
 		data, _ := stageInput(b, name)
-		d := New(Config{})
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, _, err := d.open(data); err != nil {
+				if _, _, err := image.Open(data, stageLimits); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -59,7 +63,7 @@ func BenchmarkStageFloor(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+				if _, _, err := stdimage.Decode(bytes.NewReader(data)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -70,11 +74,11 @@ func BenchmarkStageFloor(b *testing.B) {
 // BenchmarkStageLuminance: an RGBA image (PNG, GIF frames) to luminance.
 func BenchmarkStageLuminance(b *testing.B) {
 	_, p := stageInput(b, "clean-photo.jpg")
-	rgba := image.NewRGBA(image.Rect(0, 0, p.w, p.h))
-	draw.Draw(rgba, rgba.Bounds(), &image.Gray{Pix: p.pix, Stride: p.stride, Rect: image.Rect(0, 0, p.w, p.h)}, image.Point{}, draw.Src)
+	rgba := stdimage.NewRGBA(stdimage.Rect(0, 0, p.W, p.H))
+	draw.Draw(rgba, rgba.Bounds(), &stdimage.Gray{Pix: p.Pix, Stride: p.Stride, Rect: stdimage.Rect(0, 0, p.W, p.H)}, stdimage.Point{}, draw.Src)
 	b.ReportAllocs()
 	for b.Loop() {
-		lumaOf(rgba)
+		image.Luma(rgba)
 	}
 }
 
@@ -85,10 +89,10 @@ func BenchmarkStageBinarize(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				st := statsOf(p)
-				newThresholds(p, st)
-				h := p.half()
-				newThresholds(h, st.half(h.w, h.h))
+				st := bitmap.StatsOf(p)
+				bitmap.NewThresholds(p, st)
+				h := p.Half()
+				bitmap.NewThresholds(h, st.Half(h.W, h.H))
 			}
 		})
 	}
@@ -98,14 +102,14 @@ func BenchmarkStageBinarize(b *testing.B) {
 // (block statistics, thresholds, the 2× downscale), on the QR photo.
 func BenchmarkStagePyramid(b *testing.B) {
 	_, p := stageInput(b, stageFiles[0])
-	st := statsOf(p)
+	st := bitmap.StatsOf(p)
 	steps := []struct {
 		name string
 		run  func()
 	}{
-		{"stats", func() { statsOf(p) }},
-		{"thresholds", func() { newThresholds(p, st) }},
-		{"half", func() { p.half() }},
+		{"stats", func() { bitmap.StatsOf(p) }},
+		{"thresholds", func() { bitmap.NewThresholds(p, st) }},
+		{"half", func() { p.Half() }},
 	}
 	for _, s := range steps {
 		b.Run(s.name, func(b *testing.B) {
@@ -113,48 +117,6 @@ func BenchmarkStagePyramid(b *testing.B) {
 				s.run()
 			}
 		})
-	}
-}
-
-// BenchmarkStageDetect: the finder-pattern scan and triplet grouping of the
-// full-resolution level.
-func BenchmarkStageDetect(b *testing.B) {
-	for _, name := range stageFiles {
-		_, p := stageInput(b, name)
-		th := newThresholds(p, statsOf(p))
-		l := levels[0]
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				ls := scanLevel(th, l.step, l.minM, l.maxM)
-				findTriplets(slices.DeleteFunc(ls.cands, func(c candidate) bool { return c.count < 2 }), 40)
-			}
-		})
-	}
-}
-
-// BenchmarkStageDecodeBits: sampling and Reed–Solomon decoding of the QR
-// code's triplet once it is found.
-func BenchmarkStageDecodeBits(b *testing.B) {
-	_, p := stageInput(b, "photo-qr-module2.5.jpg")
-	th := newThresholds(p, statsOf(p))
-	l := levels[0]
-	ls := scanLevel(th, l.step, l.minM, l.maxM)
-	var found *triplet
-	for _, t := range findTriplets(slices.DeleteFunc(ls.cands, func(c candidate) bool { return c.count < 2 }), 40) {
-		if _, ok := decodeTriplet(p, t, true); ok {
-			found = &t
-			break
-		}
-	}
-	if found == nil {
-		b.Fatal("no decodable triplet in the fixture")
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, ok := decodeTriplet(p, *found, true); !ok {
-			b.Fatal("decode failed")
-		}
 	}
 }
 

@@ -2,16 +2,16 @@ package decoder
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"math"
-	"slices"
 	"unicode/utf8"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/datamatrix"
-	"github.com/makiuchi-d/gozxing/qrcode"
-	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+	"github.com/qrgate/qrgate/decoder/datamatrix"
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+	"github.com/qrgate/qrgate/decoder/internal/zx"
+	"github.com/qrgate/qrgate/decoder/linear"
+	"github.com/qrgate/qrgate/decoder/qr"
+	"github.com/qrgate/qrgate/decoder/symbology"
 )
 
 // scanState collects the codes of one image across frames and strategies.
@@ -30,24 +30,14 @@ func newScanState(ctx context.Context, onPanic func(any)) *scanState {
 	return &scanState{ctx: ctx, onPanic: onPanic, seen: map[string]bool{}}
 }
 
-func (s *scanState) expired() bool {
+// Expired reports whether the budget or the deadline has run out (and
+// marks the result partial).
+func (s *scanState) Expired() bool {
 	if s.ctx.Err() != nil {
 		s.partial = true
 		return true
 	}
 	return false
-}
-
-// view is a crop of the plane handed to a third-party reader, with its
-// offset in the image.
-type view struct {
-	p      plane
-	ox, oy int
-	scale  float64 // image pixels per view pixel
-}
-
-func (v view) toImage(x, y float64) [2]int {
-	return [2]int{int(math.Round(float64(v.ox) + x*v.scale)), int(math.Round(float64(v.oy) + y*v.scale))}
 }
 
 // A pyramid level: the finder search runs on the plane downscaled by
@@ -73,53 +63,53 @@ var levels = []level{
 }
 
 // scan runs the strategies on one frame's luminance plane.
-func (s *scanState) scan(p plane) {
+func (s *scanState) scan(p bitmap.Plane) {
 	var regions, squares, coarse []image.Rectangle
 	fineRegions, fineSquares := 0, 0 // how many of them the full level found
-	var fullTh *thresholds
+	var fullTh *bitmap.Thresholds
 	var fullBusy []bool // nil when the full level was not scanned
 	var fullBW int
-	pyramid := []plane{p} // pyramid[k] is the plane at scale 2^k
-	st := statsOf(p)
+	pyramid := []bitmap.Plane{p} // pyramid[k] is the plane at scale 2^k
+	st := bitmap.StatsOf(p)
 	for _, l := range levels {
-		if s.expired() {
+		if s.Expired() {
 			return
 		}
-		if min(p.w, p.h)/l.scale < minLevelSide {
+		if min(p.W, p.H)/l.scale < minLevelSide {
 			break
 		}
 		for l.scale > 1<<(len(pyramid)-1) { // each level from the one before, by halves
-			half := pyramid[len(pyramid)-1].half()
+			half := pyramid[len(pyramid)-1].Half()
 			pyramid = append(pyramid, half)
-			st = st.half(half.w, half.h)
+			st = st.Half(half.W, half.H)
 		}
 		lp := pyramid[len(pyramid)-1]
-		th := newThresholds(lp, st)
+		th := bitmap.NewThresholds(lp, st)
 		if l.scale == 1 {
 			fullTh = th // the scanlines use it whether or not the level is scanned
 		}
 		if s.skip&l.strategy != 0 {
 			continue
 		}
-		ls := scanLevel(th, l.step, l.minM, l.maxM)
+		ls := qr.ScanLevel(th, l.step, l.minM, l.maxM)
 		if l.scale == 1 {
-			fullBusy, fullBW = ls.busy(), ls.bw
+			fullBusy, fullBW = ls.Changes.Busy(), ls.Changes.BW
 		}
 		if l.strategy == Regions {
 			// Regions-only levels look for big Data Matrix codes (a QR code
 			// that big was found by its finders at the quarter level).
-			coarse = appendRegions(coarse, scaleRects(codeRegions(ls, 1), l.scale), 4, true)
-			coarse = appendRegions(coarse, scaleRects(squareRegions(ls, 1), l.scale), 4, true)
+			coarse = appendRegions(coarse, scaleRects(datamatrix.CodeRegions(ls.Changes, 1), l.scale), 4, true)
+			coarse = appendRegions(coarse, scaleRects(datamatrix.SquareRegions(ls.Changes, 1), l.scale), 4, true)
 			continue
 		}
-		s.qrCandidates(p, ls.cands, l)
-		regions = appendRegions(regions, scaleRects(codeRegions(ls, maxRegions), l.scale), 2*maxRegions, false)
-		squares = appendRegions(squares, scaleRects(squareRegions(ls, maxRegions), l.scale), 2*maxRegions, false)
+		qr.ReadLevel(s, p, ls, l.scale, qr.Options{CornerSearch: s.skip&CornerSearch == 0, Pairs: s.skip&FinderPairs == 0})
+		regions = appendRegions(regions, scaleRects(datamatrix.CodeRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
+		squares = appendRegions(squares, scaleRects(datamatrix.SquareRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
 		if l.scale == 1 {
 			fineRegions, fineSquares = len(regions), len(squares)
 		}
 	}
-	if s.expired() {
+	if s.Expired() {
 		return
 	}
 	if s.skip&Regions == 0 {
@@ -127,11 +117,13 @@ func (s *scanState) scan(p plane) {
 		s.regionReads(pyramid, squares, false, maxRegionSide, fineSquares) // framed squares: Data Matrix (QR has its finders)
 		s.regionReads(pyramid, coarse, false, maxCoarseRegionSide, 0)
 	}
-	if s.expired() {
+	if s.Expired() {
 		return
 	}
 	if fullTh != nil && s.skip&Linear == 0 {
-		s.linearCodes(fullTh, fullBusy, fullBW)
+		for _, r := range linear.Scan(s, fullTh, fullBusy, fullBW) {
+			s.addCode(symbology.EAN_13, r.Text, nil, r.Corners)
+		}
 	}
 	s.reportUnread()
 }
@@ -144,12 +136,6 @@ func toImageCorners(c [4][2]float64) [][2]int {
 	return cs
 }
 
-// undecodedTiming is the timing-pattern agreement above which a strict
-// finder triplet that reads as nothing is reported as an UNDECODED code: a
-// finder triplet and 2·(dim-16) alternating modules between them do not
-// happen by chance in a photo.
-const undecodedTiming = 0.9
-
 // reportUnread adds an UNDECODED code for each unread code that no decoded
 // code (or earlier unread one) already accounts for.
 func (s *scanState) reportUnread() {
@@ -158,7 +144,7 @@ func (s *scanState) reportUnread() {
 		if s.covers(r) {
 			continue
 		}
-		s.codes = append(s.codes, Code{Symbology: "UNDECODED", Corners: cs, Frame: s.frame})
+		s.codes = append(s.codes, Code{Symbology: symbology.UNDECODED, Corners: cs, Frame: s.frame})
 	}
 	s.unread = s.unread[:0]
 }
@@ -217,18 +203,18 @@ func scaleRects(rs []image.Rectangle, f int) []image.Rectangle {
 // The first fine regions were found at full resolution, where modules are
 // small: where the Data Matrix reader fails on one of them, it reads it
 // again at twice the size.
-func (s *scanState) regionReads(pyramid []plane, regions []image.Rectangle, qr bool, maxSide, fine int) {
+func (s *scanState) regionReads(pyramid []bitmap.Plane, regions []image.Rectangle, qrToo bool, maxSide, fine int) {
 	p := pyramid[0]
 	for i, r := range regions {
-		if s.expired() {
+		if s.Expired() {
 			return
 		}
 		if s.covers(r) {
 			continue
 		}
 		m := max(r.Dx(), r.Dy()) / 3
-		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.w, p.h))
-		s.regionRead(regionView(pyramid, c, maxSide), qr, i < fine)
+		c := image.Rect(r.Min.X-m, r.Min.Y-m, r.Max.X+m, r.Max.Y+m).Intersect(image.Rect(0, 0, p.W, p.H))
+		s.regionRead(regionView(pyramid, c, maxSide), qrToo, i < fine)
 	}
 }
 
@@ -247,13 +233,13 @@ const maxCoarseRegionSide = 384
 
 // regionView crops c (in image pixels) from the finest pyramid level at
 // which its longer side is at most maxSide.
-func regionView(pyramid []plane, c image.Rectangle, maxSide int) view {
+func regionView(pyramid []bitmap.Plane, c image.Rectangle, maxSide int) bitmap.View {
 	k := 0
 	for k+1 < len(pyramid) && max(c.Dx(), c.Dy())>>k > maxSide {
 		k++
 	}
 	sc := image.Rect(c.Min.X>>k, c.Min.Y>>k, c.Max.X>>k, c.Max.Y>>k)
-	return view{p: pyramid[k].crop(sc), ox: sc.Min.X << k, oy: sc.Min.Y << k, scale: float64(int(1) << k)}
+	return bitmap.View{P: pyramid[k].Crop(sc), OX: sc.Min.X << k, OY: sc.Min.Y << k, Scale: float64(int(1) << k)}
 }
 
 // covers reports whether a decoded code of this frame lies mostly inside r.
@@ -274,114 +260,8 @@ func (s *scanState) covers(r image.Rectangle) bool {
 	return false
 }
 
-// maxTripletAttempts bounds the decodes tried per level: the best-shaped
-// triplets come first, and a photo full of look-alikes must not cost seconds.
-const maxTripletAttempts = 16
-
-// qrCandidates groups a level's finder candidates into triplets and
-// decodes each on the full-resolution plane p.
-func (s *scanState) qrCandidates(p plane, cands []candidate, l level) int {
-	before := len(s.codes)
-	cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.count < 2 })
-	sc := float64(l.scale)
-	for i := range cands {
-		cands[i].x, cands[i].y, cands[i].m = cands[i].x*sc, cands[i].y*sc, cands[i].m*sc
-	}
-	trips := findTriplets(cands, 40)
-	used := map[[2]int]bool{}
-	key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
-	for i, t := range trips {
-		if i >= maxTripletAttempts || s.expired() {
-			break
-		}
-		if used[key(t.tl)] || used[key(t.tr)] || used[key(t.bl)] {
-			continue
-		}
-		var r *qrRead
-		var ok bool
-		s.attempt(func() { r, ok = decodeTriplet(p, t, s.skip&CornerSearch == 0) })
-		if !ok || r.text == "" {
-			if r != nil && r.timing >= undecodedTiming && t.strict() {
-				s.unread = append(s.unread, toImageCorners(r.corners))
-			}
-			continue
-		}
-		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
-		s.addCode("QR_CODE", r.text, r.raw, toImageCorners(r.corners))
-	}
-	if s.skip&FinderPairs == 0 {
-		s.finderPairs(p, cands)
-	}
-	return len(s.codes) - before
-}
-
-// regionRead runs gozxing's Data Matrix reader, then (if qr) its QR reader, on a
-// crop around one code-like region. The QR reader's own finder sometimes
-// reads a code the candidate search missed (a damaged finder pattern).
-func (s *scanState) regionRead(v view, qr, upscale bool) {
-	bmp, ok := bitmapOf(v.p)
-	if !ok {
-		return
-	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-	// seen: the detector found a symbol that did not decode (a format or
-	// checksum error, not "not found"), the case a re-read at twice the
-	// size fixes; texture seldom gets that far.
-	seen := false
-	s.attempt(func() {
-		r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints)
-		if err == nil {
-			s.add(v, r)
-			return
-		}
-		_, notFound := err.(gozxing.NotFoundException)
-		seen = !notFound
-	})
-	if seen && upscale && max(v.p.w, v.p.h) <= maxUpscaledRegion {
-		s.upscaledDataMatrix(v, hints)
-	}
-	if !qr {
-		return
-	}
-	s.attempt(func() {
-		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			s.add(v, r)
-		}
-	})
-}
-
-// maxUpscaledRegion is the longest side of a full-resolution region that is
-// read again at twice its size when the Data Matrix reader fails on it:
-// gozxing's detector counts modules of 2–3 px wrong (a 26×26 code read as
-// 26×14), and bilinear 2× upscaling is enough for it to count them right.
-const maxUpscaledRegion = 256
-
-// upscaledDataMatrix runs the Data Matrix reader on v at twice its size.
-func (s *scanState) upscaledDataMatrix(v view, hints map[gozxing.DecodeHintType]any) {
-	uv := view{p: v.p.double(), ox: v.ox, oy: v.oy, scale: v.scale / 2}
-	bmp, ok := bitmapOf(uv.p)
-	if !ok {
-		return
-	}
-	s.attempt(func() {
-		if r, err := datamatrix.NewDataMatrixReader().Decode(bmp, hints); err == nil {
-			s.add(uv, r)
-		}
-	})
-}
-
-// bitmapOf is p binarized the way gozxing's 2-D readers expect.
-func bitmapOf(p plane) (*gozxing.BinaryBitmap, bool) {
-	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.stride, p.h, 0, 0, p.w, p.h, false)
-	if err != nil {
-		return nil, false
-	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	return bmp, err == nil
-}
-
-// attempt runs one reader call, containing panics from third-party code.
-func (s *scanState) attempt(f func()) {
+// Attempt runs one reader call, containing panics from third-party code.
+func (s *scanState) Attempt(f func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.onPanic(r)
@@ -390,13 +270,9 @@ func (s *scanState) attempt(f func()) {
 	f()
 }
 
-func (s *scanState) add(v view, r *gozxing.Result) {
-	s.addCode(symbologyName(r.GetBarcodeFormat()), r.GetText(), byteSegments(r), corners(v, r))
-}
-
 // addCode records a code once per (symbology, text) in the image.
-func (s *scanState) addCode(sym, text string, raw []byte, cs [][2]int) {
-	key := sym + "\x00" + text
+func (s *scanState) addCode(sym symbology.Symbology, text string, raw []byte, cs [][2]int) {
+	key := string(sym) + "\x00" + text
 	if s.seen[key] {
 		return
 	}
@@ -408,76 +284,46 @@ func (s *scanState) addCode(sym, text string, raw []byte, cs [][2]int) {
 	s.codes = append(s.codes, c)
 }
 
-func byteSegments(r *gozxing.Result) []byte {
-	segs, ok := r.GetResultMetadata()[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte)
+// regionRead runs the Data Matrix reader, then (if qrToo) gozxing's QR
+// reader, on a crop around one code-like region; upscale: the region was
+// found at full resolution (see datamatrix.Read).
+func (s *scanState) regionRead(v bitmap.View, qrToo, upscale bool) {
+	r, ok := zx.NewRegion(v)
 	if !ok {
-		return nil
+		return
 	}
-	var out []byte
-	for _, s := range segs {
-		out = append(out, s...)
+	s.addAll(datamatrix.Read(s.Attempt, r, upscale))
+	if qrToo {
+		s.addAll(qr.ReadRegion(s.Attempt, r))
 	}
-	return out
 }
 
-func symbologyName(f gozxing.BarcodeFormat) string {
-	switch f {
-	case gozxing.BarcodeFormat_QR_CODE:
-		return "QR_CODE"
-	case gozxing.BarcodeFormat_DATA_MATRIX:
-		return "DATA_MATRIX"
-	case gozxing.BarcodeFormat_AZTEC:
-		return "AZTEC"
-	case gozxing.BarcodeFormat_EAN_13:
-		return "EAN_13"
-	case gozxing.BarcodeFormat_EAN_8:
-		return "EAN_8"
-	case gozxing.BarcodeFormat_UPC_A:
-		return "UPC_A"
-	case gozxing.BarcodeFormat_UPC_E:
-		return "UPC_E"
-	case gozxing.BarcodeFormat_CODE_128:
-		return "CODE_128"
-	case gozxing.BarcodeFormat_CODE_39:
-		return "CODE_39"
-	case gozxing.BarcodeFormat_PDF_417:
-		return "PDF_417"
+func (s *scanState) addAll(codes []zx.Code) {
+	for _, c := range codes {
+		s.addCode(c.Symbology, c.Text, c.Raw, c.Corners)
 	}
-	return fmt.Sprint(f)
 }
 
-// corners turns a result's points into the code's corners in image space.
-// QR results carry finder-pattern centres (bottom-left, top-left, top-right):
-// the corners lie 3.5 modules further out.
-func corners(v view, r *gozxing.Result) [][2]int {
-	pts := r.GetResultPoints()
-	if r.GetBarcodeFormat() == gozxing.BarcodeFormat_QR_CODE && len(pts) >= 3 {
-		bl, tl, tr := pts[0], pts[1], pts[2]
-		ms := 1.0
-		if fp, ok := tl.(*qrdetector.FinderPattern); ok {
-			ms = fp.GetEstimatedModuleSize()
-		}
-		ux, uy := unit(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY())
-		vx, vy := unit(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())
-		d := 3.5 * ms
-		return [][2]int{
-			v.toImage(tl.GetX()-d*ux-d*vx, tl.GetY()-d*uy-d*vy),
-			v.toImage(tr.GetX()+d*ux-d*vx, tr.GetY()+d*uy-d*vy),
-			v.toImage(tr.GetX()+bl.GetX()-tl.GetX()+d*ux+d*vx, tr.GetY()+bl.GetY()-tl.GetY()+d*uy+d*vy),
-			v.toImage(bl.GetX()-d*ux+d*vx, bl.GetY()-d*uy+d*vy),
+// Found records a QR code the finder search read.
+func (s *scanState) Found(r *qr.Read) {
+	s.addCode(symbology.QR_CODE, r.Text, r.Raw, toImageCorners(r.Corners))
+}
+
+// Unread records a QR code seen but not read, for reportUnread.
+func (s *scanState) Unread(corners [4][2]float64) {
+	s.unread = append(s.unread, toImageCorners(corners))
+}
+
+// InCode reports whether (x, y) lies in the bounds of a code of this frame
+// already read.
+func (s *scanState) InCode(x, y float64) bool {
+	pt := image.Pt(int(math.Round(x)), int(math.Round(y)))
+	for _, c := range s.codes {
+		if c.Frame == s.frame && len(c.Corners) > 0 && pt.In(boundsOf(c.Corners)) {
+			return true
 		}
 	}
-	out := make([][2]int, 0, len(pts))
-	for _, p := range pts {
-		out = append(out, v.toImage(p.GetX(), p.GetY()))
-	}
-	return out
+	return false
 }
 
-func unit(x, y float64) (float64, float64) {
-	n := math.Hypot(x, y)
-	if n == 0 {
-		return 0, 0
-	}
-	return x / n, y / n
-}
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }

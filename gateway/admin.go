@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // handleAdmin routes the admin listener: metrics and probes (open), the
@@ -27,7 +29,7 @@ func (g *Gateway) handleAdmin(ctx *fasthttp.RequestCtx) {
 		g.handleReady(ctx)
 	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
 		if err := g.handleAdminPolicy(ctx, path); err != nil {
-			writeError(ctx, asError(err))
+			writeError(ctx, apierror.As(err))
 		}
 	default:
 		g.admin(ctx)
@@ -42,15 +44,15 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	case "/admin/policy":
 		method = fasthttp.MethodGet
 	default:
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint"}
+		return &apierror.Error{Status: http.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"}
 	}
-	who, ok := g.auth(ctx)
-	if !ok {
-		return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "moderator or admin token required"}
+	who, err := g.auth(ctx)
+	if err != nil {
+		return err
 	}
 	if string(ctx.Method()) != method {
 		ctx.Response.Header.Set("Allow", method)
-		return &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: "use " + method}
+		return &apierror.Error{Status: http.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use " + method}
 	}
 	if method == fasthttp.MethodGet {
 		writeJSON(ctx, http.StatusOK, map[string]string{"version": g.pol.Get().Version(), "file": g.pol.Path()})
@@ -59,9 +61,9 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	p, err := g.ReloadPolicy("admin:" + who)
 	switch {
 	case errors.Is(err, ErrNoPolicyFile):
-		return &Error{Status: http.StatusConflict, Code: "no_policy_file", Message: err.Error()}
+		return &apierror.Error{Status: http.StatusConflict, Code: apierror.CodeNoPolicyFile, Message: err.Error()}
 	case err != nil:
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_policy", Message: err.Error() + " (the policy in force is unchanged)"}
+		return &apierror.Error{Status: http.StatusBadRequest, Code: apierror.CodeInvalidPolicy, Message: err.Error() + " (the policy in force is unchanged)"}
 	}
 	writeJSON(ctx, http.StatusOK, map[string]string{"version": p.Version(), "file": g.pol.Path()})
 	return nil

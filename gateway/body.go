@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // Request bodies are read by the handler from fasthttp's stream, not
@@ -42,13 +44,13 @@ const bodyChunk = 64 << 10
 func (g *Gateway) readBody(ctx *fasthttp.RequestCtx) (body []byte, release func(), err error) {
 	max := g.cfg.MaxBody
 	if cl := ctx.Request.Header.ContentLength(); cl > max {
-		return nil, nil, tooLarge(CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, max)
+		return nil, nil, apierror.TooLarge(apierror.CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, max)
 	}
 	r := ctx.RequestBodyStream()
 	if r == nil { // not streamed (the whole body was already read)
 		b := ctx.PostBody()
 		if len(b) > max {
-			return nil, nil, tooLarge(CodeBodyTooLarge, "body is over the limit of %d bytes", max)
+			return nil, nil, apierror.TooLarge(apierror.CodeBodyTooLarge, "body is over the limit of %d bytes", max)
 		}
 		return b, func() {}, nil
 	}
@@ -79,7 +81,7 @@ func (g *Gateway) readBody(ctx *fasthttp.RequestCtx) (body []byte, release func(
 		if len(body) == cap(body) {
 			if len(body) > max {
 				release()
-				return nil, nil, tooLarge(CodeBodyTooLarge, "body is over the limit of %d bytes", max)
+				return nil, nil, apierror.TooLarge(apierror.CodeBodyTooLarge, "body is over the limit of %d bytes", max)
 			}
 			if !grow(min(max+1, 2*cap(body))) {
 				release()
@@ -90,7 +92,7 @@ func (g *Gateway) readBody(ctx *fasthttp.RequestCtx) (body []byte, release func(
 		body = body[:len(body)+n]
 		if len(body) > max {
 			release()
-			return nil, nil, tooLarge(CodeBodyTooLarge, "body is over the limit of %d bytes", max)
+			return nil, nil, apierror.TooLarge(apierror.CodeBodyTooLarge, "body is over the limit of %d bytes", max)
 		}
 		if errors.Is(err, io.EOF) {
 			return body, release, nil
@@ -99,14 +101,14 @@ func (g *Gateway) readBody(ctx *fasthttp.RequestCtx) (body []byte, release func(
 			release()
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				return nil, nil, &Error{Status: http.StatusRequestTimeout, Code: CodeRequestTimeout, Message: "the request body did not arrive in time", Err: err}
+				return nil, nil, &apierror.Error{Status: http.StatusRequestTimeout, Code: apierror.CodeRequestTimeout, Message: "the request body did not arrive in time", Err: err}
 			}
-			return nil, nil, badRequest(CodeBadRequest, "reading the request body: %v", err)
+			return nil, nil, apierror.BadRequest(apierror.CodeBadRequest, "reading the request body: %v", err)
 		}
 	}
 }
 
 func (g *Gateway) overBudget() error {
 	g.m.rejected.WithLabelValues(reasonBodyBudget).Inc()
-	return unavailable(CodeOverloaded, "too many request bytes in flight; retry later", g.cfg.RetryAfter, nil)
+	return apierror.Unavailable(apierror.CodeOverloaded, "too many request bytes in flight; retry later", g.cfg.RetryAfter, nil)
 }

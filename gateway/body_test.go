@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // TestSlowBodiesAreBounded: clients that declare large bodies and dribble
@@ -34,7 +36,7 @@ func TestSlowBodiesAreBounded(t *testing.T) {
 		t.Fatalf("%d body bytes held, over the budget of %d", used, budget)
 	}
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
-	if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), CodeOverloaded) {
+	if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), apierror.CodeOverloaded) {
 		t.Fatalf("with the budget spent: %d %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 	for _, c := range conns {
@@ -71,7 +73,7 @@ func TestChunkedBodyOverLimit(t *testing.T) {
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	buf := make([]byte, 4096)
 	n, _ := c.Read(buf)
-	if got := string(buf[:n]); !strings.HasPrefix(got, "HTTP/1.1 413") || !strings.Contains(got, CodeBodyTooLarge) {
+	if got := string(buf[:n]); !strings.HasPrefix(got, "HTTP/1.1 413") || !strings.Contains(got, apierror.CodeBodyTooLarge) {
 		t.Fatalf("chunked body over the limit: %q", got)
 	}
 	waitFor(t, "the budget to be given back", func() bool { return tg.g.body.used.Load() == 0 })
@@ -105,7 +107,7 @@ func TestExpectContinueOverLimit(t *testing.T) {
 		if !strings.HasPrefix(got, c.want) {
 			t.Errorf("%s: got %q (%v), want %s", c.name, got, err, c.want)
 		}
-		if c.want == "HTTP/1.1 413" && (!strings.Contains(got, CodeBodyTooLarge) || strings.Contains(got, "100 Continue")) {
+		if c.want == "HTTP/1.1 413" && (!strings.Contains(got, apierror.CodeBodyTooLarge) || strings.Contains(got, "100 Continue")) {
 			t.Errorf("%s: want the JSON error body_too_large and no Continue, got %q", c.name, got)
 		}
 		conn.Close()

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
-	"image/color"
 	"image/png"
 	"io"
 	"log/slog"
@@ -18,11 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/review"
 )
 
@@ -53,8 +51,11 @@ func startGateway(t *testing.T, opts ...testOption) *testGateway {
 		Config:   Config{Workers: 2, QueueSize: 4, QueueTimeout: 5 * time.Second, ScanTimeout: 10 * time.Second, ShutdownTimeout: 20 * time.Second},
 		Policy:   pol,
 		Recorder: rec,
-		Authenticate: func(ctx *fasthttp.RequestCtx) (string, bool) {
-			return "tester", string(ctx.Request.Header.Peek("Authorization")) == "Bearer "+testAdminToken
+		Authenticate: func(ctx *fasthttp.RequestCtx) (string, error) {
+			if string(ctx.Request.Header.Peek("Authorization")) != "Bearer "+testAdminToken {
+				return "", &apierror.Error{Status: 401, Code: apierror.CodeUnauthorized, Message: "no"}
+			}
+			return "tester", nil
 		},
 		Logger:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Registerer: reg,
@@ -147,30 +148,6 @@ func postJSON(t *testing.T, url string, v any, header ...string) response {
 		t.Fatal(err)
 	}
 	return do(t, "POST", url, "application/json", b, header...)
-}
-
-// qrPNG draws a QR code of content as a PNG with a quiet zone.
-func qrPNG(t testing.TB, content string, size int) []byte {
-	t.Helper()
-	m, err := qrcode.NewQRCodeWriter().Encode(content, gozxing.BarcodeFormat_QR_CODE, size, size, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := image.NewGray(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
-	for y := 0; y < m.GetHeight(); y++ {
-		for x := 0; x < m.GetWidth(); x++ {
-			if m.Get(x, y) {
-				img.SetGray(x, y, color.Gray{})
-			} else {
-				img.SetGray(x, y, color.Gray{Y: 255})
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // blankPNG is a clean image with no code.

@@ -2,20 +2,17 @@ package gateway
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/base64"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
-	"image"
-	"image/color"
-	"image/gif"
 	"mime/multipart"
 	"runtime"
 	rtmetrics "runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // Decompression bombs: tiny files whose headers declare huge images. The
@@ -23,112 +20,25 @@ import (
 // them through the running gateway over loopback and check what a client
 // gets and what the process allocates meanwhile.
 
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-}
-
-// pngBomb declares w×h grey pixels; its IDAT is 64 KiB of zeros compressed.
-func pngBomb(w, h int) []byte {
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, 8, 0, 0, 0, 0)
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	zw.Write(make([]byte, 64<<10))
-	zw.Close()
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = append(b, pngChunk("IHDR", ihdr)...)
-	b = append(b, pngChunk("IDAT", z.Bytes())...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
-// gifBomb has a sw×sh logical screen and one frame of fw×fh.
-func gifBomb(sw, sh, fw, fh int) []byte {
-	b := []byte("GIF89a")
-	b = binary.LittleEndian.AppendUint16(b, uint16(sw))
-	b = binary.LittleEndian.AppendUint16(b, uint16(sh))
-	b = append(b, 0x80, 0, 0, 0, 0, 0, 255, 255, 255)
-	b = append(b, 0x2C, 0, 0, 0, 0)
-	b = binary.LittleEndian.AppendUint16(b, uint16(fw))
-	b = binary.LittleEndian.AppendUint16(b, uint16(fh))
-	return append(b, 0, 2, 2, 0x4C, 0x01, 0, 0x3B)
-}
-
-// jpegBomb is a baseline JPEG whose SOF0 declares w×h.
-func jpegBomb(w, h int) []byte {
-	b := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0}
-	b = append(b, 0xFF, 0xDB, 0, 67, 0)
-	b = append(b, bytes.Repeat([]byte{1}, 64)...)
-	b = append(b, 0xFF, 0xC0, 0, 11, 8)
-	b = binary.BigEndian.AppendUint16(b, uint16(h))
-	b = binary.BigEndian.AppendUint16(b, uint16(w))
-	b = append(b, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0)
-	b = append(b, make([]byte, 64)...)
-	return append(b, 0xFF, 0xD9)
-}
-
-func riffChunk(id string, data []byte) []byte {
-	b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
-	b = append(b, data...)
-	if len(data)%2 == 1 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-// webpBomb is an extended (VP8X) WebP whose canvas declares w×h, followed
-// by a lossless bitstream header (its 14-bit sizes wrap above 16384, as in
-// decoder/internal/fixtures). With vp8x false it is a simple lossless WebP.
-func webpBomb(w, h int, vp8x bool) []byte {
-	x := []byte{0, 0, 0, 0, byte(w - 1), byte((w - 1) >> 8), byte((w - 1) >> 16), byte(h - 1), byte((h - 1) >> 8), byte((h - 1) >> 16)}
-	l := binary.LittleEndian.AppendUint32([]byte{0x2F}, uint32(w-1)|uint32(h-1)<<14)
-	l = append(l, make([]byte, 8)...)
-	body := riffChunk("VP8L", l)
-	if vp8x {
-		body = append(riffChunk("VP8X", x), body...)
-	}
-	b := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(body)))...)
-	b = append(b, "WEBP"...)
-	return append(b, body...)
-}
-
-// manyFramesGIF is an animated GIF of n 1×1 frames.
-func manyFramesGIF(t testing.TB, n int) []byte {
-	g := &gif.GIF{}
-	pal := color.Palette{color.Black, color.White}
-	for range n {
-		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, 1, 1), pal))
-		g.Delay = append(g.Delay, 1)
-	}
-	var b bytes.Buffer
-	if err := gif.EncodeAll(&b, g); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 type bomb struct {
 	name, code string
 	data       []byte
 }
 
-func bombs(t testing.TB) []bomb {
+func bombs() []bomb {
 	return []bomb{
-		{"png-50000x50000", "too_large", pngBomb(50000, 50000)},
-		{"gif-50000x50000", "too_large", gifBomb(50000, 50000, 50000, 50000)},
+		{"png-50000x50000", "too_large", testfixtures.PNGBomb(50000, 50000)},
+		{"gif-50000x50000", "too_large", testfixtures.GIFBomb(50000, 50000)},
 		// A frame larger than its screen is refused as corrupt (image/gif's own
 		// check) before the frame is allocated.
-		{"gif-frame-50000x50000-on-1x1-screen", "corrupt", gifBomb(1, 1, 50000, 50000)},
+		{"gif-frame-50000x50000-on-1x1-screen", "corrupt", testfixtures.GIFFrameBomb(1, 1, 50000, 50000)},
 		// x/image/webp refuses a canvas over 2^31-1 pixels itself; the
 		// decoder reads the VP8X canvas size and calls it what it is.
-		{"webp-50000x50000", "too_large", webpBomb(50000, 50000, true)},
-		{"webp-40000x40000", "too_large", webpBomb(40000, 40000, true)},
-		{"webp-vp8l-16384x16384", "too_large", webpBomb(16384, 16384, false)},
-		{"jpeg-65000x65000", "too_large", jpegBomb(65000, 65000)},
-		{"gif-3000-frames", "too_many_frames", manyFramesGIF(t, 3000)},
+		{"webp-50000x50000", "too_large", testfixtures.WebPBombVP8X(50000, 50000)},
+		{"webp-40000x40000", "too_large", testfixtures.WebPBombVP8X(40000, 40000)},
+		{"webp-vp8l-16384x16384", "too_large", testfixtures.WebPBombVP8L(16384, 16384)},
+		{"jpeg-65000x65000", "too_large", testfixtures.JPEGBomb(65000, 65000)},
+		{"gif-3000-frames", "too_many_frames", testfixtures.ManyFramesGIF(3000)},
 	}
 }
 
@@ -150,7 +60,7 @@ func heapAllocs() uint64 {
 // below the 64 MiB the issue allows above idle.
 func TestBombsOverLoopback(t *testing.T) {
 	tg := startGateway(t, func(o *Options) { o.Config.CacheEntries = -1; o.Config.Workers = 4; o.Config.QueueSize = 64 })
-	bs := bombs(t)
+	bs := bombs()
 	var files = map[string][]byte{}
 	for _, b := range bs {
 		files[b.name] = b.data
@@ -221,7 +131,7 @@ func checkBombAnswer(t *testing.T, name string, r response, codes []string) {
 // format is always sniffed from the bytes, never taken from the header.
 func TestWrongContentTypes(t *testing.T) {
 	tg := startGateway(t)
-	png := qrPNG(t, wechatURL, 200)
+	png := testfixtures.QRPNG(wechatURL, 200)
 	jsonBody := `{"listing_id":"L","texts":["hello"]}`
 	tests := []struct {
 		name, contentType string
@@ -229,16 +139,16 @@ func TestWrongContentTypes(t *testing.T) {
 		status            int
 		code              string // error code, or the image's format when 200
 	}{
-		{"form-urlencoded", "application/x-www-form-urlencoded", []byte("listing_id=L&text=hi"), 415, CodeUnsupportedType},
-		{"xml", "application/xml", []byte("<scan/>"), 415, CodeUnsupportedType},
-		{"text-html", "text/html", []byte("<b>hi</b>"), 415, CodeUnsupportedType},
-		{"video", "video/mp4", png, 415, CodeUnsupportedType},
+		{"form-urlencoded", "application/x-www-form-urlencoded", []byte("listing_id=L&text=hi"), 415, apierror.CodeUnsupportedType},
+		{"xml", "application/xml", []byte("<scan/>"), 415, apierror.CodeUnsupportedType},
+		{"text-html", "text/html", []byte("<b>hi</b>"), 415, apierror.CodeUnsupportedType},
+		{"video", "video/mp4", png, 415, apierror.CodeUnsupportedType},
 		{"json-as-image", "image/png", []byte(jsonBody), 200, "unsupported"},
 		{"png-as-gif", "image/gif", png, 200, "png"},
 		{"png-as-octet-stream", "application/octet-stream", png, 200, "png"},
-		{"png-as-json", "application/json", png, 400, CodeBadRequest},
-		{"json-as-multipart", "multipart/form-data; boundary=zz", []byte(jsonBody), 400, CodeMissingField},
-		{"multipart-empty-boundary", "multipart/form-data; boundary=", []byte("--\r\n"), 415, CodeUnsupportedType},
+		{"png-as-json", "application/json", png, 400, apierror.CodeBadRequest},
+		{"json-as-multipart", "multipart/form-data; boundary=zz", []byte(jsonBody), 400, apierror.CodeMissingField},
+		{"multipart-empty-boundary", "multipart/form-data; boundary=", []byte("--\r\n"), 415, apierror.CodeUnsupportedType},
 		{"json-uppercase", "APPLICATION/JSON", []byte(jsonBody), 200, ""},
 		{"json-odd-charset", "application/json; charset=latin1", []byte(jsonBody), 200, ""},
 	}
@@ -282,16 +192,16 @@ func TestBase64Garbage(t *testing.T) {
 		status     int
 		code       string
 	}{
-		{"punctuation", "!!!!", 400, CodeBadRequest},
-		{"nul-bytes", "aGVs\u0000bG8=", 400, CodeBadRequest},
-		{"mixed-alphabets", "ab+/-_cd", 400, CodeBadRequest},
-		{"too-much-padding", "aGk===", 400, CodeBadRequest},
-		{"padding-inside", "aG=k", 400, CodeBadRequest},
-		{"lone-char", "a", 400, CodeBadRequest},
-		{"data-uri-garbage", "data:image/png;base64,@@@@", 400, CodeBadRequest},
-		{"non-ascii", "aGVsbG8微", 400, CodeBadRequest},
+		{"punctuation", "!!!!", 400, apierror.CodeBadRequest},
+		{"nul-bytes", "aGVs\u0000bG8=", 400, apierror.CodeBadRequest},
+		{"mixed-alphabets", "ab+/-_cd", 400, apierror.CodeBadRequest},
+		{"too-much-padding", "aGk===", 400, apierror.CodeBadRequest},
+		{"padding-inside", "aG=k", 400, apierror.CodeBadRequest},
+		{"lone-char", "a", 400, apierror.CodeBadRequest},
+		{"data-uri-garbage", "data:image/png;base64,@@@@", 400, apierror.CodeBadRequest},
+		{"non-ascii", "aGVsbG8微", 400, apierror.CodeBadRequest},
 		{"random-bytes", base64.StdEncoding.EncodeToString([]byte("\x00\x01\x02random bytes, not an image")), 200, "unsupported"},
-		{"bomb", base64.StdEncoding.EncodeToString(pngBomb(50000, 50000)), 200, "too_large"},
+		{"bomb", base64.StdEncoding.EncodeToString(testfixtures.PNGBomb(50000, 50000)), 200, "too_large"},
 		{"empty", "", 200, "truncated"},
 	}
 	for _, tt := range tests {
@@ -335,7 +245,7 @@ func TestDeepJSON(t *testing.T) {
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
 			}
-			if tt.status == 400 && (r.errorCode(t) != CodeBadRequest || !contains(string(r.body), "exceeded max depth")) {
+			if tt.status == 400 && (r.errorCode(t) != apierror.CodeBadRequest || !contains(string(r.body), "exceeded max depth")) {
 				t.Errorf("%s", r.body)
 			}
 		})
@@ -377,10 +287,10 @@ func TestHostileMultipart(t *testing.T) {
 		status            int
 		code              string
 	}{
-		{"3000-file-parts", ctFiles, bodyFiles, 400, CodeTooManyParts},
-		{"20000-headers-in-a-part", "multipart/form-data; boundary=b", []byte(manyHeaders.String()), 400, CodeBadRequest},
-		{"unterminated", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nno end"), 400, CodeBadRequest},
-		{"boundary-not-in-body", "multipart/form-data; boundary=nothere", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b--\r\n"), 400, CodeMissingField},
+		{"3000-file-parts", ctFiles, bodyFiles, 400, apierror.CodeTooManyParts},
+		{"20000-headers-in-a-part", "multipart/form-data; boundary=b", []byte(manyHeaders.String()), 400, apierror.CodeBadRequest},
+		{"unterminated", "multipart/form-data; boundary=b", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nno end"), 400, apierror.CodeBadRequest},
+		{"boundary-not-in-body", "multipart/form-data; boundary=nothere", []byte("--b\r\nContent-Disposition: form-data; name=\"listing_id\"\r\n\r\nL\r\n--b--\r\n"), 400, apierror.CodeMissingField},
 		{"zero-byte-file", ctZero, bodyZero, 200, "truncated"},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 // holdWorkers takes every worker token so that decodes must queue; the
@@ -52,7 +55,7 @@ func TestOverloadQueueFull(t *testing.T) {
 
 	start := time.Now()
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=B", "image/png", img)
-	if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != CodeOverloaded {
+	if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != apierror.CodeOverloaded {
 		t.Fatalf("full queue: %d %v %s", r.status, r.header, r.body)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -79,7 +82,7 @@ func TestOverloadQueueTimeout(t *testing.T) {
 	defer release()
 	start := time.Now()
 	r := do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", blankPNG(t, 40, 40))
-	if r.status != 503 || r.errorCode(t) != CodeOverloaded {
+	if r.status != 503 || r.errorCode(t) != apierror.CodeOverloaded {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -250,7 +253,7 @@ func TestSlowClientsAreCut(t *testing.T) {
 // bytes share one decode (and one worker) instead of queueing each.
 func TestIdenticalImagesDecodeOnce(t *testing.T) {
 	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 10*time.Second })
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	release := holdWorkers(t, tg.g)
 	results := make(chan response, 3)
 	go func() { results <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()
@@ -283,7 +286,7 @@ func TestIdenticalImagesDecodeOnce(t *testing.T) {
 // is refused, requests waiting on it decode themselves.
 func TestWaitersDecodeWhenTheLeaderIsRefused(t *testing.T) {
 	tg := startGateway(t, func(o *Options) { o.Config.Workers, o.Config.QueueTimeout = 1, 300*time.Millisecond })
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	release := holdWorkers(t, tg.g)
 	leader := make(chan response, 1)
 	go func() { leader <- do(t, "POST", tg.pub+"/v1/scan?listing_id=A", "image/png", img) }()

@@ -28,6 +28,8 @@ type metrics struct {
 	reviewsStored   prometheus.Counter
 	reviewsUnstored prometheus.Counter
 	reviewErrors    prometheus.Counter
+	authFailures    prometheus.Counter
+	authThrottled   prometheus.Counter
 
 	// codes caches the status-code children of requests: the hot path
 	// should not format an integer and hash labels per request.
@@ -98,9 +100,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reviewErrors: f.NewCounter(prometheus.CounterOpts{
 			Name: "qrgate_review_store_errors_total", Help: "Failures to persist a flagged listing.",
 		}),
+		authFailures: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_auth_failures_total", Help: "Public API requests refused for a missing or wrong API key (401).",
+		}),
+		authThrottled: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_auth_throttled_total", Help: "Public API requests refused with 429 because the client or the key failed too often.",
+		}),
 		codes: map[int]prometheus.Counter{},
 	}
-	for _, c := range []int{200, 400, 401, 404, 405, 413, 415, 500, 503} {
+	for _, c := range []int{200, 400, 401, 404, 405, 413, 415, 429, 500, 503} {
 		m.codes[c] = m.requests.WithLabelValues(strconv.Itoa(c))
 	}
 	for _, r := range []string{"ok", "error"} {

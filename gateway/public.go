@@ -11,8 +11,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 // handlePublic routes the public listener.
@@ -21,7 +23,7 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 	case "/v1/scan":
 		err := g.handleScan(ctx)
 		if err != nil {
-			e := asError(err)
+			e := apierror.As(err)
 			if e.Status >= 500 && e.Status != fasthttp.StatusServiceUnavailable {
 				g.log.Error("scan failed", "err", err)
 			}
@@ -34,21 +36,22 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 		g.handleReady(ctx)
 	default:
 		g.m.request(fasthttp.StatusNotFound)
-		writeError(ctx, &Error{Status: fasthttp.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint"})
+		writeError(ctx, &apierror.Error{Status: fasthttp.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"})
 	}
 }
 
 func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	if !ctx.IsPost() {
 		ctx.Response.Header.Set("Allow", "POST")
-		return &Error{Status: fasthttp.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: "use POST"}
+		return &apierror.Error{Status: fasthttp.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use POST"}
 	}
-	if !g.keys.Check(ctx.Request.Header.Peek("Authorization")) {
-		return &Error{Status: fasthttp.StatusUnauthorized, Code: CodeUnauthorized, Message: "missing or invalid API key"}
+	client, err := g.checkKey(ctx)
+	if err != nil {
+		return err
 	}
 	if g.stopping.Load() {
 		g.m.rejected.WithLabelValues(reasonShutdown).Inc()
-		return unavailable(CodeShuttingDown, "shutting down", g.cfg.RetryAfter, nil)
+		return apierror.Unavailable(apierror.CodeShuttingDown, "shutting down", g.cfg.RetryAfter, nil)
 	}
 	start := time.Now()
 	req, release, err := g.parse(ctx)
@@ -67,7 +70,7 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 			reason = reasonQueueTimeout
 		}
 		g.m.rejected.WithLabelValues(reason).Inc()
-		return unavailable(CodeOverloaded, "overloaded: "+err.Error()+"; retry later", g.cfg.RetryAfter, err)
+		return apierror.Unavailable(apierror.CodeOverloaded, "overloaded: "+err.Error()+"; retry later", g.cfg.RetryAfter, err)
 	}
 	scanID := newScanID()
 	resp := &scanResponse{
@@ -76,12 +79,12 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	}
 	for i, im := range res.Images {
 		resp.Images[i] = imageResponse{
-			Image: i, Name: im.Name, Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
+			Image: i, Name: res.Names[i], Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
 			Codes: im.Codes, Error: im.Error, Partial: im.Partial, Cached: im.Cached, ElapsedMS: ms(im.Elapsed.Nanoseconds()),
 		}
 	}
 	if pol.NeedsReview(res.Verdict) {
-		stored, err := g.record(context.Background(), scanID, req, res)
+		stored, err := g.record(context.Background(), scanID, client, req, res)
 		if err != nil {
 			return err
 		}
@@ -102,6 +105,44 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	return nil
 }
 
+// checkKey checks the API key under the throttle: a client address or a
+// key that failed too often is refused (429) without the key being
+// checked, and each wrong key counts against both. An open API (no keys)
+// has nothing to guess. It returns who the client is for the review
+// store's per-client quota: the key's identity, or with no keys the
+// client's address.
+func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
+	client := g.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
+	if g.keys == nil {
+		return throttle.AddrKey(client), nil
+	}
+	auth := ctx.Request.Header.Peek("Authorization")
+	keys := []string{throttle.AddrKey(client), throttle.SecretKey(string(auth))}
+	if wait := g.guard.Wait(keys...); wait > 0 {
+		g.m.authThrottled.Inc()
+		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
+	}
+	id, ok := g.keys.Identify(auth)
+	if !ok {
+		g.m.authFailures.Inc()
+		if wait, started := g.guard.Fail(keys...); started {
+			g.log.Warn("API key failures: client throttled", "client", client.String(), "retry_after", wait.String())
+		}
+		return "", &apierror.Error{Status: fasthttp.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "missing or invalid API key"}
+	}
+	g.guard.Succeed(keys...)
+	return id, nil
+}
+
+// forwardedFor joins every X-Forwarded-For header of the request.
+func forwardedFor(ctx *fasthttp.RequestCtx) string {
+	var parts []string
+	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
+		parts = append(parts, string(v))
+	}
+	return strings.Join(parts, ",")
+}
+
 // parse reads the request in whichever of the three forms it comes.
 // The body's bytes count against the in-flight budget until the caller
 // calls release (the parsed request points into them).
@@ -119,7 +160,7 @@ func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) 
 			return rawRequest(string(q.Peek("listing_id")), string(q.Peek("seller_id")), string(q.Peek("name")), body, g.lim)
 		}
 	default:
-		return nil, nil, &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: CodeUnsupportedType,
+		return nil, nil, &apierror.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: apierror.CodeUnsupportedType,
 			Message: "send application/json, multipart/form-data, image/* or application/octet-stream"}
 	}
 	body, release, err := g.readBody(ctx)
@@ -136,17 +177,18 @@ func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) 
 
 // record persists a flagged listing before it is answered. It reports
 // whether the record was stored; an error means "answer 503" (fail-closed).
-func (g *Gateway) record(ctx context.Context, scanID string, req *scanRequest, res *listingResult) (bool, error) {
+func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRequest, res *listingResult) (bool, error) {
 	rec := &review.Record{
 		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
+		Client: client,
 	}
 	for i, im := range res.Images {
 		if !flagged(im.Findings) {
 			continue
 		}
 		rec.Images = append(rec.Images, review.Image{
-			Index: i, Name: im.Name, SHA256: hex.EncodeToString(im.Hash[:]), Format: im.Format,
+			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
 		})
@@ -168,7 +210,7 @@ func (g *Gateway) record(ctx context.Context, scanID string, req *scanRequest, r
 	}
 	g.log.Error("review store failed; refusing the scan", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
 	g.m.rejected.WithLabelValues(reasonStore).Inc()
-	return false, unavailable(CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
+	return false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
 }
 
 // flagged reports whether an image carries a finding that is not allowed.

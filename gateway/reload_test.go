@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qrgate/qrgate/internal/testfixtures"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -37,7 +38,7 @@ func TestPolicyReloadEndpoint(t *testing.T) {
 	path := writeFile(t, "policy.yaml", policyYAML("v1", false))
 	tg := startGateway(t, withPolicyFile(path))
 	auth := []string{"Authorization", "Bearer " + testAdminToken}
-	shortLink := qrPNG(t, "https://bit.ly/30Fv7c4", 200)
+	shortLink := testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200)
 	verdict := func() string {
 		return do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", shortLink).json(t)["verdict"].(string)
 	}

@@ -10,6 +10,8 @@ import (
 	"mime/multipart"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // scanRequest is one listing as a client sent it, whatever the form.
@@ -69,19 +71,19 @@ type jsonImage struct {
 func parseJSON(body []byte, lim limits) (*scanRequest, error) {
 	var in jsonRequest
 	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, badRequest(CodeBadRequest, "malformed JSON: %s", jsonErrorMessage(err))
+		return nil, apierror.BadRequest(apierror.CodeBadRequest, "malformed JSON: %s", jsonErrorMessage(err))
 	}
 	req := &scanRequest{ListingID: in.ListingID, SellerID: in.SellerID, Texts: in.Texts}
 	if len(in.Images) > lim.MaxImages {
-		return nil, badRequest(CodeTooManyParts, "%d images is over the limit of %d", len(in.Images), lim.MaxImages)
+		return nil, apierror.BadRequest(apierror.CodeTooManyParts, "%d images is over the limit of %d", len(in.Images), lim.MaxImages)
 	}
 	for i, im := range in.Images {
 		if im.Data == nil {
-			return nil, badRequest(CodeMissingField, "images[%d]: missing \"data\"", i)
+			return nil, apierror.BadRequest(apierror.CodeMissingField, "images[%d]: missing \"data\"", i)
 		}
 		data, err := decodeBase64(*im.Data)
 		if err != nil {
-			return nil, badRequest(CodeBadRequest, "images[%d]: \"data\" is not valid base64", i)
+			return nil, apierror.BadRequest(apierror.CodeBadRequest, "images[%d]: \"data\" is not valid base64", i)
 		}
 		req.Images = append(req.Images, imageInput{Name: im.Name, Data: data})
 	}
@@ -132,7 +134,7 @@ func decodeBase64(s string) ([]byte, error) {
 // text (repeatable); every part with a file name is an image.
 func parseMultipart(body []byte, boundary string, lim limits) (*scanRequest, error) {
 	if boundary == "" {
-		return nil, badRequest(CodeBadRequest, "multipart/form-data without a boundary")
+		return nil, apierror.BadRequest(apierror.CodeBadRequest, "multipart/form-data without a boundary")
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	req := &scanRequest{}
@@ -143,18 +145,18 @@ func parseMultipart(body []byte, boundary string, lim limits) (*scanRequest, err
 			break
 		}
 		if err != nil {
-			return nil, badRequest(CodeBadRequest, "malformed multipart body: %v", err)
+			return nil, apierror.BadRequest(apierror.CodeBadRequest, "malformed multipart body: %v", err)
 		}
 		if n >= maxParts {
-			return nil, badRequest(CodeTooManyParts, "more than %d parts", maxParts)
+			return nil, apierror.BadRequest(apierror.CodeTooManyParts, "more than %d parts", maxParts)
 		}
 		if p.FileName() != "" {
 			if len(req.Images) >= lim.MaxImages {
-				return nil, badRequest(CodeTooManyParts, "more than %d images", lim.MaxImages)
+				return nil, apierror.BadRequest(apierror.CodeTooManyParts, "more than %d images", lim.MaxImages)
 			}
 			data, err := io.ReadAll(p)
 			if err != nil {
-				return nil, badRequest(CodeBadRequest, "malformed multipart body: %v", err)
+				return nil, apierror.BadRequest(apierror.CodeBadRequest, "malformed multipart body: %v", err)
 			}
 			req.Images = append(req.Images, imageInput{Name: p.FileName(), Data: data})
 			continue
@@ -179,13 +181,13 @@ func parseMultipart(body []byte, boundary string, lim limits) (*scanRequest, err
 func readField(p *multipart.Part, lim limits) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(p, int64(lim.MaxTextBytes)+1))
 	if err != nil {
-		return "", badRequest(CodeBadRequest, "malformed multipart body: %v", err)
+		return "", apierror.BadRequest(apierror.CodeBadRequest, "malformed multipart body: %v", err)
 	}
 	if len(b) > lim.MaxTextBytes {
-		return "", tooLarge(CodeTextTooLarge, "field %q is over the limit of %d bytes", p.FormName(), lim.MaxTextBytes)
+		return "", apierror.TooLarge(apierror.CodeTextTooLarge, "field %q is over the limit of %d bytes", p.FormName(), lim.MaxTextBytes)
 	}
 	if !utf8.Valid(b) {
-		return "", badRequest(CodeBadRequest, "field %q is not valid UTF-8", p.FormName())
+		return "", apierror.BadRequest(apierror.CodeBadRequest, "field %q is not valid UTF-8", p.FormName())
 	}
 	return string(b), nil
 }
@@ -193,11 +195,11 @@ func readField(p *multipart.Part, lim limits) (string, error) {
 // rawRequest builds the raw-image form from the query's ids and the body.
 func rawRequest(listingID, sellerID, name string, body []byte, lim limits) (*scanRequest, error) {
 	if len(body) == 0 {
-		return nil, badRequest(CodeMissingField, "empty body: send the image bytes")
+		return nil, apierror.BadRequest(apierror.CodeMissingField, "empty body: send the image bytes")
 	}
 	for _, v := range []string{listingID, sellerID, name} {
 		if !utf8.ValidString(v) {
-			return nil, badRequest(CodeBadRequest, "query parameters must be valid UTF-8")
+			return nil, apierror.BadRequest(apierror.CodeBadRequest, "query parameters must be valid UTF-8")
 		}
 	}
 	req := &scanRequest{ListingID: listingID, SellerID: sellerID, Images: []imageInput{{Name: name, Data: body}}}
@@ -207,24 +209,24 @@ func rawRequest(listingID, sellerID, name string, body []byte, lim limits) (*sca
 // validate applies the checks common to every form.
 func (r *scanRequest) validate(lim limits) error {
 	if r.ListingID == "" {
-		return badRequest(CodeMissingField, "missing listing_id")
+		return apierror.BadRequest(apierror.CodeMissingField, "missing listing_id")
 	}
 	if len(r.ListingID) > lim.MaxIDBytes || len(r.SellerID) > lim.MaxIDBytes {
-		return badRequest(CodeBadRequest, "listing_id and seller_id are limited to %d bytes", lim.MaxIDBytes)
+		return apierror.BadRequest(apierror.CodeBadRequest, "listing_id and seller_id are limited to %d bytes", lim.MaxIDBytes)
 	}
 	if len(r.Texts) > lim.MaxTexts {
-		return badRequest(CodeTooManyParts, "%d texts is over the limit of %d", len(r.Texts), lim.MaxTexts)
+		return apierror.BadRequest(apierror.CodeTooManyParts, "%d texts is over the limit of %d", len(r.Texts), lim.MaxTexts)
 	}
 	if len(r.Images) > lim.MaxImages {
-		return badRequest(CodeTooManyParts, "%d images is over the limit of %d", len(r.Images), lim.MaxImages)
+		return apierror.BadRequest(apierror.CodeTooManyParts, "%d images is over the limit of %d", len(r.Images), lim.MaxImages)
 	}
 	for i, t := range r.Texts {
 		if len(t) > lim.MaxTextBytes {
-			return tooLarge(CodeTextTooLarge, "texts[%d] is over the limit of %d bytes", i, lim.MaxTextBytes)
+			return apierror.TooLarge(apierror.CodeTextTooLarge, "texts[%d] is over the limit of %d bytes", i, lim.MaxTextBytes)
 		}
 	}
 	if len(r.Texts) == 0 && len(r.Images) == 0 {
-		return badRequest(CodeMissingField, "nothing to scan: send texts or images")
+		return apierror.BadRequest(apierror.CodeMissingField, "nothing to scan: send texts or images")
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package gateway
 import (
 	"errors"
 	"testing"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 var fuzzLimits = limits{MaxImages: 4, MaxTexts: 4, MaxTextBytes: 1024, MaxIDBytes: 64}
@@ -11,7 +13,7 @@ var fuzzLimits = limits{MaxImages: 4, MaxTexts: 4, MaxTextBytes: 1024, MaxIDByte
 // request within the limits.
 func checkParsed(t *testing.T, req *scanRequest, err error) {
 	if err != nil {
-		var e *Error
+		var e *apierror.Error
 		if !errors.As(err, &e) || e.Status < 400 || e.Status > 499 {
 			t.Fatalf("error is not a 4xx request error: %#v", err)
 		}

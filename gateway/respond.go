@@ -1,13 +1,12 @@
 package gateway
 
 import (
-	"encoding/json"
 	"errors"
 	"net"
-	"strconv"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/scan"
 )
@@ -39,48 +38,23 @@ type imageResponse struct {
 	ElapsedMS float64          `json:"elapsed_ms"`
 }
 
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+// writeError writes e; the 401 realm is the public API's.
+func writeError(ctx *fasthttp.RequestCtx, e *apierror.Error) { apierror.Write(ctx, e, "qrgate") }
 
-func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil { // only a programming error can get here
-		status, b = fasthttp.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error"}}`)
-	}
-	ctx.SetStatusCode(status)
-	ctx.SetContentType("application/json")
-	ctx.SetBody(b)
-}
-
-// writeError is the one place request errors become responses.
-func writeError(ctx *fasthttp.RequestCtx, e *Error) {
-	var body errorBody
-	body.Error.Code, body.Error.Message = e.Code, e.Message
-	if e.RetryAfter > 0 {
-		ctx.Response.Header.Set("Retry-After", strconv.Itoa(int((e.RetryAfter+999_999_999)/1_000_000_000)))
-	}
-	if e.Status == fasthttp.StatusUnauthorized {
-		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="qrgate"`)
-	}
-	writeJSON(ctx, e.Status, body)
-}
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) { apierror.WriteJSON(ctx, status, v) }
 
 // serverError answers what fasthttp fails to read (body over the limit,
 // timeouts, malformed HTTP) in the API's error shape.
 func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
-	var e *Error
+	var e *apierror.Error
 	var ne net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = tooLarge(CodeBodyTooLarge, "request body is over the limit of %d bytes", g.cfg.MaxBody)
+		e = apierror.TooLarge(apierror.CodeBodyTooLarge, "request body is over the limit of %d bytes", g.cfg.MaxBody)
 	case errors.As(err, &ne) && ne.Timeout():
-		e = &Error{Status: fasthttp.StatusRequestTimeout, Code: CodeRequestTimeout, Message: "request not received in time"}
+		e = &apierror.Error{Status: fasthttp.StatusRequestTimeout, Code: apierror.CodeRequestTimeout, Message: "request not received in time"}
 	default:
-		e = badRequest(CodeBadRequest, "malformed HTTP request")
+		e = apierror.BadRequest(apierror.CodeBadRequest, "malformed HTTP request")
 	}
 	g.m.request(e.Status)
 	writeError(ctx, e)

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
 const wechatURL = "https://u.wechat.com/7deQLmndVcaY5J8Xx1uw88"
@@ -40,7 +43,7 @@ func multipartBody(t *testing.T, fields map[string][]string, files map[string][]
 // TestScanForms sends the same listing in each of the three forms.
 func TestScanForms(t *testing.T) {
 	tg := startGateway(t)
-	qr := qrPNG(t, wechatURL, 240)
+	qr := testfixtures.QRPNG(wechatURL, 240)
 	ct, mp := multipartBody(t, map[string][]string{"listing_id": {"L1"}, "seller_id": {"S1"}, "text": {"a title"}}, map[string][]byte{"a.png": qr})
 	jsonBody := fmt.Sprintf(`{"listing_id":"L1","seller_id":"S1","texts":["a title"],"images":[{"name":"a.png","data":%q}]}`,
 		base64.StdEncoding.EncodeToString(qr))
@@ -109,7 +112,7 @@ func TestScanRealImages(t *testing.T) {
 // the policy's on_image_error (warn), which the default policy reviews.
 func TestImageErrorsAreNotRequestErrors(t *testing.T) {
 	tg := startGateway(t)
-	qr := qrPNG(t, wechatURL, 200)
+	qr := testfixtures.QRPNG(wechatURL, 200)
 	tests := []struct {
 		name string
 		data []byte
@@ -154,27 +157,27 @@ func TestRequestErrors(t *testing.T) {
 		status                          int
 		code                            string
 	}{
-		{"bad-json", "POST", "/v1/scan", "application/json", `{"listing_id":`, 400, CodeBadRequest},
-		{"json-not-object", "POST", "/v1/scan", "application/json", `[1,2]`, 400, CodeBadRequest},
-		{"json-wrong-type", "POST", "/v1/scan", "application/json", `{"listing_id":7}`, 400, CodeBadRequest},
-		{"json-deep", "POST", "/v1/scan", "application/json", strings.Repeat("[", 20000), 400, CodeBadRequest},
-		{"bad-base64", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"data":"!!!not base64"}]}`, 400, CodeBadRequest},
-		{"missing-data", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"name":"a"}]}`, 400, CodeMissingField},
-		{"missing-listing", "POST", "/v1/scan", "application/json", `{"texts":["x"]}`, 400, CodeMissingField},
-		{"nothing-to-scan", "POST", "/v1/scan", "application/json", `{"listing_id":"L"}`, 400, CodeMissingField},
-		{"too-many-images", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"data":""},{"data":""},{"data":""},{"data":""}]}`, 400, CodeTooManyParts},
-		{"text-too-large", "POST", "/v1/scan", "application/json", `{"listing_id":"L","texts":["` + strings.Repeat("x", 1001) + `"]}`, 413, CodeTextTooLarge},
-		{"multipart-no-boundary", "POST", "/v1/scan", "multipart/form-data", "--x\r\n", 400, CodeBadRequest},
-		{"multipart-garbage", "POST", "/v1/scan", "multipart/form-data; boundary=zz", "not multipart at all", 400, CodeMissingField},
-		{"raw-empty", "POST", "/v1/scan?listing_id=L", "image/png", "", 400, CodeMissingField},
-		{"raw-no-listing", "POST", "/v1/scan", "image/png", "\x89PNG", 400, CodeMissingField},
-		{"body-too-large", "POST", "/v1/scan?listing_id=L", "image/png", string(big), 413, CodeBodyTooLarge},
-		{"unsupported-type", "POST", "/v1/scan", "text/plain", "hello", 415, CodeUnsupportedType},
-		{"no-type", "POST", "/v1/scan", "", "hello", 415, CodeUnsupportedType},
-		{"bad-type", "POST", "/v1/scan", ";;;", "hello", 415, CodeUnsupportedType},
-		{"get", "GET", "/v1/scan", "", "", 405, CodeMethodNotAllowed},
-		{"not-found", "GET", "/v2/nothing", "", "", 404, CodeNotFound},
-		{"metrics-not-public", "GET", "/metrics", "", "", 404, CodeNotFound},
+		{"bad-json", "POST", "/v1/scan", "application/json", `{"listing_id":`, 400, apierror.CodeBadRequest},
+		{"json-not-object", "POST", "/v1/scan", "application/json", `[1,2]`, 400, apierror.CodeBadRequest},
+		{"json-wrong-type", "POST", "/v1/scan", "application/json", `{"listing_id":7}`, 400, apierror.CodeBadRequest},
+		{"json-deep", "POST", "/v1/scan", "application/json", strings.Repeat("[", 20000), 400, apierror.CodeBadRequest},
+		{"bad-base64", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"data":"!!!not base64"}]}`, 400, apierror.CodeBadRequest},
+		{"missing-data", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"name":"a"}]}`, 400, apierror.CodeMissingField},
+		{"missing-listing", "POST", "/v1/scan", "application/json", `{"texts":["x"]}`, 400, apierror.CodeMissingField},
+		{"nothing-to-scan", "POST", "/v1/scan", "application/json", `{"listing_id":"L"}`, 400, apierror.CodeMissingField},
+		{"too-many-images", "POST", "/v1/scan", "application/json", `{"listing_id":"L","images":[{"data":""},{"data":""},{"data":""},{"data":""}]}`, 400, apierror.CodeTooManyParts},
+		{"text-too-large", "POST", "/v1/scan", "application/json", `{"listing_id":"L","texts":["` + strings.Repeat("x", 1001) + `"]}`, 413, apierror.CodeTextTooLarge},
+		{"multipart-no-boundary", "POST", "/v1/scan", "multipart/form-data", "--x\r\n", 400, apierror.CodeBadRequest},
+		{"multipart-garbage", "POST", "/v1/scan", "multipart/form-data; boundary=zz", "not multipart at all", 400, apierror.CodeMissingField},
+		{"raw-empty", "POST", "/v1/scan?listing_id=L", "image/png", "", 400, apierror.CodeMissingField},
+		{"raw-no-listing", "POST", "/v1/scan", "image/png", "\x89PNG", 400, apierror.CodeMissingField},
+		{"body-too-large", "POST", "/v1/scan?listing_id=L", "image/png", string(big), 413, apierror.CodeBodyTooLarge},
+		{"unsupported-type", "POST", "/v1/scan", "text/plain", "hello", 415, apierror.CodeUnsupportedType},
+		{"no-type", "POST", "/v1/scan", "", "hello", 415, apierror.CodeUnsupportedType},
+		{"bad-type", "POST", "/v1/scan", ";;;", "hello", 415, apierror.CodeUnsupportedType},
+		{"get", "GET", "/v1/scan", "", "", 405, apierror.CodeMethodNotAllowed},
+		{"not-found", "GET", "/v2/nothing", "", "", 404, apierror.CodeNotFound},
+		{"metrics-not-public", "GET", "/metrics", "", "", 404, apierror.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,7 +204,7 @@ func TestRequestErrors(t *testing.T) {
 func TestMultipartParts(t *testing.T) {
 	tg := startGateway(t)
 	ct, body := multipartBody(t, map[string][]string{"listing_id": {"L9"}, "text": {"one", "two"}},
-		map[string][]byte{"a.png": qrPNG(t, "https://bit.ly/30Fv7c4", 200), "b.png": blankPNG(t, 64, 64)})
+		map[string][]byte{"a.png": testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200), "b.png": blankPNG(t, 64, 64)})
 	r := do(t, "POST", tg.pub+"/v1/scan", ct, body)
 	m := r.json(t)
 	if r.status != 200 || len(m["images"].([]any)) != 2 || m["verdict"] != "warn" || m["review_stored"] != true {
@@ -243,7 +246,7 @@ func TestAPIKeys(t *testing.T) {
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
 			}
-			if tt.status == 401 && (r.errorCode(t) != CodeUnauthorized || r.header.Get("WWW-Authenticate") == "") {
+			if tt.status == 401 && (r.errorCode(t) != apierror.CodeUnauthorized || r.header.Get("WWW-Authenticate") == "") {
 				t.Errorf("401 answer: %v %s", r.header, r.body)
 			}
 		})
@@ -256,7 +259,7 @@ func TestAPIKeys(t *testing.T) {
 
 func TestCacheHits(t *testing.T) {
 	tg := startGateway(t)
-	img := qrPNG(t, wechatURL, 200)
+	img := testfixtures.QRPNG(wechatURL, 200)
 	for i, wantCached := range []bool{false, true, true} {
 		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", img)
 		m := r.json(t)
@@ -288,12 +291,12 @@ func TestHealthOnBothListeners(t *testing.T) {
 }
 
 func TestStoreFailures(t *testing.T) {
-	warnImage := qrPNG(t, "https://bit.ly/30Fv7c4", 200) // short_link: warn, reviewed by default
+	warnImage := testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200) // short_link: warn, reviewed by default
 	t.Run("fail-closed", func(t *testing.T) {
 		tg := startGateway(t)
 		tg.rec.setFail(errDiskFull)
 		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", warnImage)
-		if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != CodeStoreUnavailable {
+		if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode(t) != apierror.CodeStoreUnavailable {
 			t.Fatalf("status %d %v: %s", r.status, r.header, r.body)
 		}
 		for _, base := range []string{tg.pub, tg.admin} {
@@ -333,7 +336,7 @@ func TestStoreFailures(t *testing.T) {
 // buffer, which is reused for the next request on the connection.
 func TestRecordOwnsItsBytes(t *testing.T) {
 	tg := startGateway(t)
-	img := qrPNG(t, "https://bit.ly/30Fv7c4", 200)
+	img := testfixtures.QRPNG("https://bit.ly/30Fv7c4", 200)
 	for range 3 {
 		do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "image/png", img)
 		do(t, "POST", tg.pub+"/v1/scan?listing_id=M", "application/octet-stream", bytes.Repeat([]byte{0x55}, len(img)))
@@ -368,11 +371,11 @@ func TestHostileBodies(t *testing.T) {
 		status                  int
 		code                    string
 	}{
-		{"10MB-text-json", "application/json", `{"listing_id":"L","texts":["` + strings.Repeat("微", 10<<20/3) + `"]}`, 413, CodeTextTooLarge},
-		{"10MB-text-multipart", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + strings.Repeat("x", 10<<20) + "\r\n--b--\r\n", 413, CodeTextTooLarge},
-		{"5000-parts", "multipart/form-data; boundary=b", parts.String(), 400, CodeTooManyParts},
-		{"json-nested-deep", "application/json", `{"listing_id":"L","x":` + strings.Repeat(`{"a":`, 100000), 400, CodeBadRequest},
-		{"base64-garbage", "application/json", `{"listing_id":"L","images":[{"data":"iVBORw0KGgo\u0000\u0001***"}]}`, 400, CodeBadRequest},
+		{"10MB-text-json", "application/json", `{"listing_id":"L","texts":["` + strings.Repeat("微", 10<<20/3) + `"]}`, 413, apierror.CodeTextTooLarge},
+		{"10MB-text-multipart", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + strings.Repeat("x", 10<<20) + "\r\n--b--\r\n", 413, apierror.CodeTextTooLarge},
+		{"5000-parts", "multipart/form-data; boundary=b", parts.String(), 400, apierror.CodeTooManyParts},
+		{"json-nested-deep", "application/json", `{"listing_id":"L","x":` + strings.Repeat(`{"a":`, 100000), 400, apierror.CodeBadRequest},
+		{"base64-garbage", "application/json", `{"listing_id":"L","images":[{"data":"iVBORw0KGgo\u0000\u0001***"}]}`, 400, apierror.CodeBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,15 +14,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 // Options are the gateway's configuration and dependencies.
 type Options struct {
 	Config  Config
-	Decoder decoder.Config // limits of one decode; OnPanic is set by the gateway
+	Decoder decoder.Config // limits of one decode; the gateway counts and logs panics before OnPanic
 	Policy  *PolicyHolder
 	APIKeys *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
@@ -29,24 +32,34 @@ type Options struct {
 	// Admin serves what the admin listener does not route itself (the
 	// review API and pages); nil answers 404.
 	Admin fasthttp.RequestHandler
-	// Authenticate protects /admin/… on the admin listener; nil refuses all.
-	Authenticate func(*fasthttp.RequestCtx) (string, bool)
-	Logger       *slog.Logger
-	Registerer   prometheus.Registerer
-	Gatherer     prometheus.Gatherer // served on /metrics
-	Now          func() time.Time
+	// Authenticate protects /admin/… on the admin listener: the caller's
+	// name, or the error to answer (an *apierror.Error: 401, 403, 429);
+	// nil refuses all.
+	Authenticate func(*fasthttp.RequestCtx) (string, error)
+	// Throttle counts failed API keys per client address and per key
+	// (429 with Retry-After past a few); nil makes one.
+	Throttle *throttle.Limiter
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client Throttle counts.
+	TrustedProxies throttle.Proxies
+	Logger         *slog.Logger
+	Registerer     prometheus.Registerer
+	Gatherer       prometheus.Gatherer // served on /metrics
+	Now            func() time.Time
 }
 
 // Gateway is the HTTP service. Build it with New, run it with Run.
 type Gateway struct {
 	cfg     Config
 	lim     limits
-	decCfg  decoder.Config
+	dec     *decoder.Decoder
 	pol     *PolicyHolder
 	keys    *APIKeys
 	rec     review.Recorder
 	admin   fasthttp.RequestHandler
-	auth    func(*fasthttp.RequestCtx) (string, bool)
+	auth    func(*fasthttp.RequestCtx) (string, error)
+	guard   *throttle.Limiter
+	proxies throttle.Proxies
 	log     *slog.Logger
 	m       *metrics
 	body    *bodyBudget
@@ -76,8 +89,8 @@ func New(o Options) (*Gateway, error) {
 		return nil, fmt.Errorf("%w: Policy, Recorder, Registerer and Gatherer are required", ErrMissingDependency)
 	}
 	g := &Gateway{
-		cfg: cfg, lim: cfg.limits(), decCfg: o.Decoder, pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
-		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now,
+		cfg: cfg, lim: cfg.limits(), pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
+		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now, guard: o.Throttle, proxies: o.TrustedProxies,
 		cache: newCache(cfg.CacheEntries), body: &bodyBudget{max: int64(cfg.MaxBodyBytesInFlight)},
 	}
 	if g.log == nil {
@@ -88,18 +101,38 @@ func New(o Options) (*Gateway, error) {
 	}
 	if g.admin == nil {
 		g.admin = func(ctx *fasthttp.RequestCtx) {
-			writeError(ctx, &Error{Status: 404, Code: CodeNotFound, Message: "no such endpoint"})
+			writeError(ctx, &apierror.Error{Status: 404, Code: apierror.CodeNotFound, Message: "no such endpoint"})
 		}
 	}
 	if g.auth == nil {
-		g.auth = func(*fasthttp.RequestCtx) (string, bool) { return "", false }
+		g.auth = func(*fasthttp.RequestCtx) (string, error) {
+			return "", &apierror.Error{Status: http.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "no authentication configured"}
+		}
+	}
+	if g.guard == nil {
+		g.guard = throttle.New(throttle.Config{})
 	}
 	g.m = newMetrics(o.Registerer)
+	g.dec = decoder.New(g.decoderConfig(o.Decoder))
 	g.pool = newPool(cfg.Workers, cfg.QueueSize, cfg.QueueTimeout, g.m.queueDepth)
 	g.metrics = metricsHandler(o.Gatherer)
 	g.m.policyInfo.WithLabelValues(g.pol.Get().Version()).Set(1)
 	g.pol.observe(g.onPolicySwap, g.onPolicyResult)
 	return g, nil
+}
+
+// decoderConfig is cfg with a panic hook that counts and logs what the
+// decoder contained, after cfg's own hook if it has one.
+func (g *Gateway) decoderConfig(cfg decoder.Config) decoder.Config {
+	own := cfg.OnPanic
+	cfg.OnPanic = func(r any) {
+		g.m.decoderPanics.Inc()
+		g.log.Error("decoder panic contained", "panic", r)
+		if own != nil {
+			own(r)
+		}
+	}
+	return cfg
 }
 
 func (g *Gateway) onPolicySwap(old, p *policy.Policy) {
@@ -155,7 +188,7 @@ func (g *Gateway) newServer(name string, h fasthttp.RequestHandler, maxBody int,
 func (g *Gateway) expect(maxBody int) func(*fasthttp.RequestCtx) int {
 	return func(ctx *fasthttp.RequestCtx) int {
 		if cl := ctx.Request.Header.ContentLength(); cl > maxBody {
-			writeError(ctx, tooLarge(CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, maxBody))
+			writeError(ctx, apierror.TooLarge(apierror.CodeBodyTooLarge, "body of %d bytes is over the limit of %d", cl, maxBody))
 			g.m.request(fasthttp.StatusRequestEntityTooLarge)
 			return fasthttp.StatusRequestEntityTooLarge
 		}

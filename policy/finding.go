@@ -1,6 +1,10 @@
 package policy
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/qrgate/qrgate/decoder/symbology"
+)
 
 // Action is what the platform does with a finding or a listing.
 type Action string
@@ -32,13 +36,6 @@ const (
 	SourceText  = "text"
 )
 
-// Pseudo-symbologies used beside zxing's names.
-const (
-	SymbologyText       = "TEXT"
-	SymbologyUndecoded  = "UNDECODED"
-	SymbologyImageError = "IMAGE_ERROR"
-)
-
 // Categories with a fixed meaning in code (the rest live in the policy file).
 const (
 	CategoryPlain      = "plain"
@@ -46,7 +43,7 @@ const (
 	CategoryImageError = "image_error"
 )
 
-// Finding is one channel found in a listing: the object of ../shared/CONTRACT.md,
+// Finding is one channel found in a listing: the finding object of qrgate's output format (docs/api.md),
 // identical in `qrgate scan` output, in /v1/scan responses and in the review store.
 type Finding struct {
 	Source string // SourceImage or SourceText
@@ -57,7 +54,7 @@ type Finding struct {
 	Start int // byte offset of the span in the text (text findings)
 	End   int // byte offset just past the span (text findings)
 
-	Symbology     string
+	Symbology     symbology.Symbology
 	Payload       string // what is there, unchanged
 	PayloadBase64 string // raw code bytes when they are not valid UTF-8
 	Identifier    string // the normalised channel, "" for plain and undecoded
@@ -70,20 +67,20 @@ type Finding struct {
 // findingJSON is the wire shape: image findings carry image/frame/corners,
 // text findings text/start/end.
 type findingJSON struct {
-	Source        string   `json:"source"`
-	Image         *int     `json:"image,omitempty"`
-	Frame         *int     `json:"frame,omitempty"`
-	Text          *int     `json:"text,omitempty"`
-	Start         *int     `json:"start,omitempty"`
-	End           *int     `json:"end,omitempty"`
-	Symbology     string   `json:"symbology"`
-	Payload       string   `json:"payload"`
-	PayloadBase64 string   `json:"payload_base64,omitempty"`
-	Identifier    string   `json:"identifier"`
-	Category      string   `json:"category"`
-	Action        Action   `json:"action"`
-	Rule          string   `json:"rule"`
-	Corners       [][2]int `json:"corners,omitempty"`
+	Source        string              `json:"source"`
+	Image         *int                `json:"image,omitempty"`
+	Frame         *int                `json:"frame,omitempty"`
+	Text          *int                `json:"text,omitempty"`
+	Start         *int                `json:"start,omitempty"`
+	End           *int                `json:"end,omitempty"`
+	Symbology     symbology.Symbology `json:"symbology"`
+	Payload       string              `json:"payload"`
+	PayloadBase64 string              `json:"payload_base64,omitempty"`
+	Identifier    string              `json:"identifier"`
+	Category      string              `json:"category"`
+	Action        Action              `json:"action"`
+	Rule          string              `json:"rule"`
+	Corners       [][2]int            `json:"corners,omitempty"`
 }
 
 // MarshalJSON writes the contract's shape.

@@ -3,7 +3,9 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
@@ -26,11 +28,37 @@ type textScanner struct {
 	p          *Policy
 	cfg        textConfig
 	channels   []channel
-	ac         *automaton
+	words      []word     // every dictionary word; hits index into it
+	ac         *automaton // literal words over the normalised text
+	sound      *automaton // sound keywords over the text read as syllables
+	syllableOf map[rune]rune
+	fillers    map[rune]bool // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
 	bare       class           // class of a bare mobile ("" category: off)
 	sameNumber class           // class of the phone behind "同号"
+	wxid       class           // class of a default WeChat ID ("" category: off)
+}
+
+// dictionary collects the words of the two automata while compiling.
+type dictionary struct {
+	words                []word
+	literal, sound       [][]rune
+	literalIDs, soundIDs []int
+}
+
+func (d *dictionary) add(rs []rune, w word, sound bool) {
+	w.runes, w.first, w.last = len(rs), rs[0], rs[len(rs)-1]
+	w.ascii = true
+	for _, r := range rs {
+		w.ascii = w.ascii && r < 0x80
+	}
+	d.words = append(d.words, w)
+	if sound {
+		d.sound, d.soundIDs = append(d.sound, rs), append(d.soundIDs, len(d.words)-1)
+	} else {
+		d.literal, d.literalIDs = append(d.literal, rs), append(d.literalIDs, len(d.words)-1)
+	}
 }
 
 func compileText(c *textConfig, p *Policy) (*textScanner, error) {
@@ -38,9 +66,9 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	if err := cfg.validate(p); err != nil {
 		return nil, err
 	}
-	t := &textScanner{p: p, cfg: cfg, stopwords: map[string]bool{}, linkHosts: map[string]bool{}}
-	var patterns [][]rune
-	var words []word
+	t := &textScanner{p: p, cfg: cfg, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
+		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
+	var d dictionary
 	add := func(s string, w word) error {
 		alts, err := expandKeyword(s)
 		if err != nil {
@@ -51,16 +79,11 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			if len(rs) == 0 {
 				return fmt.Errorf("text: keyword %q is empty after normalisation", s)
 			}
-			w.runes, w.first, w.last = len(rs), rs[0], rs[len(rs)-1]
-			w.ascii = true
-			for _, r := range rs {
-				w.ascii = w.ascii && r < 0x80
-			}
-			patterns = append(patterns, rs)
-			words = append(words, w)
+			d.add(rs, w, false)
 		}
 		return nil
 	}
+	syllables := map[string]rune{}
 	for i, ch := range cfg.Channels {
 		t.channels = append(t.channels, channel{name: ch.Name, category: ch.Category, action: p.ActionFor(ch.Category), ids: ch.IDs})
 		for _, k := range ch.Keywords {
@@ -68,11 +91,25 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 				return nil, &Error{Line: ch.line, Msg: err.Error()}
 			}
 		}
+		for _, k := range ch.Short {
+			if err := add(k, word{kind: wordChannel, channel: i, short: true}); err != nil {
+				return nil, &Error{Line: ch.line, Msg: err.Error()}
+			}
+		}
+		for _, snd := range ch.Sounds {
+			pats, err := soundPatterns(snd, syllables)
+			if err != nil {
+				return nil, &Error{Line: ch.line, Msg: fmt.Sprintf("text channel %q: %v", ch.Name, err)}
+			}
+			for _, rs := range pats {
+				d.add(rs, word{kind: wordChannel, channel: i}, true)
+			}
+		}
 	}
 	lists := []struct {
 		kind  wordKind
 		words []string
-	}{{wordFiller, cfg.Fillers}, {wordSame, cfg.SameNumber}, {wordContext, cfg.Context}}
+	}{{wordFiller, cfg.Fillers}, {wordSame, cfg.SameNumber}, {wordContext, cfg.Context}, {wordPrompt, cfg.Prompts}, {wordVeto, cfg.Veto}}
 	for _, l := range lists {
 		for _, s := range l.words {
 			if err := add(s, word{kind: l.kind}); err != nil {
@@ -82,6 +119,16 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	}
 	for _, s := range cfg.Stopwords {
 		t.stopwords[string(compactRunes(s))] = true
+	}
+	for _, r := range compactRunes(cfg.FillerChars) {
+		t.fillers[r] = true
+	}
+	for syl, sym := range syllables {
+		for _, r := range textnorm.Homophones(syl) {
+			if _, taken := t.syllableOf[r]; !taken || sym < t.syllableOf[r] {
+				t.syllableOf[r] = sym // a character with two readings in use keeps the first
+			}
+		}
 	}
 	for _, r := range p.rules {
 		for _, h := range slices.Concat(r.hosts, r.domains) {
@@ -93,8 +140,64 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 		t.bare = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".mobile-bare"}
 		t.sameNumber = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".same-number"}
 	}
-	t.ac = newAutomaton(patterns, words)
+	if cat := cfg.WxidCategory; cat != "" {
+		t.wxid = class{Category: cat, Action: p.ActionFor(cat), Rule: cat + ".wxid"}
+	}
+	t.words = d.words
+	t.ac = newAutomaton(d.literal, d.literalIDs, d.words)
+	t.sound = newAutomaton(d.sound, d.soundIDs, d.words)
 	return t, nil
+}
+
+// syllableBase is where the private-use symbols for syllables start: a
+// character read as a keyword syllable becomes that symbol in the text the
+// sound automaton reads.
+const syllableBase = 0xF0000
+
+// maxSoundPatterns bounds what one sound keyword expands to.
+const maxSoundPatterns = 512
+
+// soundPatterns expands a sound keyword, "wei/w/v xin/x/❤": syllables
+// separated by blanks, each matched by any character read that way, by its
+// spelling, or by the other forms after its slashes (abbreviations, a
+// character used for its look, an emoji). syllables numbers the
+// syllables in use.
+func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
+	parts := strings.Fields(strings.ToLower(k))
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("empty sound keyword")
+	}
+	out := [][]rune{nil}
+	for _, part := range parts {
+		forms := strings.Split(part, "/")
+		syl := forms[0]
+		if !textnorm.IsSyllable(syl) {
+			return nil, fmt.Errorf("sound keyword %q: %q is not a Mandarin syllable", k, syl)
+		}
+		sym, ok := syllables[syl]
+		if !ok {
+			sym = syllableBase + rune(len(syllables))
+			syllables[syl] = sym
+		}
+		alts := [][]rune{{sym}}
+		for _, f := range forms {
+			rs := compactRunes(f)
+			if len(rs) == 0 {
+				return nil, fmt.Errorf("sound keyword %q: empty form", k)
+			}
+			alts = append(alts, rs)
+		}
+		var next [][]rune
+		for _, p := range out {
+			for _, a := range alts {
+				next = append(next, slices.Concat(p, a))
+			}
+		}
+		if out = next; len(out) > maxSoundPatterns {
+			return nil, fmt.Errorf("sound keyword %q expands to more than %d forms", k, maxSoundPatterns)
+		}
+	}
+	return out, nil
 }
 
 // compactRunes normalises a dictionary word like text and drops its blanks.
@@ -131,7 +234,7 @@ func (p *Policy) ScanText(index int, text string) []Finding {
 	for _, m := range ms {
 		out = append(out, Finding{
 			Source: SourceText, Text: index, Start: m.Start, End: m.End,
-			Symbology: SymbologyText, Payload: text[m.Start:m.End], Identifier: m.Identifier,
+			Symbology: symbology.TEXT, Payload: text[m.Start:m.End], Identifier: m.Identifier,
 			Category: m.Category, Action: m.Action, Rule: m.Rule,
 		})
 	}

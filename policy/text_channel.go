@@ -11,7 +11,7 @@ func (s *textScan) keyword(w int) int {
 	var chans []int
 	same := false
 	end := first.end
-	lastWord := s.t.ac.words[first.word]
+	lastWord := s.t.words[first.word]
 	chans = append(chans, lastWord.channel)
 	gapStart, g := end, end
 	for {
@@ -29,15 +29,20 @@ func (s *textScan) keyword(w int) int {
 		if _, _, ok := s.readURL(g); ok {
 			break // "微信 weixin.qq.com/r/…": the next keyword begins a link
 		}
+		if _, _, ok := s.readWxid(g); ok {
+			break // "微信：wxid_…" is an ID, not the keyword "wxid"
+		}
 		h := s.words[next]
-		wd := s.t.ac.words[h.word]
-		switch wd.kind {
-		case wordChannel:
+		wd := s.t.words[h.word]
+		switch {
+		case wd.kind == wordChannel && !s.isKeyword(h):
+			next = -1 // "微信 q 443…": a short form here begins the ID
+		case wd.kind == wordChannel:
 			chans = append(chans, wd.channel)
 			lastWord = wd
-		case wordSame:
+		case wd.kind == wordSame:
 			same = true
-		case wordFiller:
+		case wd.kind == wordFiller:
 		default:
 			next = -1
 		}
@@ -61,12 +66,30 @@ func (s *textScan) keyword(w int) int {
 	}
 	// "VX-8240": an ASCII keyword hyphenated to what follows names a model.
 	model := isLetter(lastWord.last) && g == gapStart+1 && s.r[gapStart] == '-'
-	gap := s.r[gapStart:g]
-	found := false
-	if idStart < len(s.r) && isIDRune(s.r[idStart]) && !s.taken[idStart] {
+	found, void := false, false
+	read := func(gStart, idStart int, at bool) {
+		if idStart >= len(s.r) || !isIDRune(s.r[idStart]) || s.taken[idStart] {
+			return
+		}
+		if e, id, ok := s.readWxid(idStart); ok {
+			c := s.t.wxid
+			c.Identifier, c.Rule = id, c.Category+".wxid-keyword"
+			s.emit(first.start, e, c)
+			found, end = true, max(end, e)
+			return
+		}
+		gap := s.r[gStart:idStart]
+		// An identifier in brackets is one value, blanks and all:
+		// "Wei Xin（xiao_k ai_ming）".
+		if c, ok := s.closingBracket(gap, idStart); ok {
+			s.stop, s.bracketed = c, true
+			defer func() { s.stop, s.bracketed = len(s.r), false }()
+		}
 		cs := s.chunks(idStart, false)
 		// "电话 138… 微信同号": keywords after the number that say "the same
 		// number" add their channels.
+		chans := chans
+		same := same
 		if more, ok := s.trailingSame(cs[len(cs)-1].e); ok {
 			chans = append(chans, more...)
 			same = true
@@ -81,13 +104,99 @@ func (s *textScan) keyword(w int) int {
 			}
 		}
 	}
-	if !found {
+	read(gapStart, idStart, at)
+	if !found && !model {
+		// Words between keyword and identifier: "QQ me: 123…", "WeChat me →
+		// abc…", "微信是我的 abc…". A stopword among them ("WeChat Pay OK /
+		// 618") means the keyword names something else.
+		var j int
+		j, void = s.skipFillers(gapStart)
+		if !void && j > g {
+			at := j < len(s.r) && s.r[j] == '@'
+			if at {
+				j++
+			}
+			read(gapStart, j, at)
+		}
+	}
+	if !found && !void {
 		found = s.before(first.start, chans, same)
 	}
 	if found {
 		s.take(first.start, end)
 	}
 	return end
+}
+
+// skipFillers skips, from unit i on, blanks and separators and at most
+// MaxFiller filler units: filler characters, emoji, and ASCII words of at
+// most MaxFiller letters. It returns where an identifier could start, and
+// void when a stopword stands there.
+func (s *textScan) skipFillers(i int) (int, bool) {
+	n := 0
+	for i < len(s.r) && !s.taken[i] {
+		r := s.r[i]
+		switch {
+		case isGap(r):
+			if isStrongSep(r) && !isValueSep(r) && r >= 0x80 {
+				n++ // an emoji counts as a filler
+			}
+			i++
+		case s.t.fillers[r]:
+			n++
+			i++
+		case isLetter(r) && (i == 0 || !isAlnum(s.r[i-1])):
+			e := i
+			for e < len(s.r) && isLetter(s.r[e]) {
+				e++
+			}
+			if e < len(s.r) && (isDigit(s.r[e]) || s.r[e] == '_') {
+				return i, false // an identifier
+			}
+			if s.t.stopwords[string(s.r[i:e])] {
+				return i, true
+			}
+			if e-i > s.t.cfg.MaxFiller {
+				return i, false
+			}
+			n++
+			i = e
+		default:
+			return i, false
+		}
+		if n > s.t.cfg.MaxFiller {
+			return i, false
+		}
+	}
+	return i, false
+}
+
+// maxBracketed bounds an identifier read between brackets.
+const maxBracketed = 48
+
+// closingBracket finds the bracket that closes one opened in gap, when only
+// identifier characters, separators and blanks stand before it.
+func (s *textScan) closingBracket(gap []rune, i int) (int, bool) {
+	open := false
+	for _, r := range gap {
+		open = open || strings.ContainsRune("([{【「『〔〖《〈", r)
+	}
+	if !open {
+		return 0, false
+	}
+	letter := false // digit groups join across blanks anyway: "(020) 3852"
+	for j := i; j < len(s.r) && j-i < maxBracketed && !s.taken[j]; j++ {
+		switch r := s.r[j]; {
+		case strings.ContainsRune(")]}】」』〕〗》〉", r):
+			return j, letter
+		case isLetter(r):
+			letter = true
+		case isIDRune(r) || isSpace(r) || isIDSep(r) && !isValueSep(r):
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // trailingSame reads the keywords after an identifier ending at unit e and
@@ -103,7 +212,7 @@ func (s *textScan) trailingSame(e int) ([]int, bool) {
 			break
 		}
 		h := s.words[s.at[g]]
-		switch wd := s.t.ac.words[h.word]; wd.kind {
+		switch wd := s.t.words[h.word]; wd.kind {
 		case wordChannel:
 			chans = append(chans, wd.channel)
 		case wordSame:
@@ -197,14 +306,10 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 			}
 		}
 	case idWechat, idHandle:
-		var b strings.Builder
-		for i, c := range cs {
-			if i > 0 && c.dash && c.e-c.s > 1 && cs[i-1].e-cs[i-1].s > 1 {
-				b.WriteByte('-')
-			}
-			b.WriteString(string(s.r[c.s:c.e]))
+		id := s.joinID(cs)
+		if w, ok := wxid(id); ok && kind == idWechat {
+			return w, true
 		}
-		id := b.String()
 		lim := cfg.WechatID
 		if kind == idHandle {
 			lim = cfg.Handle
@@ -212,7 +317,7 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		if len(id) < lim.Min || len(id) > lim.Max || !isLetter(rune(id[0])) || s.t.stopwords[id] {
 			return "", false
 		}
-		if kind == idHandle && (strings.Contains(id, "-") || !at && len(cs) > 1) {
+		if kind == idHandle && (strings.Contains(id, "-") || !at) {
 			return "", false
 		}
 		if kind == idHandle {
@@ -226,6 +331,19 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		return id, true
 	}
 	return "", false
+}
+
+// joinID joins identifier pieces, keeping a single '-' between two pieces
+// longer than one character (it may be part of the ID).
+func (s *textScan) joinID(cs []chunk) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 && c.dash && c.e-c.s > 1 && cs[i-1].e-cs[i-1].s > 1 {
+			b.WriteByte('-')
+		}
+		b.WriteString(string(s.r[c.s:c.e]))
+	}
+	return b.String()
 }
 
 func containsRune(rs []rune, r rune) bool {
@@ -262,34 +380,144 @@ func strongGap(gap []rune) bool {
 // are taken: numbers, or IDs holding a digit or an underscore, and not
 // after a context word.
 func (s *textScan) before(kwStart int, chans []int, same bool) bool {
-	j := kwStart
-	for k := 0; j > 0 && k < 3 && !s.taken[j-1] && (isSpace(s.r[j-1]) || s.r[j-1] == '(' || s.r[j-1] == ':' || s.r[j-1] == '/'); k++ {
-		j--
-	}
-	if j == 0 || !isIDRune(s.r[j-1]) || s.taken[j-1] {
+	e, ok := s.fillersBefore(kwStart)
+	if !ok || e == 0 || !isIDRune(s.r[e-1]) || s.taken[e-1] {
 		return false
 	}
-	e := j
-	for j > 0 && isIDRune(s.r[j-1]) && !s.taken[j-1] {
-		j--
+	// The identifier may be split ("5377~0～24 (就是扣扣)"): try the pieces
+	// to the left of e, the longest first, read forward as after a keyword
+	// and ending exactly at e.
+	s.stop = e
+	defer func() { s.stop = len(s.r) }()
+	starts := s.pieceStarts(e)
+	for k := len(starts) - 1; k >= 0; k-- {
+		st := starts[k]
+		if s.afterContext(st) {
+			continue
+		}
+		cs := s.chunks(st, false)
+		if cs[len(cs)-1].e != e {
+			continue
+		}
+		if s.identifyBefore(st, e, cs, chans, same) {
+			return true
+		}
 	}
-	if j > 0 && (isStrongSep(s.r[j-1]) || s.afterContext(j)) {
-		return false
+	return false
+}
+
+// maxPieces bounds how far left an identifier before its keyword is read.
+const maxPieces = 32
+
+// pieceStarts lists, right to left, where the pieces of an identifier
+// ending at unit e could start.
+func (s *textScan) pieceStarts(e int) []int {
+	var starts []int
+	for j := e; len(starts) < maxPieces; {
+		p := j
+		for p > 0 && isIDRune(s.r[p-1]) && !s.taken[p-1] {
+			p--
+		}
+		if p == j {
+			break
+		}
+		starts = append(starts, p)
+		k := p
+		for n := 0; k > 0 && n < s.t.cfg.MaxSeparatorRun+4 && !s.taken[k-1] && (isSpace(s.r[k-1]) || isIDSep(s.r[k-1]) || s.r[k-1] == '(' || s.r[k-1] == ')'); n++ {
+			k--
+		}
+		if k == p || k == 0 || !isIDRune(s.r[k-1]) || s.taken[k-1] {
+			break
+		}
+		j = k
 	}
-	cs := []chunk{{s: j, e: e}}
-	text := string(s.r[j:e])
-	if !strings.ContainsAny(text, "0123456789_") {
+	return starts
+}
+
+// identifyBefore reads pieces cs, units [st, e), as an identifier written
+// before its keywords. Only IDs that cannot be words are taken: numbers and
+// IDs holding a digit or an underscore, or a word standing alone in its
+// clause; a handle needs its '@', a foreign number its '+'.
+func (s *textScan) identifyBefore(st, e int, cs []chunk, chans []int, same bool) bool {
+	at := st > 0 && s.r[st-1] == '@'
+	gap := []rune{':'}
+	if st > 0 && s.r[st-1] == '+' || st > 1 && s.r[st-1] == ' ' && s.r[st-2] == '+' {
+		gap = []rune{'+'}
+	}
+	if !hasIDMark(s.r[st:e]) && !s.clauseStart(st) {
 		return false
 	}
 	found := false
 	for _, ci := range dedupe(chans) {
 		ch := &s.t.channels[ci]
-		if _, id, kind, ok := s.identify(ch, cs, false, []rune{':'}, word{}); ok && kind != idHandle {
+		for _, kind := range ch.ids {
+			id, ok := s.identifier(kind, cs, at, gap, word{})
+			if !ok {
+				continue
+			}
+			start := st
+			if at {
+				start--
+			}
 			c := class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword-after", Identifier: id}
-			s.emitChannel(j, e, c, same && kind == idMobile)
-			s.take(j, e)
+			s.emitChannel(start, e, c, same && kind == idMobile)
+			s.take(start, e)
 			found = true
+			break
 		}
 	}
 	return found
+}
+
+// clauseStart reports whether unit i begins a clause: the text's start,
+// or a line break, sentence punctuation or an opening bracket before it.
+func (s *textScan) clauseStart(i int) bool {
+	for i > 0 && s.r[i-1] == ' ' {
+		i--
+	}
+	if i == 0 {
+		return true
+	}
+	switch s.r[i-1] {
+	case '\n', ',', '.', ';', '!', '?', '。', '、', '(', '[', '【', '「', '『', '〔', '{':
+		return true
+	}
+	return false
+}
+
+// fillersBefore walks left from unit i over blanks, separators and at most
+// MaxFiller filler units ("abc_123 是我的微信", "abc_123 👈 绿泡泡",
+// "abc_123 is my WeChat") and returns the unit after the identifier's
+// last character. Sentence punctuation and other words stop it.
+func (s *textScan) fillersBefore(i int) (int, bool) {
+	n := 0
+	for i > 0 && !s.taken[i-1] {
+		r := s.r[i-1]
+		switch {
+		case isGap(r) && !isStrongSep(r) || r == '/' || r == '-' || isValueSep(r):
+			i--
+		case isStrongSep(r) && r >= 0x80:
+			n++ // an emoji
+			i--
+		case s.t.fillers[r]:
+			n++
+			i--
+		case isLetter(r):
+			b := i - 1
+			for b > 0 && isLetter(s.r[b-1]) {
+				b--
+			}
+			if b > 0 && (isDigit(s.r[b-1]) || s.r[b-1] == '_') || i-b > s.t.cfg.MaxFiller {
+				return i, true // the identifier's own letters
+			}
+			n++
+			i = b
+		default:
+			return i, true
+		}
+		if n > s.t.cfg.MaxFiller {
+			return i, false
+		}
+	}
+	return i, true
 }

@@ -40,3 +40,29 @@ func isGap(r rune) bool {
 
 // isHan is a Chinese character (a word, not punctuation).
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// isValueSep announces the value after a label: a colon, "=", ">" or an
+// arrow (including pointing emoji).
+func isValueSep(r rune) bool {
+	switch r {
+	case ':', '=', '>', '<', '👉', '👈', '☞', '☛', '☜', '☚', '⬅', '⬆', '⬇', '⮕':
+		return true
+	}
+	return r >= 0x2190 && r <= 0x21FF || r >= 0x27F0 && r <= 0x27FF || r >= 0x2900 && r <= 0x297F ||
+		r >= 0x1F800 && r <= 0x1F8FF || r == 0x27A1 || r >= 0x2794 && r <= 0x27BF
+}
+
+// isIDSep is a separator a seller inserts between the characters of one
+// identifier: the strong separators, and the enumeration comma and tilde.
+func isIDSep(r rune) bool {
+	return isStrongSep(r) || r == '、' || r == '~'
+}
+
+// isDot is a full stop or a dot a seller inserts.
+func isDot(r rune) bool {
+	switch r {
+	case '.', '。', '·', '•', '・', '‧', '∙', '⋅':
+		return true
+	}
+	return false
+}

@@ -25,8 +25,25 @@ type textConfig struct {
 	// ("订单号", "SKU", "型号").
 	Context []string `yaml:"context"`
 	// Stopwords are words that follow a keyword without being an ID
-	// ("WeChat Pay", "wechat official").
+	// ("WeChat Pay", "wechat official"); one standing between a keyword and
+	// a number unbinds them ("WeChat Pay OK / 618 sale").
 	Stopwords []string `yaml:"stopwords"`
+	// FillerChars are the characters that may stand between a keyword and
+	// its identifier, before or after it ("加我v", "是我的微信"), up to
+	// MaxFiller of them; an ASCII word of at most MaxFiller letters ("me",
+	// "is my") and an emoji count too.
+	FillerChars string `yaml:"filler_chars"`
+	MaxFiller   int    `yaml:"max_filler"`
+	// Prompts turn a channel's short forms into keywords when they stand
+	// before them, with fillers between ("加", "私": "加我v", "私我薇").
+	Prompts []string `yaml:"prompts"`
+	// Veto are words that are not keywords though they hold one or sound
+	// like one ("维新", "唯心").
+	Veto []string `yaml:"veto"`
+	// WxidCategory is the category of an ID in WeChat's default form
+	// (wxid_ and 6–20 letters and digits), found with or without a keyword;
+	// empty turns it off.
+	WxidCategory string `yaml:"wxid_category"`
 	// BareMobile reports an 11-digit mobile number that stands alone.
 	BareMobile bareMobileSpec `yaml:"bare_mobile"`
 	// MaxGap is how many separator characters may stand between a keyword
@@ -49,6 +66,14 @@ type channelSpec struct {
 	// Keywords, lower case; "{a|b}" expands to every alternative, spaces
 	// inside a keyword are ignored when matching.
 	Keywords []string `yaml:"keywords"`
+	// Sounds are keywords matched by how they are read: "wei/w/v xin/x" is
+	// any character read wei, or "wei", "w" or "v", then any character read
+	// xin, or "xin" or "x" (微信, 威芯, wei-xin, vx, v信 …). Readings are
+	// Mandarin without tones, ü spelled v.
+	Sounds []string `yaml:"sounds"`
+	// Short forms ("v", "薇") are keywords only after a prompt or directly
+	// before a separator and the identifier ("V：abc123", never "V8").
+	Short []string `yaml:"short"`
 
 	line int
 }
@@ -82,8 +107,9 @@ const (
 var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
 
 var (
-	textKeys    = []string{"channels", "fillers", "same_number", "context", "stopwords", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
-	channelKeys = []string{"name", "category", "ids", "keywords"}
+	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
+		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
+	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}
 )
@@ -171,7 +197,7 @@ func (c *textConfig) validate(p *Policy) error {
 		if _, ok := p.actions[ch.Category]; !ok {
 			return errAt(ch.line, "text channel %q: unknown category %q (not under categories:)", ch.Name, ch.Category)
 		}
-		if len(ch.IDs) == 0 || len(ch.Keywords) == 0 {
+		if len(ch.IDs) == 0 || len(ch.Keywords)+len(ch.Sounds)+len(ch.Short) == 0 {
 			return errAt(ch.line, "text channel %q needs ids and keywords", ch.Name)
 		}
 		for _, k := range ch.Keywords {
@@ -179,6 +205,14 @@ func (c *textConfig) validate(p *Policy) error {
 				return errAt(ch.line, "text channel %q: %v", ch.Name, err)
 			}
 		}
+	}
+	if c.WxidCategory != "" {
+		if _, ok := p.actions[c.WxidCategory]; !ok {
+			return errAt(c.line, "wxid_category: unknown category %q (not under categories:)", c.WxidCategory)
+		}
+	}
+	if c.MaxFiller < 0 || c.MaxFiller > 8 {
+		return errAt(c.line, "max_filler must be between 0 and 8")
 	}
 	if c.BareMobile.Enabled {
 		if _, ok := p.actions[c.BareMobile.Category]; !ok {

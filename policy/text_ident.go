@@ -32,13 +32,9 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 		if digitsOnly && !allDigits(r[c.s:c.e]) {
 			break
 		}
-		k, weak := c.e, false
-		for k < len(r) && k-c.e < s.t.cfg.MaxSeparatorRun && !s.taken[k] && (isSpace(r[k]) || isStrongSep(r[k])) {
-			weak = weak || isSpace(r[k])
-			k++
-		}
+		k, sep := s.separatorRun(c.e)
 		next := s.peekChunk(k)
-		if k == c.e || next.e == next.s || weak && !s.blankJoins(c, next) {
+		if k == c.e || next.e == next.s || !s.joins(c, next, sep) {
 			break
 		}
 		dash = k == c.e+1 && r[c.e] == '-'
@@ -50,21 +46,87 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	return out
 }
 
+// sepKind says what a run of separators between two pieces holds.
+type sepKind struct {
+	blank, lineBreak, arrow, bracket, sentence bool
+}
+
+// separatorRun reads the separators after unit i: at most MaxSeparatorRun
+// of them, a line break with the indentation after it counting as one.
+func (s *textScan) separatorRun(i int) (int, sepKind) {
+	r := s.r
+	var k sepKind
+	j := i
+	for n := 0; j < s.stop && n < s.t.cfg.MaxSeparatorRun && !s.taken[j]; n++ {
+		switch c := r[j]; {
+		case c == '\n':
+			k.lineBreak = true
+			for j++; j < s.stop && isSpace(r[j]) && !s.taken[j]; j++ {
+			}
+			continue
+		case c == ' ':
+			k.blank = true
+		case c == '(' || c == ')':
+			k.bracket = true
+		case isValueSep(c):
+			k.arrow = true
+		case isDot(c) && j+1 < len(r) && isSpace(r[j+1]):
+			k.sentence = true // "… abc_123.\nworks": a sentence ends
+		case isIDSep(c):
+		default:
+			return j, k
+		}
+		j++
+	}
+	return j, k
+}
+
+// joins decides whether two pieces around a separator run are one
+// identifier. Inserted symbols join; an arrow marks a label and its value
+// ("me → abc") and a dot before a blank ends a sentence, so neither joins;
+// brackets join digit groups only ("(020) 3852"); a line break joins what
+// was wrapped, unless what follows is a quantity.
+func (s *textScan) joins(prev, next chunk, k sepKind) bool {
+	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
+	digits := allDigits(pr) && allDigits(nr)
+	if allDigits(nr) && next.e < len(s.r) && isHan(s.r[next.e]) && (k.blank || k.lineBreak) {
+		return false // "QQ 12345678 3件": a quantity, not more digits
+	}
+	switch {
+	case k.arrow || k.sentence:
+		return false
+	case k.bracket && !digits:
+		return false
+	case k.lineBreak:
+		return true
+	case k.blank && s.bracketed:
+		return true
+	case k.blank:
+		// A blank ends words too: it joins a lone character, digit groups,
+		// and a piece the identifier's digits or underscore go on in
+		// ("candy-d uo_956"), never a word after a complete ID.
+		return len(pr) == 1 || len(nr) == 1 || digits || !allDigits(pr) && hasIDMark(nr) && (!hasIDMark(pr) || s.wxidMode)
+	}
+	return true
+}
+
 func (s *textScan) peekChunk(k int) chunk {
 	e := k
-	for e < len(s.r) && isIDRune(s.r[e]) && !s.taken[e] {
+	for e < s.stop && isIDRune(s.r[e]) && !s.taken[e] {
 		e++
 	}
 	return chunk{s: k, e: e}
 }
 
-// blankJoins decides a blank between two pieces.
-func (s *textScan) blankJoins(prev, next chunk) bool {
-	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
-	if allDigits(nr) && next.e < len(s.r) && isHan(s.r[next.e]) {
-		return false // "QQ 12345678 3件": a quantity, not more digits
+// hasIDMark reports a digit or an underscore: what makes a piece part of
+// an identifier rather than a word.
+func hasIDMark(rs []rune) bool {
+	for _, r := range rs {
+		if isDigit(r) || r == '_' {
+			return true
+		}
 	}
-	return len(pr) <= 2 || len(nr) <= 2 || allDigits(pr) && allDigits(nr)
+	return false
 }
 
 func allDigits(rs []rune) bool {

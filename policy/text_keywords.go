@@ -15,6 +15,8 @@ const (
 	wordFiller                  // may stand between keyword and identifier
 	wordSame                    // a filler meaning "the same number" (同号)
 	wordContext                 // makes a following number a product number
+	wordPrompt                  // "加", "私": makes a short keyword form a keyword
+	wordVeto                    // not a keyword, though it holds or sounds like one
 )
 
 type word struct {
@@ -24,6 +26,9 @@ type word struct {
 	ascii   bool
 	first   rune
 	last    rune
+	// short marks a one-syllable form ("v", "薇") that is a keyword only
+	// after a prompt ("加我v") or before a value separator ("V：").
+	short bool
 }
 
 // automaton is a deterministic Aho-Corasick machine over a compact alphabet.
@@ -46,8 +51,9 @@ func (a *automaton) symbol(r rune) int32 {
 	return -1
 }
 
-// newAutomaton builds the machine; patterns[i] is the rune sequence of words[i].
-func newAutomaton(patterns [][]rune, words []word) *automaton {
+// newAutomaton builds the machine; patterns[i] is the rune sequence of
+// words[ids[i]]. Several machines may share one word table.
+func newAutomaton(patterns [][]rune, ids []int, words []word) *automaton {
 	a := &automaton{symbols: map[rune]int32{}, words: words}
 	for i := range a.ascii {
 		a.ascii[i] = -1
@@ -70,7 +76,8 @@ func newAutomaton(patterns [][]rune, words []word) *automaton {
 		out  int32
 	}
 	nodes := []node{{next: map[int32]int32{}, out: -1}}
-	for wi, p := range patterns {
+	for pi, p := range patterns {
+		wi := ids[pi]
 		s := int32(0)
 		for _, r := range p {
 			sym := a.symbol(r)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
@@ -9,31 +10,36 @@ import (
 // textScan is the state of one scan: the normalised text, the dictionary
 // words found in it, and which units a finding already claimed.
 type textScan struct {
-	t     *textScanner
-	orig  string
-	n     *textnorm.Text
-	r     []rune
-	words []hit   // merged dictionary hits, in text order
-	at    []int32 // unit → index into words of the hit starting there, -1
-	taken []bool  // units inside a finding
-	ctx   []bool  // units ending a context word ("订单号", "SKU")
-	out   []textMatch
+	t      *textScanner
+	orig   string
+	n      *textnorm.Text
+	r      []rune
+	words  []hit   // merged dictionary hits, in text order
+	at     []int32 // unit → index into words of the hit starting there, -1
+	taken  []bool  // units inside a finding
+	ctx    []bool  // units ending a context word ("订单号", "SKU")
+	prompt []bool  // units ending a prompt word ("加", "私")
+	out    []textMatch
 
-	chunkBuf []chunk // reused by chunks
+	stop      int     // identifiers are read up to this unit (len(r) but in before)
+	wxidMode  bool    // chunks is reading a wxid_ ID: blanks join digit pieces
+	bracketed bool    // chunks is reading between brackets: blanks join
+	chunkBuf  []chunk // reused by chunks
 }
 
 func newTextScan(t *textScanner, text string) *textScan {
 	n := textnorm.Normalize(text)
-	s := &textScan{t: t, orig: text, n: n, r: n.Runes}
+	s := &textScan{t: t, orig: text, n: n, r: n.Runes, stop: len(n.Runes)}
 	s.at = make([]int32, len(s.r))
 	for i := range s.at {
 		s.at[i] = -1
 	}
 	s.taken = make([]bool, len(s.r))
-	raw := t.ac.find(s.r, isSpace, make([]hit, 0, 16))
+	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
+	raw = t.sound.find(s.syllables(), isKeywordBlank, raw)
 	// Keep hits whose ASCII ends stand on word boundaries ("tel" is not in
 	// "telephoto", "wx" not in "WXGA"), then merge overlapping hits into the
-	// longest ("加微" + "微信" = "加微信").
+	// longest ("加微" + "微信" = "加微信"); a veto word wins a tie.
 	slices.SortFunc(raw, func(a, b hit) int {
 		if a.start != b.start {
 			return a.start - b.start
@@ -46,7 +52,8 @@ func newTextScan(t *textScanner, text string) *textScan {
 		}
 		if k := len(s.words) - 1; k >= 0 && h.start < s.words[k].end {
 			last := &s.words[k]
-			if t.ac.words[h.word].runes > t.ac.words[last.word].runes {
+			hw, lw := t.words[h.word], t.words[last.word]
+			if hw.runes > lw.runes || hw.runes == lw.runes && hw.kind == wordVeto {
 				last.word = h.word
 			}
 			last.end = max(last.end, h.end)
@@ -55,17 +62,50 @@ func newTextScan(t *textScanner, text string) *textScan {
 		s.words = append(s.words, h)
 	}
 	s.ctx = make([]bool, len(s.r))
+	s.prompt = make([]bool, len(s.r))
 	for i, h := range s.words {
 		s.at[h.start] = int32(i)
-		if t.ac.words[h.word].kind == wordContext {
+		switch t.words[h.word].kind {
+		case wordContext:
 			s.ctx[h.end-1] = true
+		case wordPrompt:
+			s.prompt[h.end-1] = true
 		}
 	}
 	return s
 }
 
+// syllables is the text as the sound automaton reads it: ASCII letters as
+// they are, a character with a keyword syllable among its readings as that
+// syllable's symbol.
+func (s *textScan) syllables() []rune {
+	if len(s.t.syllableOf) == 0 {
+		return s.r
+	}
+	out := make([]rune, len(s.r))
+	for i, r := range s.r {
+		if r >= 0x80 {
+			if sym, ok := s.t.syllableOf[r]; ok {
+				r = sym
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// isKeywordBlank may stand inside a keyword: blanks and the punctuation
+// sellers put between its characters ("Wei-Xin", "V.X", "热·线").
+func isKeywordBlank(r rune) bool {
+	switch r {
+	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅':
+		return true
+	}
+	return false
+}
+
 func (s *textScan) onBoundary(h hit) bool {
-	w := s.t.ac.words[h.word]
+	w := s.t.words[h.word]
 	if w.first < 0x80 && isAlnum(w.first) && h.start > 0 && isAlnum(s.r[h.start-1]) {
 		return false
 	}
@@ -96,16 +136,17 @@ func (s *textScan) keywordsAndLinks() {
 			i++
 			continue
 		}
-		if w := s.at[i]; w >= 0 {
-			h := s.words[w]
-			if s.t.ac.words[h.word].kind == wordChannel {
-				if end, ok := s.link(i); ok {
-					i = end
-					continue
-				}
-				i = s.keyword(int(w))
+		if end, ok := s.wxidAt(i); ok {
+			i = end
+			continue
+		}
+		if w := s.at[i]; w >= 0 && s.isKeyword(s.words[w]) {
+			if end, ok := s.link(i); ok {
+				i = end
 				continue
 			}
+			i = s.keyword(int(w))
+			continue
 		}
 		if s.labelStart(i) {
 			if end, ok := s.link(i); ok {
@@ -118,6 +159,99 @@ func (s *textScan) keywordsAndLinks() {
 		}
 		i++
 	}
+}
+
+// isKeyword reports whether a dictionary hit introduces a channel here: a
+// channel word, and for a short form ("v", "薇") only after a prompt
+// ("加我v") or right before a value separator ("V：", "v→").
+func (s *textScan) isKeyword(h hit) bool {
+	w := s.t.words[h.word]
+	if w.kind != wordChannel {
+		return false
+	}
+	return !w.short || s.promptBefore(h.start) || s.valueSepAfter(h.end)
+}
+
+// promptBefore reports a prompt word ending before unit i, with at most
+// MaxFiller filler characters and any blanks between.
+func (s *textScan) promptBefore(i int) bool {
+	j := i - 1
+	for k := 0; ; k++ {
+		for j >= 0 && isSpace(s.r[j]) {
+			j--
+		}
+		if j < 0 {
+			return false
+		}
+		if s.prompt[j] {
+			return true
+		}
+		if k == s.t.cfg.MaxFiller || !s.t.fillers[s.r[j]] {
+			return false
+		}
+		j--
+	}
+}
+
+// valueSepAfter reports a separator that announces a value (":", "=",
+// an arrow) at unit i, a blank allowed before it, and an identifier
+// character after it.
+func (s *textScan) valueSepAfter(i int) bool {
+	if i < len(s.r) && s.r[i] == ' ' {
+		i++
+	}
+	if i >= len(s.r) || !isValueSep(s.r[i]) {
+		return false
+	}
+	for i++; i < len(s.r) && (isSpace(s.r[i]) || isValueSep(s.r[i])); i++ {
+	}
+	return i < len(s.r) && isIDRune(s.r[i])
+}
+
+// wxidAt reads an ID in WeChat's default form at unit i and records it.
+func (s *textScan) wxidAt(i int) (int, bool) {
+	end, id, ok := s.readWxid(i)
+	if !ok {
+		return i, false
+	}
+	c := s.t.wxid
+	c.Identifier = id
+	s.emit(i, end, c)
+	s.take(i, end)
+	return end, true
+}
+
+// readWxid reads an ID in WeChat's default form at unit i, its pieces
+// joined across what a seller inserted ("w·x·i·d·_…", "wxid-_ab-cd…").
+func (s *textScan) readWxid(i int) (int, string, bool) {
+	if s.t.wxid.Category == "" || i >= len(s.r) || s.r[i] != 'w' || i > 0 && isIDRune(s.r[i-1]) {
+		return i, "", false
+	}
+	s.wxidMode = true
+	cs := s.chunks(i, false)
+	s.wxidMode = false
+	for n := len(cs); n > 0; n-- {
+		if id, ok := wxid(s.joinID(cs[:n])); ok {
+			return cs[n-1].e, id, true
+		}
+	}
+	return i, "", false
+}
+
+// wxid reads WeChat's default ID form, "wxid_" and 6–20 letters and
+// digits; a '-' in it was inserted.
+func wxid(id string) (string, bool) {
+	id = strings.ReplaceAll(id, "-", "")
+	rest, ok := strings.CutPrefix(id, "wxid_")
+	if !ok || len(rest) < 6 || len(rest) > 20 {
+		return "", false
+	}
+	for i := 0; i < len(rest); i++ {
+		if !isAlnum(rune(rest[i])) {
+			return "", false
+		}
+	}
+	return id, true
 }
 
 // labelStart reports whether a host name could begin at unit i.

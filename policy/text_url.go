@@ -10,7 +10,15 @@ import "strings"
 var schemes = []string{"https://", "http://", "weixin://", "wxp://"}
 
 // dotTokens stand for a dot between two labels of a host.
-var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"), []rune("点"), []rune(".")}
+var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"),
+	[]rune("点"), []rune("。"), []rune("·"), []rune("•"), []rune("・"), []rune("∙"), []rune("⋅"), []rune("dot"), []rune(".")}
+
+// wordTokens are the dot and slash tokens spelled as words: only read with
+// blanks on both sides ("t dot me", never "tdotme").
+var wordTokens = map[string]bool{"dot": true, "slash": true}
+
+// slashTokens stand for a slash in a link's path.
+var slashTokens = [][]rune{[]rune("(slash)"), []rune("[slash]"), []rune("slash"), []rune("斜杠"), []rune("/")}
 
 const maxLabels = 10
 
@@ -34,7 +42,7 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		return k, u, ok
 	}
 	var labels [maxLabels][2]int
-	disguised, blankDot, realDot := false, false, false
+	var dots [maxLabels]string // dots[k] stands after labels[k]
 	nl := 0
 	for nl < maxLabels {
 		k := j
@@ -47,26 +55,40 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		labels[nl] = [2]int{j, k}
 		nl++
 		j = k
+		if d, _ := s.slash(j); d > 0 {
+			break // the path begins
+		}
 		d, kind := s.dot(j)
 		if d == 0 {
 			break
 		}
 		j += d
+		dots[nl-1] = kind
+	}
+	// Top-level domains have letters: "299.00" is a price, and in
+	// "shangpin.net . 9000毫安" the host ends before the number.
+	for nl >= 2 && !hasLetter(r[labels[nl-1][0]:labels[nl-1][1]]) {
+		nl--
+		j = labels[nl-1][1]
+	}
+	if nl < 2 {
+		return i, nil, false
+	}
+	disguised, blankDot, realDot := false, false, false
+	for _, kind := range dots[:nl-1] {
 		disguised = disguised || kind != "."
 		blankDot = blankDot || kind == " "
 		realDot = realDot || kind != " "
-	}
-	if nl < 2 || !hasLetter(r[labels[nl-1][0]:labels[nl-1][1]]) {
-		return i, nil, false // top-level domains have letters: "299.00" is a price
 	}
 	if j < len(r) && (r[j] == '_' || r[j] == '@') {
 		return i, nil, false // "lanm.ing_368" is an ID, not a host
 	}
 	path := ""
-	if j < len(r) && (r[j] == '/' || r[j] == '?' || r[j] == ':') {
+	if j < len(r) && (r[j] == '?' || r[j] == ':') {
 		k := s.pathEnd(j)
 		path, j = string(r[j:k]), k
 	}
+	path, j = s.readPath(path, j)
 	var host strings.Builder
 	for k, l := range labels[:nl] {
 		if k > 0 {
@@ -85,10 +107,23 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 	if blankDot && (realDot || !s.t.linkHosts[u.Host]) {
 		return i, nil, false // "or weixin点qq点com": a blank-dotted host must be a link host as a whole
 	}
-	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) {
-		return i, nil, false
+	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) && !commonTLD[tld(u.Host)] {
+		return i, nil, false // "好评点赞" is not a host; "lehuo点shop" is
 	}
 	return j, u, true
+}
+
+// commonTLD are the top-level domains a disguised bare host is read with
+// (one with a scheme or a path needs none): generic ones listing shops use
+// and China's.
+var commonTLD = map[string]bool{
+	"com": true, "cn": true, "net": true, "org": true, "top": true, "shop": true, "vip": true, "xyz": true,
+	"cc": true, "me": true, "io": true, "co": true, "info": true, "store": true, "online": true, "site": true,
+	"club": true, "ltd": true, "tv": true, "hk": true, "tw": true, "biz": true, "app": true, "link": true, "ly": true,
+}
+
+func tld(host string) string {
+	return host[strings.LastIndexByte(host, '.')+1:]
 }
 
 func hasLetter(rs []rune) bool {
@@ -115,7 +150,7 @@ func (s *textScan) dot(j int) (int, string) {
 				e++
 			}
 			before, after := k-j, e-k-len(t)
-			if (before == 0) != (after == 0) || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
+			if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
 				return 0, "" // "opened. Contact" ends a sentence
 			}
 			kind := string(t)
@@ -129,6 +164,57 @@ func (s *textScan) dot(j int) (int, string) {
 		return k - j, " "
 	}
 	return 0, ""
+}
+
+// slash reads a slash token at unit j, with the same blanks on both sides
+// or none ("wa.me / 86…", "t.me slash abc"). It returns its length in
+// units and whether anything follows it that a path can hold.
+func (s *textScan) slash(j int) (int, bool) {
+	r := s.r
+	k := j
+	for k < len(r) && k-j < 2 && r[k] == ' ' {
+		k++
+	}
+	for _, t := range slashTokens {
+		if !s.hasRunes(k, t) {
+			continue
+		}
+		e := k + len(t)
+		for e < len(r) && e-k-len(t) < 2 && r[e] == ' ' {
+			e++
+		}
+		before, after := k-j, e-k-len(t)
+		if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 {
+			return 0, false
+		}
+		return e - j, s.pathEnd(e) > e
+	}
+	return 0, false
+}
+
+// readPath reads a link's path from unit j, its slashes possibly disguised,
+// after what was read so far, and returns it and the unit after it.
+func (s *textScan) readPath(path string, j int) (string, int) {
+	var b strings.Builder
+	b.WriteString(path)
+	for {
+		d, more := s.slash(j)
+		if d == 0 {
+			break
+		}
+		if !more {
+			if d == 1 {
+				b.WriteByte('/') // a trailing slash belongs to the span
+				j++
+			}
+			break
+		}
+		k := s.pathEnd(j + d)
+		b.WriteByte('/')
+		b.WriteString(string(s.r[j+d : k]))
+		j = k
+	}
+	return b.String(), j
 }
 
 // pathEnd is the end of a link's path, query or opaque part starting at j:

@@ -4,91 +4,70 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/review/store"
 )
 
 // maxNote bounds a decision's note.
 const maxNote = 4000
 
-// apiError is an error with its HTTP meaning; writeError maps every other
-// error through errors.Is on the store's sentinels, in one place.
-type apiError struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-
-func badRequest(format string, a ...any) error {
-	return &apiError{fasthttp.StatusBadRequest, "bad_request", fmt.Sprintf(format, a...)}
-}
-
-// statusOf maps an error to its status, code and public message.
-func statusOf(err error) (int, string, string) {
-	var ae *apiError
+// errorOf maps an error to its answer: an *apierror.Error as it is, the
+// store's sentinels to their status and code, anything else to a 500.
+func (s *Service) errorOf(err error) *apierror.Error {
+	var ae *apierror.Error
 	switch {
 	case errors.As(err, &ae):
-		return ae.status, ae.code, ae.msg
+		return ae
+	case errors.Is(err, store.ErrNotStored):
+		return apierror.NotFound("image bytes not stored (limit): the store kept the hash and size only")
 	case errors.Is(err, store.ErrNotFound):
-		return fasthttp.StatusNotFound, "not_found", err.Error()
+		return apierror.NotFound("%s", err.Error())
 	case errors.Is(err, store.ErrAlreadyDecided):
-		return fasthttp.StatusConflict, "already_decided", err.Error() + `; send "override": true to change the decision`
+		return &apierror.Error{Status: fasthttp.StatusConflict, Code: apierror.CodeAlreadyDecided,
+			Message: err.Error() + `; send "override": true to change the decision`}
 	case errors.Is(err, store.ErrInvalid):
-		return fasthttp.StatusBadRequest, "bad_request", err.Error()
+		return apierror.BadRequest(apierror.CodeBadRequest, "%s", err.Error())
 	case errors.Is(err, store.ErrUnavailable):
-		return fasthttp.StatusServiceUnavailable, "unavailable", "the review store is unavailable"
+		return apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store is unavailable; retry later", s.retryAfter, err)
 	}
-	return fasthttp.StatusInternalServerError, "internal", "internal error"
+	return apierror.As(err)
+}
+
+func badRequest(format string, a ...any) error {
+	return apierror.BadRequest(apierror.CodeBadRequest, format, a...)
 }
 
 func (s *Service) writeError(ctx *fasthttp.RequestCtx, err error) {
-	status, code, msg := statusOf(err)
-	if status >= 500 {
+	e := s.errorOf(err)
+	if e.Status >= 500 {
 		s.log.Error("review API", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
 	}
-	if status == fasthttp.StatusServiceUnavailable {
-		ctx.Response.Header.Set("Retry-After", "5")
-	}
-	writeJSON(ctx, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	apierror.Write(ctx, e, "qrgate review")
 }
 
-func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = fasthttp.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"encoding the response failed"}}`)
-	}
-	ctx.SetStatusCode(status)
-	ctx.SetContentType("application/json; charset=utf-8")
-	ctx.SetBody(append(b, '\n'))
-}
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) { apierror.WriteJSON(ctx, status, v) }
 
 // serveAPI routes /v1/…; the caller has set the common security headers.
 func (s *Service) serveAPI(ctx *fasthttp.RequestCtx) {
-	name, ok := s.authAPI(ctx)
-	if !ok {
-		s.m.authFailures.Inc()
-		ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="qrgate review"`)
-		writeJSON(ctx, fasthttp.StatusUnauthorized, map[string]any{"error": map[string]string{
-			"code": "unauthorized", "message": "a moderator token is required (Authorization: Bearer TOKEN)"}})
+	name, err := s.authAPI(ctx)
+	if err != nil {
+		s.writeError(ctx, err)
 		return
 	}
 	path := string(ctx.URI().PathOriginal())
 	get := ctx.IsGet() || ctx.IsHead()
-	var err error
 	switch {
 	case path == "/v1/reviews" && get:
 		err = s.apiList(ctx)
 	case strings.HasPrefix(path, "/v1/reviews/") && strings.HasSuffix(path, "/decision"):
 		if !ctx.IsPost() {
-			err = methodNotAllowed(ctx, "POST")
+			err = apierror.MethodNotAllowed(ctx, "POST")
 			break
 		}
 		err = s.apiDecide(ctx, name, strings.TrimSuffix(strings.TrimPrefix(path, "/v1/reviews/"), "/decision"))
@@ -102,55 +81,19 @@ func (s *Service) serveAPI(ctx *fasthttp.RequestCtx) {
 		err = s.apiPayload(ctx, strings.TrimPrefix(path, "/v1/payloads/"))
 	case path == "/v1/reviews" || strings.HasPrefix(path, "/v1/reviews/") || strings.HasPrefix(path, "/v1/images/") ||
 		path == "/v1/audit" || strings.HasPrefix(path, "/v1/payloads/"):
-		err = methodNotAllowed(ctx, "GET")
+		err = apierror.MethodNotAllowed(ctx, "GET")
 	default:
-		err = &apiError{fasthttp.StatusNotFound, "not_found", "no such endpoint"}
+		err = apierror.NotFound("no such endpoint")
 	}
 	if err != nil {
 		s.writeError(ctx, err)
 	}
 }
 
-func methodNotAllowed(ctx *fasthttp.RequestCtx, allow string) error {
-	ctx.Response.Header.Set("Allow", allow)
-	return &apiError{fasthttp.StatusMethodNotAllowed, "method_not_allowed", "use " + allow}
-}
-
-// authAPI accepts a Bearer token on any method, and the web page's session
-// cookie on reads only: a cookie rides along on cross-site requests, so a
-// state change through the API needs the token itself.
-func (s *Service) authAPI(ctx *fasthttp.RequestCtx) (string, bool) {
-	if tok, ok := bearer(ctx); ok {
-		return s.mods.byToken(tok)
-	}
-	if ctx.IsGet() || ctx.IsHead() {
-		return s.sessionName(ctx)
-	}
-	return "", false
-}
-
-func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
-	h := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)
-	const p = "Bearer "
-	if len(h) <= len(p) || !strings.EqualFold(string(h[:len(p)]), p) {
-		return "", false
-	}
-	return strings.TrimSpace(string(h[len(p):])), true
-}
-
-// Authenticate checks a moderator token (Authorization: Bearer or the UI's
-// session cookie) and returns the moderator's name.
-func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, bool) {
-	if tok, ok := bearer(ctx); ok {
-		return s.mods.byToken(tok)
-	}
-	return s.sessionName(ctx)
-}
-
 func parseID(seg string) (int64, error) {
 	id, err := strconv.ParseInt(seg, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &apiError{fasthttp.StatusNotFound, "not_found", fmt.Sprintf("no review %q", seg)}
+		return 0, apierror.NotFound("no review %q", seg)
 	}
 	return id, nil
 }
@@ -399,7 +342,7 @@ func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
 	sctx, cancel := storeContext()
 	defer cancel()
 	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
-		return &apiError{fasthttp.StatusNotFound, "not_found", "want a lowercase hex SHA-256"}
+		return apierror.NotFound("want a lowercase hex SHA-256")
 	}
 	b, err := s.st.Image(sctx, sha)
 	if err != nil {

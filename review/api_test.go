@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/throttle"
 )
 
 type errBody struct {
@@ -44,7 +45,8 @@ type itemBody struct {
 }
 
 func TestAPIRequiresAuth(t *testing.T) {
-	ts := newTestServer(t)
+	// Throttling has its own test: here every wrong token must reach the check.
+	ts := newTestServer(t, func(o *Options) { o.Throttle = throttle.New(throttle.Config{Free: 1000}) })
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/v1/reviews"}, {"GET", "/v1/reviews/1"}, {"POST", "/v1/reviews/1/decision"},
 		{"GET", "/v1/images/" + strings.Repeat("0", 64)}, {"GET", "/v1/audit"}, {"GET", "/v1/payloads/x"},

@@ -1,225 +1,183 @@
 package review
 
 import (
-	"bufio"
-	"bytes"
-	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"io/fs"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/throttle"
 )
 
-// TokenFileName is where a generated moderator token is kept in the data dir.
-const TokenFileName = "moderator-token"
+// How requests to the admin listener are authenticated:
+//
+//   - Authorization: Bearer TOKEN, a moderator's token, on any method.
+//     Wrong tokens are throttled by client address and by token (429 with
+//     Retry-After once a client has failed a few times in a row).
+//   - The web page's session cookie. Sessions live in the review store, so
+//     a logout (or a changed token) ends them on every replica. A cookie
+//     rides along on cross-site requests, so it is enough only to read: a
+//     state change with a cookie needs the session's CSRF token as well
+//     (the page's forms carry it; other clients send X-CSRF-Token).
 
-// minTokenLen keeps hand-written tokens out of brute-force reach.
-const minTokenLen = 16
+// Cookies of the web page. SameSite=Strict and HttpOnly on both.
+const (
+	sessionCookie = "qrgate_session"
+	loginCookie   = "qrgate_login" // double-submit CSRF nonce of the login form
+)
 
 // sessionTTL is how long a UI login lasts.
 const sessionTTL = 12 * time.Hour
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+// csrfHeader carries a session's CSRF token on requests that are not the
+// page's own forms.
+const csrfHeader = "X-CSRF-Token"
 
-// moderator is one configured name and token. The token is kept to sign
-// sessions with it (so every replica with the same moderators file accepts
-// the same cookie, and changing a token ends its sessions); lookups compare
-// hashes so that the comparison time does not depend on the token's length.
-type moderator struct {
-	name  string
-	token []byte
-	hash  [32]byte
-}
+var (
+	errNoToken = &apierror.Error{Status: http.StatusUnauthorized, Code: apierror.CodeUnauthorized,
+		Message: "a moderator token is required (Authorization: Bearer TOKEN)"}
+	errNoSession = &apierror.Error{Status: http.StatusUnauthorized, Code: apierror.CodeUnauthorized,
+		Message: "no session, or the session has ended: log in again"}
+	errNoCSRF = &apierror.Error{Status: http.StatusForbidden, Code: apierror.CodeForbidden,
+		Message: "a session cookie is accepted here only with its CSRF token (" + csrfHeader + "); or send Authorization: Bearer TOKEN"}
+)
 
-// moderators is the immutable set of accepted tokens.
-type moderators struct {
-	list []moderator
-}
-
-// loadModerators reads "name token" lines from file, or, with no file,
-// the generated token in dataDir (creating it, and logging it once, the
-// first time).
-func loadModerators(file, dataDir string, log *slog.Logger) (*moderators, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("moderators file: %w", err)
-		}
-		return parseModerators(b, file)
+// Authenticate checks a request to an admin endpoint outside the review
+// service (the gateway's /admin/…) and returns the moderator's name. A
+// session cookie is enough for GET and HEAD; any other method needs the
+// session's CSRF token too (the same rule as the page's forms). The error
+// is an *apierror.Error: 401, 403 or 429.
+func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, error) {
+	if tok, ok := bearer(ctx); ok {
+		return s.checkToken(ctx, tok)
 	}
-	if dataDir == "" {
-		return nil, errors.New("no moderators: set a moderators file or a data dir to keep a generated token in")
-	}
-	path := filepath.Join(dataDir, TokenFileName)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		return parseModerators(b, path)
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	token := hex.EncodeToString(raw)
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	// O_EXCL: two processes starting on one data dir must not both
-	// generate (and print) a token, one of them then invalid.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return loadModerators("", dataDir, log)
-	}
+	name, sess, err := s.session(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("moderator token: %w", err)
+		return "", err
 	}
-	line := "admin " + token + "\n"
-	if _, err := f.WriteString(line); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("moderator token: %w", err)
-	}
-	log.Warn("no moderators file: generated a moderator token; it is shown only this once (it is kept in the file)",
-		"moderator", "admin", "token", token, "file", path)
-	return parseModerators([]byte(line), path)
-}
-
-// parseModerators parses "name token" lines; blank lines and # comments
-// are skipped.
-func parseModerators(b []byte, src string) (*moderators, error) {
-	m := &moderators{}
-	seen := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	if !ctx.IsGet() && !ctx.IsHead() {
+		got := string(ctx.Request.Header.Peek(csrfHeader))
+		if got == "" {
+			got = string(ctx.PostArgs().Peek("csrf"))
 		}
-		f := strings.Fields(line)
-		switch {
-		case len(f) != 2:
-			return nil, fmt.Errorf("%s:%d: want \"name token\"", src, n)
-		case !nameRE.MatchString(f[0]):
-			return nil, fmt.Errorf("%s:%d: moderator name %q: use letters, digits and ._@- (at most 64)", src, n, f[0])
-		case len(f[1]) < minTokenLen:
-			return nil, fmt.Errorf("%s:%d: token of %s is shorter than %d characters", src, n, f[0], minTokenLen)
-		case seen[f[0]]:
-			return nil, fmt.Errorf("%s:%d: moderator %s listed twice", src, n, f[0])
-		}
-		seen[f[0]] = true
-		m.list = append(m.list, moderator{name: f[0], token: []byte(f[1]), hash: sha256.Sum256([]byte(f[1]))})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", src, err)
-	}
-	if len(m.list) == 0 {
-		return nil, fmt.Errorf("%s: no moderators", src)
-	}
-	return m, nil
-}
-
-// byToken finds the moderator holding token, comparing against every entry
-// in constant time.
-func (m *moderators) byToken(token string) (string, bool) {
-	h := sha256.Sum256([]byte(token))
-	found := -1
-	for i := range m.list {
-		if subtle.ConstantTimeCompare(h[:], m.list[i].hash[:]) == 1 {
-			found = i
+		if !s.mods.checkCSRF(name, sess, got) {
+			s.m.authFailures.Inc()
+			return "", errNoCSRF
 		}
 	}
-	if found < 0 || token == "" {
-		return "", false
-	}
-	return m.list[found].name, true
+	return name, nil
 }
 
-func (m *moderators) byName(name string) *moderator {
-	for i := range m.list {
-		if m.list[i].name == name {
-			return &m.list[i]
+// authAPI authenticates the review API: a Bearer token on any method, the
+// session cookie on reads only (decisions through the API take the token).
+func (s *Service) authAPI(ctx *fasthttp.RequestCtx) (string, error) {
+	if tok, ok := bearer(ctx); ok {
+		return s.checkToken(ctx, tok)
+	}
+	if (ctx.IsGet() || ctx.IsHead()) && len(ctx.Request.Header.Cookie(sessionCookie)) > 0 {
+		name, _, err := s.session(ctx)
+		if err != nil && errors.Is(err, errNoSession) {
+			s.m.authFailures.Inc()
 		}
+		return name, err
 	}
-	return nil
+	s.m.authFailures.Inc()
+	return "", errNoToken
 }
 
-// mac signs msg with the moderator's token.
-func (md *moderator) mac(msg string) string {
-	h := hmac.New(sha256.New, md.token)
-	h.Write([]byte(msg))
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
-}
-
-// newSession returns a session cookie value: name.expiry.mac.
-func (m *moderators) newSession(name string, now time.Time) string {
-	md := m.byName(name)
-	exp := strconv.FormatInt(now.Add(sessionTTL).Unix(), 10)
-	n := base64.RawURLEncoding.EncodeToString([]byte(name))
-	return n + "." + exp + "." + md.mac("session|"+n+"|"+exp)
-}
-
-// session checks a cookie value and returns the moderator's name.
-func (m *moderators) session(v string, now time.Time) (string, bool) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 {
+func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
+	h := ctx.Request.Header.Peek(fasthttp.HeaderAuthorization)
+	const p = "Bearer "
+	if len(h) <= len(p) || !strings.EqualFold(string(h[:len(p)]), p) {
 		return "", false
 	}
-	nb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil {
-		return "", false
-	}
-	md := m.byName(string(nb))
-	if md == nil {
-		return "", false
-	}
-	if !hmac.Equal([]byte(md.mac("session|"+parts[0]+"|"+parts[1])), []byte(parts[2])) {
-		return "", false
-	}
-	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || now.Unix() >= exp {
-		return "", false
-	}
-	return md.name, true
+	return strings.TrimSpace(string(h[len(p):])), true
 }
 
-// csrf is the anti-forgery token of a session: bound to the session cookie,
-// so it changes at every login and cannot be guessed without the token.
-func (m *moderators) csrf(name, session string) string {
-	md := m.byName(name)
-	if md == nil {
-		return ""
+// checkToken checks a presented moderator token under the throttle: a
+// client or a token refused for now gets 429 without the token being
+// looked at; a wrong one counts against both.
+func (s *Service) checkToken(ctx *fasthttp.RequestCtx, token string) (string, error) {
+	client := s.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
+	keys := []string{throttle.AddrKey(client), throttle.SecretKey(token)}
+	if wait := s.lim.Wait(keys...); wait > 0 {
+		s.m.authThrottled.Inc()
+		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
 	}
-	return md.mac("csrf|" + session)
+	name, ok := s.mods.byToken(token)
+	if !ok {
+		s.m.authFailures.Inc()
+		if wait, started := s.lim.Fail(keys...); started {
+			s.log.Warn("moderator token failures: client throttled", "client", client.String(), "retry_after", wait.String())
+		}
+		return "", errNoToken
+	}
+	s.lim.Succeed(keys...)
+	return name, nil
 }
 
-func (m *moderators) checkCSRF(name, session, got string) bool {
-	want := m.csrf(name, session)
-	return want != "" && hmac.Equal([]byte(want), []byte(got))
+// forwardedFor joins every X-Forwarded-For header of the request.
+func forwardedFor(ctx *fasthttp.RequestCtx) string {
+	var parts []string
+	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
+		parts = append(parts, string(v))
+	}
+	return strings.Join(parts, ",")
 }
 
-func randomToken() string {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
+// sessionID is what the store keeps of a cookie: its digest, so that the
+// store's contents cannot be replayed as cookies.
+func sessionID(cookie string) string {
+	sum := sha256.Sum256([]byte(cookie))
+	return hex.EncodeToString(sum[:])
+}
+
+// session checks the request's session cookie against the store and
+// returns the moderator and the cookie's value. A store that cannot answer
+// is a 503, not a logout.
+func (s *Service) session(ctx *fasthttp.RequestCtx) (name, cookie string, err error) {
+	cookie = string(ctx.Request.Header.Cookie(sessionCookie))
+	if cookie == "" {
+		return "", "", errNoSession
 	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	sctx, cancel := storeContext()
+	defer cancel()
+	sess, err := s.st.Session(sctx, sessionID(cookie))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", "", errNoSession
+	case err != nil:
+		return "", "", err
+	}
+	md := s.mods.byName(sess.Moderator)
+	if md == nil || md.tag() != sess.TokenTag || !s.now().Before(sess.ExpiresAt) {
+		return "", "", errNoSession
+	}
+	return md.name, cookie, nil
+}
+
+// newSession starts a session for name and returns its cookie value.
+func (s *Service) newSession(name string) (string, error) {
+	md := s.mods.byName(name)
+	cookie := randomToken()
+	now := s.now()
+	sctx, cancel := storeContext()
+	defer cancel()
+	err := s.st.CreateSession(sctx, store.Session{
+		ID: sessionID(cookie), Moderator: name, TokenTag: md.tag(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL),
+	})
+	return cookie, err
+}
+
+// endSession deletes the request's session from the store.
+func (s *Service) endSession(cookie string) error {
+	sctx, cancel := storeContext()
+	defer cancel()
+	return s.st.DeleteSession(sctx, sessionID(cookie))
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
@@ -17,9 +15,9 @@ import (
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -117,7 +115,7 @@ func evalString(t *testing.T, ctx context.Context, js string) string {
 func TestBrowserReviewFlow(t *testing.T) {
 	ctx, dialogs := newBrowser(t)
 	ts := newTestServer(t)
-	img, corners := qrPhoto(t, "weixin://dl/chat?abc_123", 640, 480, 1)
+	img, corners := testfixtures.QRPhoto("weixin://dl/chat?abc_123", 640, 480, 1)
 	r := flagged(t, "s1", "L-1001", "S-77", "weixin://dl/chat?abc_123", "weixin://dl/chat?abc_123", img)
 	r.Images[0].Width, r.Images[0].Height = 640, 480
 	r.Findings[0].Corners = corners
@@ -262,7 +260,7 @@ func seedDemo(t *testing.T, ts *testServer) {
 		{"L-20968", "S-5012", "weixin://dl/chat?ring_88", "weixin://dl/chat?ring_88", "wechat", "wechat.url", "Like new. V: ring_88", policy.Warn},
 	}
 	for i, d := range items {
-		img, corners := qrPhoto(t, d.payload, 640, 480, byte(i))
+		img, corners := testfixtures.QRPhoto(d.payload, 640, 480, byte(i))
 		text := d.text
 		r := &Record{
 			ScanID: fmt.Sprint("demo-", i), ListingID: d.listing, SellerID: d.seller, Verdict: d.verdict, PolicyVersion: "2025-03-01.2",
@@ -274,7 +272,7 @@ func seedDemo(t *testing.T, ts *testServer) {
 		}
 		if tok := textToken(d); tok != "" {
 			if at := strings.Index(text, tok); at >= 0 {
-				r.Findings = append(r.Findings, policy.Finding{Source: policy.SourceText, Text: 1, Start: at, End: at + len(tok), Symbology: policy.SymbologyText,
+				r.Findings = append(r.Findings, policy.Finding{Source: policy.SourceText, Text: 1, Start: at, End: at + len(tok), Symbology: symbology.TEXT,
 					Payload: tok, Identifier: d.ident, Category: d.cat, Action: d.verdict, Rule: d.rule + "-text"})
 			}
 		}
@@ -312,54 +310,6 @@ func textToken(d demo) string {
 		return "138 1234 5678"
 	}
 	return ""
-}
-
-// qrPhoto draws a QR code of payload onto a w×h "photo" and returns the PNG
-// and the code's corners in image pixels (what the decoder would report).
-func qrPhoto(t testing.TB, payload string, w, h int, seed byte) ([]byte, [][2]int) {
-	bm, err := qrcode.NewQRCodeWriter().Encode(payload, gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := bm.GetWidth()
-	mod := (h / 2) / n
-	ox, oy := w/2+int(seed%3)*20-20, h/4
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			// A soft backdrop with a "product" box on the left.
-			c := color.RGBA{uint8(225 - y/12), uint8(228 - y/14), uint8(235 - x/40 + int(seed)), 255}
-			if x > 50 && x < 250 && y > 120 && y < 400 {
-				c = color.RGBA{uint8(70 + int(seed)*20), 90, 140, 255}
-			}
-			img.Set(x, y, c)
-		}
-	}
-	quiet := 2 * mod
-	for y := oy - quiet; y < oy+n*mod+quiet; y++ {
-		for x := ox - quiet; x < ox+n*mod+quiet; x++ {
-			img.Set(x, y, color.White)
-		}
-	}
-	for my := 0; my < n; my++ {
-		for mx := 0; mx < n; mx++ {
-			if !bm.Get(mx, my) {
-				continue
-			}
-			for y := 0; y < mod; y++ {
-				for x := 0; x < mod; x++ {
-					img.Set(ox+mx*mod+x, oy+my*mod+y, color.Black)
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	s := n * mod
-	return b.Bytes(), [][2]int{{ox, oy}, {ox + s, oy}, {ox + s, oy + s}, {ox, oy + s}}
 }
 
 func bounds(cs [][2]int) (minX, minY, maxX, maxY int) {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/qrgate/qrgate/apierror"
 )
 
 // pageCSP is the web page's Content-Security-Policy: scripts, styles and
@@ -30,7 +32,7 @@ func (s *Service) AdminHandler(ctx *fasthttp.RequestCtx) {
 	case strings.HasPrefix(path, "/v1/"):
 		s.serveAPI(ctx)
 	default:
-		writeJSON(ctx, fasthttp.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "no such endpoint"}})
+		apierror.Write(ctx, apierror.NotFound("no such endpoint"), "qrgate review")
 	}
 }
 

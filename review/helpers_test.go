@@ -13,15 +13,19 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -35,10 +39,29 @@ type testServer struct {
 	svc  *Service
 	url  string
 	reg  *prometheus.Registry
-	logs *bytes.Buffer
+	logs *syncBuffer
 }
 
-func newTestServer(t *testing.T) *testServer {
+// syncBuffer is a log sink written by the server's goroutines and read by
+// the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newTestServer(t *testing.T, opts ...func(*Options)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	mf := filepath.Join(dir, "moderators")
@@ -46,18 +69,22 @@ func newTestServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
-	logs := &bytes.Buffer{}
-	svc, err := Open(context.Background(), Options{
+	logs := &syncBuffer{}
+	o := Options{
 		DataDir: filepath.Join(dir, "data"), ModeratorsFile: mf, Registerer: reg,
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	svc, err := Open(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return serve(t, svc, reg, logs)
 }
 
-func serve(t *testing.T, svc *Service, reg *prometheus.Registry, logs *bytes.Buffer) *testServer {
+func serve(t *testing.T, svc *Service, reg *prometheus.Registry, logs *syncBuffer) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -107,7 +134,7 @@ func flagged(t testing.TB, scan, listing, seller, payload, identifier string, im
 			{Source: policy.SourceImage, Image: 0, Symbology: "QR_CODE", Payload: payload, Identifier: identifier,
 				Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword",
 				Corners: [][2]int{{160, 90}, {280, 92}, {278, 210}, {158, 208}}},
-			{Source: policy.SourceText, Text: 1, Start: start, End: end, Symbology: policy.SymbologyText,
+			{Source: policy.SourceText, Text: 1, Start: start, End: end, Symbology: symbology.TEXT,
 				Payload: text[start:end], Identifier: identifier, Category: "wechat", Action: policy.Warn, Rule: "wechat.id-keyword"},
 		},
 		ScannedAt: time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC),
@@ -223,4 +250,20 @@ func urlQueryEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func mustURL(t testing.TB, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func mustAddr(t testing.TB, s string) netip.Addr {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -10,15 +10,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
-)
-
-// Cookies of the web page. SameSite=Strict and HttpOnly on both.
-const (
-	sessionCookie = "qrgate_session"
-	loginCookie   = "qrgate_login" // double-submit CSRF nonce of the login form
 )
 
 // page is what every template receives.
@@ -28,14 +23,6 @@ type page struct {
 	CSRF      string
 	Error     string
 	Data      any
-}
-
-func (s *Service) sessionName(ctx *fasthttp.RequestCtx) (string, bool) {
-	v := ctx.Request.Header.Cookie(sessionCookie)
-	if len(v) == 0 {
-		return "", false
-	}
-	return s.mods.session(string(v), s.now())
 }
 
 func (s *Service) setCookie(ctx *fasthttp.RequestCtx, name, value string, maxAge time.Duration) {
@@ -82,29 +69,37 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 		s.pageLogin(ctx)
 		return
 	}
-	name, ok := s.sessionName(ctx)
-	if !ok {
-		if ctx.IsGet() || ctx.IsHead() {
-			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
-			return
-		}
+	name, sess, err := s.session(ctx)
+	switch {
+	case errors.Is(err, errNoSession) && (ctx.IsGet() || ctx.IsHead()):
+		ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
+		return
+	case errors.Is(err, errNoSession):
 		s.m.authFailures.Inc()
 		s.pageError(ctx, "", "", fasthttp.StatusUnauthorized, "Your session has ended: log in again.")
 		return
+	case err != nil:
+		e := s.errorOf(err)
+		s.log.Error("review page", "path", path, "err", err)
+		s.pageError(ctx, "", "", e.Status, e.Message)
+		return
 	}
-	sess := string(ctx.Request.Header.Cookie(sessionCookie))
 	csrf := s.mods.csrf(name, sess)
 	if ctx.IsPost() && !s.mods.checkCSRF(name, sess, string(ctx.PostArgs().Peek("csrf"))) {
 		s.pageError(ctx, name, csrf, fasthttp.StatusForbidden, "The form had expired (CSRF check failed): reload the page and try again.")
 		return
 	}
-	var err error
 	switch {
 	case (path == "/ui" || path == "/ui/") && ctx.IsGet():
 		err = s.pageQueue(ctx, name, csrf)
 	case path == "/ui/logout" && ctx.IsPost():
-		s.setCookie(ctx, sessionCookie, "", -1)
-		ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
+		// Ended in the store first: a copy of the cookie (another tab,
+		// another replica, a thief) must stop working too.
+		if err = s.endSession(sess); err == nil {
+			s.setCookie(ctx, sessionCookie, "", -1)
+			s.log.Info("review logout", "moderator", name)
+			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
+		}
 	case path == "/ui/audit" && ctx.IsGet():
 		err = s.pageAudit(ctx, name, csrf)
 	case strings.HasPrefix(path, "/ui/items/") && strings.HasSuffix(path, "/decision") && ctx.IsPost():
@@ -114,22 +109,27 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 	case strings.HasPrefix(path, "/ui/payloads/") && ctx.IsGet():
 		err = s.pagePayload(ctx, name, csrf, strings.TrimPrefix(path, "/ui/payloads/"))
 	default:
-		err = &apiError{fasthttp.StatusNotFound, "not_found", "No such page."}
+		err = apierror.NotFound("No such page.")
 	}
 	if err != nil {
-		status, _, msg := statusOf(err)
-		if status >= 500 {
+		e := s.errorOf(err)
+		if e.Status >= 500 {
 			s.log.Error("review page", "path", path, "err", err)
 		}
-		s.pageError(ctx, name, csrf, status, msg)
+		s.pageError(ctx, name, csrf, e.Status, e.Message)
 	}
 }
 
 func (s *Service) pageError(ctx *fasthttp.RequestCtx, name, csrf string, status int, msg string) {
 	if status == fasthttp.StatusServiceUnavailable {
-		ctx.Response.Header.Set("Retry-After", "5")
+		ctx.Response.Header.Set("Retry-After", retryAfterSeconds(s.retryAfter))
 	}
 	s.render(ctx, status, "queue.html", page{Title: "Error", Moderator: name, CSRF: csrf, Error: msg, Data: queueView{}})
+}
+
+// retryAfterSeconds is d as a Retry-After value (whole seconds, at least 1).
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second)))
 }
 
 func (s *Service) serveStatic(ctx *fasthttp.RequestCtx, name string) {
@@ -150,15 +150,29 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 			s.loginForm(ctx, fasthttp.StatusForbidden, "The login form had expired: try again.")
 			return
 		}
-		name, ok := s.mods.byToken(strings.TrimSpace(string(ctx.PostArgs().Peek("token"))))
-		if !ok {
-			s.m.authFailures.Inc()
-			s.log.Warn("review login refused", "remote", ctx.RemoteAddr().String())
-			s.loginForm(ctx, fasthttp.StatusUnauthorized, "That token is not a moderator's.")
+		name, err := s.checkToken(ctx, strings.TrimSpace(string(ctx.PostArgs().Peek("token"))))
+		if err != nil {
+			e := s.errorOf(err)
+			msg := "That token is not a moderator's."
+			if e.Status == fasthttp.StatusTooManyRequests {
+				ctx.Response.Header.Set("Retry-After", retryAfterSeconds(e.RetryAfter))
+				msg = "Too many wrong tokens from here: wait " + retryAfterSeconds(e.RetryAfter) + " s and try again."
+			} else {
+				s.log.Warn("review login refused", "remote", ctx.RemoteAddr().String())
+			}
+			s.loginForm(ctx, e.Status, msg)
+			return
+		}
+		cookie, err := s.newSession(name)
+		if err != nil {
+			e := s.errorOf(err)
+			s.log.Error("review login: session not stored", "moderator", name, "err", err)
+			ctx.Response.Header.Set("Retry-After", retryAfterSeconds(s.retryAfter))
+			s.loginForm(ctx, e.Status, "The review store is unavailable: try again shortly.")
 			return
 		}
 		s.setCookie(ctx, loginCookie, "", -1)
-		s.setCookie(ctx, sessionCookie, s.mods.newSession(name, s.now()), sessionTTL)
+		s.setCookie(ctx, sessionCookie, cookie, sessionTTL)
 		s.log.Info("review login", "moderator", name)
 		ctx.Redirect("/ui/?status=pending", fasthttp.StatusSeeOther)
 		return
@@ -378,7 +392,8 @@ func (s *Service) pageDecide(ctx *fasthttp.RequestCtx, name, csrf, seg string) e
 		Override: string(args.Peek("override")) == "true",
 	}
 	if _, err := s.decide(id, name, req); err != nil {
-		status, _, msg := statusOf(err)
+		e := s.errorOf(err)
+		status, msg := e.Status, e.Message
 		if errors.Is(err, store.ErrAlreadyDecided) {
 			msg = "Someone already decided this item (shown below). Tick “override” to change it."
 		}

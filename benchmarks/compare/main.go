@@ -1,9 +1,10 @@
-// Command compare runs qrgate and the baselines issue 6 names over a
-// corpus in one run — gozxing used naively, Go's decode-only floor, Debian's
-// zxing-cpp 1.4 and zbar, zxing-cpp 3.x through npm's zxing-wasm when given
-// — alternating readers over several rounds, and prints a Markdown table
-// of recall, false positives and CPU cost for the whole corpus and for its
-// clean photos alone. It installs nothing: a peer that is not present is
+// Command compare runs qrgate and the baselines over a corpus in one run —
+// gozxing used naively, Go's decode-only floor, Debian's zxing-cpp 1.4 and
+// zbar, zxing-cpp 3.x through npm's zxing-wasm and WeChat's own engine
+// (OpenCV's wechat_qrcode) when given — alternating readers over several
+// rounds, and prints a Markdown table of recall, false positives and CPU
+// cost for the whole corpus and for its clean photos alone, with recall per
+// tag and per bin. It installs nothing: a peer that is not present is
 // skipped with a note.
 //
 //	go run ./benchmarks/compare [flags] CORPUS_DIR
@@ -28,9 +29,16 @@ type options struct {
 	node     string
 	wasmDir  string
 	wasmJS   string
-	cleanTag string
-	keep     string
-	corpus   string
+	wasmPin  string
+	python   string
+	wechatPy string
+	// WeChat's models: a ready directory, or a git directory to extract
+	// them from (into wechatModels, or a cache directory).
+	wechatModels string
+	wechatGit    string
+	cleanTag     string
+	keep         string
+	corpus       string
 }
 
 func main() {
@@ -64,6 +72,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.node, "node", "node", "Node.js `BINARY` for zxing-wasm")
 	fs.StringVar(&o.wasmDir, "zxing-wasm", "", "`DIR` where `npm install zxing-wasm` was run (its node_modules); empty skips zxing-wasm")
 	fs.StringVar(&o.wasmJS, "zxing-wasm-script", "", "the reader `SCRIPT` (default -src/benchmarks/compare/zxingwasm.mjs)")
+	fs.StringVar(&o.wasmPin, "zxing-wasm-version", "3.1.4", "the zxing-wasm `VERSION` the -zxing-wasm directory must hold (empty: any)")
+	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python `BINARY` with OpenCV's cv2 (Debian python3-opencv) for WeChat's engine")
+	fs.StringVar(&o.wechatPy, "wechat-script", "", "the WeChat reader `SCRIPT` (default -src/benchmarks/compare/wechat.py)")
+	fs.StringVar(&o.wechatModels, "wechat-models", "", "`DIR` holding WeChat's detect/sr .prototxt and .caffemodel (with -wechat-git: where to extract them; default a user cache directory)")
+	fs.StringVar(&o.wechatGit, "wechat-git", "", "git `DIR` of WeChatCV/opencv_3rdparty to extract the models from (branch wechat_qrcode)")
 	fs.StringVar(&o.cleanTag, "clean-tag", "clean", "manifest `TAG` of the clean-photo subset")
 	fs.StringVar(&o.keep, "keep", "", "save every run's records as JSONL in `DIR` (for score -results)")
 	if err := fs.Parse(args); err != nil {
@@ -79,6 +92,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	o.corpus = fs.Arg(0)
 	if o.wasmJS == "" {
 		o.wasmJS = filepath.Join(o.src, "benchmarks", "compare", "zxingwasm.mjs")
+	}
+	if o.wechatPy == "" {
+		o.wechatPy = filepath.Join(o.src, "benchmarks", "compare", "wechat.py")
 	}
 	return o, nil
 }
@@ -108,12 +124,21 @@ func run(o options, stdout, stderr io.Writer) error {
 
 // config builds the Go readers and locates the others.
 func (o options) config(tmp string, stderr io.Writer) (config, error) {
-	c := config{zxingCPP: o.zxingCPP, zbar: o.zbar, node: o.node, wasmDir: o.wasmDir, qrgate: o.qrgate}
-	wasmJS, err := filepath.Abs(o.wasmJS)
-	if err != nil {
+	c := config{zxingCPP: o.zxingCPP, zbar: o.zbar, node: o.node, wasmDir: o.wasmDir, qrgate: o.qrgate,
+		python: o.python}
+	var err error
+	if c.wasmJS, err = filepath.Abs(o.wasmJS); err != nil {
 		return c, err
 	}
-	c.wasmJS = wasmJS
+	if c.wechatPy, err = filepath.Abs(o.wechatPy); err != nil {
+		return c, err
+	}
+	if err := checkWasmVersion(o.wasmDir, o.wasmPin); err != nil {
+		return c, err
+	}
+	if c.wechatModels, err = o.modelDir(); err != nil {
+		return c, fmt.Errorf("WeChat's models: %w", err)
+	}
 	if p, err := exec.LookPath("stdbuf"); err == nil {
 		c.stdbuf = p
 	}

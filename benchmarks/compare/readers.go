@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // reader is one row of the table.
@@ -13,21 +15,26 @@ type reader struct {
 	name     string
 	scored   bool // false for the floor, which reads no codes
 	needsPNG bool // built without WebP: give it PNG copies
+	wasm     bool // zxing-wasm, the reader speed targets are ratios to
 	batch    batchReader
 }
 
 // config says where the readers are; empty means "look on PATH" for the
 // Debian peers and "skip" for zxing-wasm.
 type config struct {
-	qrgate    string // built qrgate binary
-	naive     string // built benchmarks/naive binary
-	zxingCPP  string
-	zbar      string
-	node      string
-	wasmDir   string // node_modules holding zxing-wasm
-	wasmJS    string // zxingwasm.mjs
-	stdbuf    string // line-buffers C peers, so a crash loses no output
-	qrgateEnv []string
+	qrgate   string // built qrgate binary
+	naive    string // built benchmarks/naive binary
+	zxingCPP string
+	zbar     string
+	node     string
+	wasmDir  string // node_modules holding zxing-wasm
+	wasmJS   string // zxingwasm.mjs
+	python   string // Python with OpenCV's cv2
+	wechatPy string // wechat.py
+	// wechatModels holds WeChat's four model files; "" skips its engine.
+	wechatModels string
+	stdbuf       string // line-buffers C peers, so a crash loses no output
+	qrgateEnv    []string
 }
 
 // readers lists every reader whose binary is present, and says on w which
@@ -53,6 +60,9 @@ func readers(c config, w io.Writer) []reader {
 	if r, ok := c.wasmReader(w); ok {
 		rs = append(rs, r)
 	}
+	if r, ok := c.wechatReader(w); ok {
+		rs = append(rs, r)
+	}
 	rs = append(rs,
 		reader{name: "qrgate (GOMAXPROCS=2)", scored: true,
 			batch: jsonReader(c.qrgate, append(c.qrgateEnv, "GOMAXPROCS=2"), "scan")},
@@ -73,16 +83,62 @@ func (c config) wasmReader(w io.Writer) (reader, bool) {
 		fmt.Fprintf(w, "compare: %s not found, zxing-wasm skipped\n", c.node)
 		return reader{}, false
 	}
-	modules := c.wasmDir
-	if filepath.Base(modules) != "node_modules" {
-		modules = filepath.Join(modules, "node_modules")
-	}
+	modules := modulesDir(c.wasmDir)
 	if _, err := os.Stat(filepath.Join(modules, "zxing-wasm")); err != nil {
 		fmt.Fprintf(w, "compare: no zxing-wasm in %s, skipped\n", modules)
 		return reader{}, false
 	}
-	return reader{name: "zxing-wasm (zxing-cpp 3.x)", scored: true, needsPNG: true,
+	version, err := probe(exec.Command(node, c.wasmJS, modules))
+	if err != nil {
+		fmt.Fprintf(w, "compare: zxing-wasm skipped: %v\n", err)
+		return reader{}, false
+	}
+	fmt.Fprintf(w, "compare: %s\n", version)
+	return reader{name: wasmLabel(version), scored: true, needsPNG: true, wasm: true,
 		batch: jsonReader(node, nil, c.wasmJS, modules)}, true
+}
+
+// wasmLabel names the row from the script's "zxing-wasm 3.1.4, zxing-cpp
+// COMMIT": the zxing-cpp commit the WebAssembly was built from.
+func wasmLabel(version string) string {
+	pkg, cpp, ok := strings.Cut(version, ", zxing-cpp ")
+	if !ok {
+		return version
+	}
+	if len(cpp) > 12 {
+		cpp = cpp[:12]
+	}
+	return pkg + " (zxing-cpp " + cpp + ")"
+}
+
+// modulesDir is where node_modules is, given DIR or DIR/node_modules.
+func modulesDir(dir string) string {
+	if filepath.Base(dir) == "node_modules" {
+		return dir
+	}
+	return filepath.Join(dir, "node_modules")
+}
+
+// checkWasmVersion refuses a zxing-wasm other than the pinned one: figures
+// are only comparable across runs with the same zxing-cpp inside.
+func checkWasmVersion(dir, want string) error {
+	if dir == "" || want == "" {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(modulesDir(dir), "zxing-wasm", "package.json"))
+	if err != nil {
+		return fmt.Errorf("zxing-wasm: %w", err)
+	}
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		return fmt.Errorf("zxing-wasm package.json: %w", err)
+	}
+	if pkg.Version != want {
+		return fmt.Errorf("zxing-wasm %s in %s, want %s (npm install zxing-wasm@%s, or -zxing-wasm-version)", pkg.Version, dir, want, want)
+	}
+	return nil
 }
 
 // jsonReader runs a reader that prints qrgate-shaped JSON lines.

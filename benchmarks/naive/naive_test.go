@@ -3,28 +3,18 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
-// writeQR renders payload as a QR code PNG with gozxing's own writer.
+// writeQR writes a QR code PNG of payload into dir.
 func writeQR(t *testing.T, dir, payload string) string {
 	t.Helper()
-	m, err := qrcode.NewQRCodeWriter().Encode(payload, gozxing.BarcodeFormat_QR_CODE, 200, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, m); err != nil {
-		t.Fatal(err)
-	}
 	p := filepath.Join(dir, "qr.png")
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(p, testfixtures.QRPNG(payload, 200), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -167,6 +170,11 @@ func TestServeRunsAndStops(t *testing.T) {
 	if _, body := get(admin + "/readyz"); !strings.Contains(body, `"t1b"`) {
 		t.Errorf("admin reload did not take effect: %s", body)
 	}
+	// A moderator's browser session alone (no CSRF token) cannot reload:
+	// a cross-site form would ride on the cookie.
+	if code := reloadWithSessionOnly(t, admin, token); code != http.StatusForbidden {
+		t.Errorf("reload with only the session cookie: %d, want 403", code)
+	}
 
 	// A flagged listing (an unreadable image: warn, reviewed) is stored
 	// before the answer.
@@ -209,6 +217,38 @@ func TestServeRunsAndStops(t *testing.T) {
 	if !strings.Contains(logs.String(), `"level":"WARN","msg":"THE PUBLIC API IS OPEN`) {
 		t.Errorf("no API keys, and no WARN line saying the public API is open: %s", logs)
 	}
+}
+
+// reloadWithSessionOnly logs in through the web page and posts the policy
+// reload with nothing but the session cookie.
+func reloadWithSessionOnly(t *testing.T, admin, token string) int {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(admin + "/ui/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no login form: %s", page)
+	}
+	resp, err = c.PostForm(admin+"/ui/login", url.Values{"csrf": {string(m[1])}, "token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	resp, err = c.Post(admin+"/admin/policy/reload", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // TestServeWithAPIKeysIsNotOpen: with an API keys file the open-API

@@ -1,5 +1,7 @@
 package textnorm
 
+import "unicode"
+
 // chineseDigit reads a Chinese numeral used for one digit: the everyday
 // 〇一二…九 and 零, and the financial 壹贰叁… (simplified and traditional).
 // Sellers spell numbers out digit by digit; 十, 百 and the like never stand
@@ -74,4 +76,124 @@ func invisible(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// decimalDigit reads a character of Unicode class Nd as its ASCII digit.
+// Every script's digits are encoded as runs of ten consecutive code points
+// from zero to nine, so the value is the offset within the class's range
+// (ranges that hold several runs, like the mathematical digits, start on a
+// zero too).
+func decimalDigit(r rune) (rune, bool) {
+	if r < 0x80 || !unicode.Is(unicode.Nd, r) {
+		return 0, false
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return '0' + (r-lo)%10, true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return '0' + (r-lo)%10, true
+		}
+	}
+	return 0, false
+}
+
+// smallCapital reads the Latin small capitals (ᴀ ʙ ᴄ …), which have no
+// compatibility decomposition, as their letters.
+func smallCapital(r rune) (rune, bool) {
+	c, ok := smallCapitals[r]
+	return c, ok
+}
+
+var smallCapitals = map[rune]rune{
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h',
+	'ɪ': 'i', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p',
+	'ꞯ': 'q', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y',
+	'ᴢ': 'z',
+}
+
+// spokenDigit reads the characters used for digits when a number is read
+// aloud (幺 for 1 on the phone, 两 2, 拐 7, 洞 0). They are ordinary words
+// elsewhere ("两件", "拐角"), so they count as digits only inside a run of
+// digits (see readSpokenDigits).
+func spokenDigit(r rune) (rune, bool) {
+	switch r {
+	case '幺', '么':
+		return '1', true
+	case '两', '兩':
+		return '2', true
+	case '拐':
+		return '7', true
+	case '洞':
+		return '0', true
+	}
+	return 0, false
+}
+
+// minSpokenRun is the shortest run of digits that spoken digits make part
+// of: the shortest identifier a number can be (a QQ number has five).
+const minSpokenRun = 5
+
+// readSpokenDigits turns spoken digits into digits where they are part of
+// a number: in a run of at least minSpokenRun digits and spoken digits
+// holding another digit (separators a seller inserts allowed inside:
+// "幺·三·八", "两\n１"), or written right after or before an identifier's
+// letters or underscore ("bogood_幺六", "kiki四四洞").
+func readSpokenDigits(t *Text) {
+	rs := t.Runes
+	for i := 0; i < len(rs); {
+		if !isDigitOrSpoken(rs[i]) {
+			i++
+			continue
+		}
+		j, last, n, plain := i, i, 0, 0
+		for j < len(rs) {
+			if isDigitOrSpoken(rs[j]) {
+				n++
+				if rs[j] >= '0' && rs[j] <= '9' {
+					plain++
+				}
+				j++
+				last = j
+				continue
+			}
+			k := j
+			for k < len(rs) && k-j < 3 && insertedSeparator(rs[k]) {
+				k++
+			}
+			if k == j || k >= len(rs) || !isDigitOrSpoken(rs[k]) {
+				break
+			}
+			j = k
+		}
+		attached := i > 0 && isIDLetter(rs[i-1]) || last < len(rs) && isIDLetter(rs[last])
+		if n >= minSpokenRun && plain > 0 || attached {
+			for k := i; k < last; k++ {
+				if d, ok := spokenDigit(rs[k]); ok {
+					rs[k] = d
+				}
+			}
+		}
+		i = last
+	}
+}
+
+func isIDLetter(r rune) bool { return r >= 'a' && r <= 'z' || r == '_' }
+
+// insertedSeparator is a character a seller may put between the digits of
+// a number: blanks and symbols, not letters, digits, words or sentence
+// punctuation.
+func insertedSeparator(r rune) bool {
+	switch r {
+	case ',', '，', '。', ';', '；', '!', '！', '?', '？':
+		return false
+	}
+	return r == ' ' || r == '\n' || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Han, r) && r != '_'
+}
+
+func isDigitOrSpoken(r rune) bool {
+	_, ok := spokenDigit(r)
+	return ok || r >= '0' && r <= '9'
 }

@@ -59,6 +59,7 @@ func Normalize(s string) *Text {
 		}
 		i += size
 	}
+	readSpokenDigits(t)
 	return t
 }
 
@@ -96,6 +97,15 @@ func fold(r rune, dst []rune) []rune {
 	if d, ok := enclosedDigit(r); ok {
 		return append(dst, d...)
 	}
+	// A decimal digit of any script or style (𝟎, ٣, ३, ０) is a digit:
+	// read it by its class before look-alike folding, which would turn a
+	// mathematical 0 or 1 into the letters o and l.
+	if d, ok := decimalDigit(r); ok {
+		return append(dst, d)
+	}
+	if c, ok := smallCapital(r); ok {
+		return append(dst, c)
+	}
 	if r == 0x2028 || r == 0x2029 || r == 0x85 {
 		return append(dst, '\n')
 	}
@@ -105,13 +115,15 @@ func fold(r rune, dst []rune) []rune {
 			return fold(r, dst)
 		}
 	}
-	if c, ok := confusables[r]; ok {
-		return append(dst, asciiLower(rune(c)))
-	}
 	var tmp [utf8.UTFMax]byte
 	n := utf8.EncodeRune(tmp[:], r)
+	// NFKC first (mathematical alphanumerics, ligatures, compatibility
+	// forms have exact decompositions), look-alikes only for what it leaves.
 	dec := norm.NFKC.Properties(tmp[:n]).Decomposition()
 	if dec == nil {
+		if c, ok := confusables[r]; ok {
+			return append(dst, asciiLower(rune(c)))
+		}
 		return append(dst, r)
 	}
 	start := len(dst)
@@ -123,6 +135,8 @@ func fold(r rune, dst []rune) []rune {
 		}
 		if c < utf8.RuneSelf {
 			dst = append(dst, asciiLower(c))
+		} else if d, ok := decimalDigit(c); ok {
+			dst = append(dst, d)
 		} else if a, ok := confusables[c]; ok {
 			dst = append(dst, asciiLower(rune(a)))
 		} else {

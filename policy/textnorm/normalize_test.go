@@ -2,6 +2,9 @@ package textnorm
 
 import (
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -20,10 +23,36 @@ func TestNormalize(t *testing.T) {
 		{"微信　号", "微信 号"},
 		{"ｈｔｔｐ：／／", "http://"},
 		{"ﬁ", "fi"},
+		{"𝟎𝟏𝐨𝐥", "01ol"},           // math bold digits stay digits
+		{"𝟢𝟣𝟶𝟷𝟬𝟭", "010101"},       // sans, monospace, sans bold
+		{"٣४৫๖", "3456"},           // Arabic-Indic, Devanagari, Bengali, Thai
+		{"ᴋᴀɪ ᴍᴏᴏɴ", "kai moon"},   // small capitals
+		{"幺三八洞洞", "13800"},         // spoken digits inside a number
+		{"两件，拐角，洞洞鞋", "两件,拐角,洞洞鞋"}, // and words elsewhere
+		{"幺 3 8 两 9", "1 3 8 2 9"}, {"幺 3 8 两", "幺 3 8 两"},
 	}
 	for _, tt := range tests {
 		if got := string(Normalize(tt.in).Runes); got != tt.want {
 			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestEveryDecimalDigitIsADigit checks every character of class Nd against
+// its numeric value where NFKC knows it (the styled ASCII digits) and
+// against its place in its run of ten otherwise.
+func TestEveryDecimalDigitIsADigit(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !unicode.Is(unicode.Nd, r) {
+			continue
+		}
+		got := string(Normalize(string(r)).Runes)
+		if len(got) != 1 || got[0] < '0' || got[0] > '9' {
+			t.Errorf("%U %q normalises to %q, not a digit", r, r, got)
+			continue
+		}
+		if nfkc := norm.NFKC.String(string(r)); len(nfkc) == 1 && nfkc != got {
+			t.Errorf("%U: got %q, NFKC says %q", r, got, nfkc)
 		}
 	}
 }

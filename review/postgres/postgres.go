@@ -28,11 +28,15 @@ type Config struct {
 	URL      string           // postgres://user:pass@host/db?…
 	Now      func() time.Time // clock for created_at; time.Now when nil
 	MaxConns int              // pool size; 16 when 0
+	// Quotas bound the image bytes kept (zero: no limit).
+	Quotas store.Quotas
 }
 
 // Store is the PostgreSQL review store. It implements store.Store.
 type Store struct {
-	db  sqlstore.DB
+	// DB runs the shared SQL: Get, List, Counts, Audit, Image, Spreads
+	// and the session queries come from it.
+	*sqlstore.DB
 	now func() time.Time
 }
 
@@ -58,14 +62,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	db.SetMaxIdleConns(cfg.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{
-		db:  sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock}},
+		DB:  &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock}, Quotas: cfg.Quotas},
 		now: cfg.Now,
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres store: connect: %w: %w", store.ErrUnavailable, err)
 	}
-	if err := s.db.Migrate(ctx); err != nil {
+	if err := s.DB.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}
@@ -91,12 +95,12 @@ func (s *Store) Put(ctx context.Context, r *store.Record) (int64, error) {
 	if err := r.Normalize(); err != nil {
 		return 0, err
 	}
-	tx, err := s.db.W.BeginTx(ctx, nil)
+	tx, err := s.DB.W.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, unavailable("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	id, err := s.db.PutTx(ctx, tx, r, s.now())
+	id, err := s.DB.PutTx(ctx, tx, r, s.now())
 	if err != nil {
 		return 0, unavailable("put "+r.ScanID, err)
 	}
@@ -110,25 +114,25 @@ func (s *Store) Put(ctx context.Context, r *store.Record) (int64, error) {
 // UPDATE) so that concurrent moderators on other replicas serialise: one
 // decides, the others get ErrAlreadyDecided.
 func (s *Store) Decide(ctx context.Context, id int64, d store.Decision) (*store.Item, error) {
-	tx, err := s.db.W.BeginTx(ctx, nil)
+	tx, err := s.DB.W.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, unavailable("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if err := s.db.DecideTx(ctx, tx, id, d); err != nil {
+	if err := s.DB.DecideTx(ctx, tx, id, d); err != nil {
 		return nil, unavailable("decide", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, unavailable("commit decision", err)
 	}
-	return s.db.Get(ctx, id)
+	return s.DB.Get(ctx, id)
 }
 
 // Ready checks that the database answers and accepts writes (a replica
 // pointed at a read-only standby is not ready).
 func (s *Store) Ready(ctx context.Context) error {
 	var ro string
-	if err := s.db.R.QueryRowContext(ctx, `SHOW transaction_read_only`).Scan(&ro); err != nil {
+	if err := s.DB.R.QueryRowContext(ctx, `SHOW transaction_read_only`).Scan(&ro); err != nil {
 		return unavailable("ready", err)
 	}
 	if ro == "on" {
@@ -137,33 +141,5 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Get reads one item.
-func (s *Store) Get(ctx context.Context, id int64) (*store.Item, error) { return s.db.Get(ctx, id) }
-
-// List reads a page of the queue.
-func (s *Store) List(ctx context.Context, f store.Filter) (store.Page, error) {
-	return s.db.List(ctx, f)
-}
-
-// Counts reads items per status.
-func (s *Store) Counts(ctx context.Context, f store.Filter) (map[store.Status]int, error) {
-	return s.db.Counts(ctx, f)
-}
-
-// Audit reads the audit log.
-func (s *Store) Audit(ctx context.Context, before int64, limit int) ([]store.AuditEntry, error) {
-	return s.db.Audit(ctx, before, limit)
-}
-
-// Image reads an image's bytes.
-func (s *Store) Image(ctx context.Context, sha string) (*store.Blob, error) {
-	return s.db.Image(ctx, sha)
-}
-
-// Spreads counts listings and sellers per identifier.
-func (s *Store) Spreads(ctx context.Context, ids []string) (map[string]store.Spread, error) {
-	return s.db.Spreads(ctx, ids)
-}
-
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.W.Close() }
+func (s *Store) Close() error { return s.DB.W.Close() }

@@ -38,11 +38,15 @@ const maxBatch = 256
 type Config struct {
 	Dir string           // data directory; created 0700 if missing
 	Now func() time.Time // clock for created_at; time.Now when nil
+	// Quotas bound the image bytes kept (zero: no limit).
+	Quotas store.Quotas
 }
 
 // Store is the SQLite review store. It implements store.Store.
 type Store struct {
-	db   sqlstore.DB
+	// DB runs the shared SQL: Get, List, Counts, Audit, Image, Spreads
+	// and the session queries come from it.
+	*sqlstore.DB
 	now  func() time.Time
 	path string
 
@@ -105,14 +109,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{
-		db:   sqlstore.DB{R: r, W: w, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations}},
+		DB:   &sqlstore.DB{R: r, W: w, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations}, Quotas: cfg.Quotas},
 		now:  cfg.Now,
 		path: path,
 		puts: make(chan *putReq, maxBatch),
 		quit: make(chan struct{}),
 		done: make(chan struct{}),
 	}
-	if err := s.db.Migrate(ctx); err != nil {
+	if err := s.DB.Migrate(ctx); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w: %w", path, store.ErrUnavailable, err)
@@ -246,12 +250,12 @@ func (s *Store) commitTx(batch []*putReq) error {
 	// a whole, never half-applied because one caller gave up.
 	ctx := context.Background()
 	now := s.now()
-	tx, err := s.db.W.BeginTx(ctx, nil)
+	tx, err := s.DB.W.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable("begin", err)
 	}
 	for _, req := range batch {
-		id, err := s.db.PutTx(ctx, tx, req.r, now)
+		id, err := s.DB.PutTx(ctx, tx, req.r, now)
 		if err != nil {
 			tx.Rollback() //nolint:errcheck
 			if errors.Is(err, store.ErrInvalid) {
@@ -273,18 +277,18 @@ func unavailable(what string, err error) error {
 
 // Decide records a decision and its audit entry.
 func (s *Store) Decide(ctx context.Context, id int64, d store.Decision) (*store.Item, error) {
-	tx, err := s.db.W.BeginTx(ctx, nil)
+	tx, err := s.DB.W.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, unavailable("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if err := s.db.DecideTx(ctx, tx, id, d); err != nil {
+	if err := s.DB.DecideTx(ctx, tx, id, d); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, unavailable("commit decision", err)
 	}
-	return s.db.Get(ctx, id)
+	return s.DB.Get(ctx, id)
 }
 
 // Ready writes a probe row: the only honest test that a commit can succeed
@@ -295,38 +299,10 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("sqlite store: closed: %w", store.ErrUnavailable)
 	default:
 	}
-	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`, s.now().UnixMicro()); err != nil {
+	if _, err := s.DB.W.ExecContext(ctx, `INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`, s.now().UnixMicro()); err != nil {
 		return unavailable("probe write", err)
 	}
 	return nil
-}
-
-// Get reads one item.
-func (s *Store) Get(ctx context.Context, id int64) (*store.Item, error) { return s.db.Get(ctx, id) }
-
-// List reads a page of the queue.
-func (s *Store) List(ctx context.Context, f store.Filter) (store.Page, error) {
-	return s.db.List(ctx, f)
-}
-
-// Counts reads items per status.
-func (s *Store) Counts(ctx context.Context, f store.Filter) (map[store.Status]int, error) {
-	return s.db.Counts(ctx, f)
-}
-
-// Audit reads the audit log.
-func (s *Store) Audit(ctx context.Context, before int64, limit int) ([]store.AuditEntry, error) {
-	return s.db.Audit(ctx, before, limit)
-}
-
-// Image reads an image's bytes.
-func (s *Store) Image(ctx context.Context, sha string) (*store.Blob, error) {
-	return s.db.Image(ctx, sha)
-}
-
-// Spreads counts listings and sellers per identifier.
-func (s *Store) Spreads(ctx context.Context, ids []string) (map[string]store.Spread, error) {
-	return s.db.Spreads(ctx, ids)
 }
 
 // Close commits what is queued, stops the writer (later Puts fail with
@@ -339,7 +315,7 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		close(s.quit)
 		<-s.done
-		err = errors.Join(s.db.R.Close(), s.db.W.Close())
+		err = errors.Join(s.DB.R.Close(), s.DB.W.Close())
 	})
 	return err
 }

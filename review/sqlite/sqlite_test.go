@@ -19,8 +19,8 @@ import (
 	"github.com/qrgate/qrgate/review/store/storetest"
 )
 
-func openTemp(t *testing.T) store.Store {
-	s, err := Open(context.Background(), Config{Dir: t.TempDir()})
+func openTemp(t *testing.T, q store.Quotas) store.Store {
+	s, err := Open(context.Background(), Config{Dir: t.TempDir(), Quotas: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,12 +49,12 @@ func TestReopenKeepsItemsAndSchema(t *testing.T) {
 		t.Fatalf("after reopen: %v", err)
 	}
 	var v int
-	if err := s.db.R.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != len(migrations) {
+	if err := s.DB.R.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != len(migrations) {
 		t.Errorf("schema version %d (%v), want %d", v, err, len(migrations))
 	}
 	var mode, sync string
-	s.db.W.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
-	s.db.W.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+	s.DB.W.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	s.DB.W.QueryRow(`PRAGMA synchronous`).Scan(&sync)
 	if mode != "wal" || sync != "2" { // 2 is FULL
 		t.Errorf("journal_mode %q synchronous %q, want wal and 2 (FULL)", mode, sync)
 	}
@@ -93,7 +93,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.db.W.Exec(`PRAGMA query_only = ON`); err != nil {
+	if _, err := s.DB.W.Exec(`PRAGMA query_only = ON`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Ready(context.Background()); !errors.Is(err, store.ErrUnavailable) {

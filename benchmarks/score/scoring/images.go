@@ -30,10 +30,14 @@ type ImageReport struct {
 	UndecodedOnClean  int `json:"undecoded_on_clean"`
 
 	// Verdicts are scored only when the reader gives them (qrgate does,
-	// peers do not): HasVerdicts is false and the counts zero otherwise.
+	// peers do not): HasVerdicts is false and the counts zero otherwise;
+	// and only on images the manifest labels with one (a set from another
+	// project's test suite carries no policy, so its verdicts are "").
 	HasVerdicts      bool `json:"has_verdicts"`
-	VerdictRight     int  `json:"verdict_right"`      // of Images
-	VerdictRightRead int  `json:"verdict_right_read"` // of Read
+	VerdictLabelled  int  `json:"verdict_labelled"`   // images with a verdict label
+	ReadLabelled     int  `json:"read_labelled"`      // read images with a verdict label
+	VerdictRight     int  `json:"verdict_right"`      // of VerdictLabelled
+	VerdictRightRead int  `json:"verdict_right_read"` // of ReadLabelled
 
 	Tags           []TagStat    `json:"tags"`
 	Bins           []BinStat    `json:"bins,omitempty"` // when the manifest has bins
@@ -141,8 +145,14 @@ func (rep *ImageReport) scoreOne(c ImageCase, rec *ImageRecord, tags map[string]
 			rep.FalsePosList = append(rep.FalsePosList, issue)
 		}
 	}
-	if rep.HasVerdicts {
-		rep.scoreVerdict(c, rec, o.read, issue)
+	if c.Verdict != "" {
+		rep.VerdictLabelled++
+		if o.read {
+			rep.ReadLabelled++
+		}
+		if rep.HasVerdicts {
+			rep.scoreVerdict(c, rec, o.read, issue)
+		}
 	}
 	for _, g := range tagGroups(c.Tags) {
 		t := tags[g]

@@ -46,11 +46,14 @@ func WriteImages(w io.Writer, s ImageSummary) {
 	p("recall (coded images, every payload):  %s", Ratio(s.Read, s.Coded))
 	p("false positives (clean images):        %d/%d", s.FalsePositives, s.Clean)
 	p("extra reads (coded images):            %d", s.Extras)
-	if s.HasVerdicts {
-		p("verdict accuracy:                      %s (on read images: %s)",
-			Ratio(s.VerdictRight, s.Images), Ratio(s.VerdictRightRead, s.Read))
-	} else {
+	switch {
+	case !s.HasVerdicts:
 		p("verdict accuracy:                      – (the reader gives no verdicts)")
+	case s.VerdictLabelled == 0:
+		p("verdict accuracy:                      – (the manifest labels no verdicts)")
+	default:
+		p("verdict accuracy:                      %s (on read images: %s)",
+			Ratio(s.VerdictRight, s.VerdictLabelled), Ratio(s.VerdictRightRead, s.ReadLabelled))
 	}
 	p("UNDECODED on unread coded images:      %d/%d", s.UndecodedOnMissed, s.Coded-s.Read)
 	p("UNDECODED on clean images:             %d/%d", s.UndecodedOnClean, s.Clean)

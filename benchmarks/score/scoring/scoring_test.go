@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -207,6 +208,33 @@ func TestReadRecordsNumericID(t *testing.T) {
 	}
 	if _, err := ReadRecords(stringsReader(`{"x":1}`), "t"); err == nil {
 		t.Error("a record with neither file nor id was accepted")
+	}
+}
+
+// TestUnlabelledVerdicts: images whose manifest verdict is "" (a decoder
+// test suite's samples carry no policy) are scored for recall and false
+// positives, never for verdicts, even when the reader gives verdicts.
+func TestUnlabelledVerdicts(t *testing.T) {
+	block := "block"
+	cases := []ImageCase{
+		{File: "a", Path: "/c/a", Codes: []Code{code("a")}},                   // unlabelled, read
+		{File: "b", Path: "/c/b"},                                             // unlabelled, clean
+		{File: "c", Path: "/c/c", Verdict: "block", Codes: []Code{code("c")}}, // labelled, read
+	}
+	recs := []ImageRecord{
+		{File: "/c/a", Verdict: &block, Findings: []Finding{qr("a")}},
+		{File: "/c/b", Verdict: &block, Findings: []Finding{}},
+		{File: "/c/c", Verdict: &block, Findings: []Finding{qr("c")}},
+	}
+	im := ScoreImages(cases, recs)
+	got := []int{im.Read, im.VerdictLabelled, im.ReadLabelled, im.VerdictRight, im.VerdictRightRead, len(im.WrongVerdicts)}
+	if want := []int{2, 1, 1, 1, 1, 0}; !reflect.DeepEqual(got, want) || !im.HasVerdicts {
+		t.Errorf("got %v, want %v (has verdicts %v)", got, want, im.HasVerdicts)
+	}
+	var out strings.Builder
+	WriteImages(&out, Summarize(ScoreImages(cases[:2], recs[:2]), nil))
+	if !strings.Contains(out.String(), "the manifest labels no verdicts") {
+		t.Errorf("report of an unlabelled set:\n%s", out.String())
 	}
 }
 

@@ -1,0 +1,48 @@
+package image
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/gif"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+)
+
+// decodeGIF composites every frame onto the logical screen, honouring
+// disposal, so a code drawn over several frames is seen whole.
+func decodeGIF(data []byte, cfg image.Config) (frames []bitmap.Plane, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder panic: %v", r)
+		}
+	}()
+	g, err := gif.DecodeAll(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	bounds := image.Rect(0, 0, cfg.Width, cfg.Height)
+	canvas := image.NewRGBA(bounds)
+	draw.Draw(canvas, bounds, image.White, image.Point{}, draw.Src)
+	for i, fr := range g.Image {
+		var prev *image.RGBA
+		disposal := byte(0)
+		if i < len(g.Disposal) {
+			disposal = g.Disposal[i]
+		}
+		if disposal == gif.DisposalPrevious {
+			prev = image.NewRGBA(bounds)
+			copy(prev.Pix, canvas.Pix)
+		}
+		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
+		frames = append(frames, Luma(canvas))
+		switch disposal {
+		case gif.DisposalBackground:
+			draw.Draw(canvas, fr.Bounds(), image.White, image.Point{}, draw.Src)
+		case gif.DisposalPrevious:
+			canvas = prev
+		}
+	}
+	return frames, nil
+}

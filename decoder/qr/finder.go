@@ -1,0 +1,396 @@
+package qr
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+)
+
+// The candidate search looks for QR finder patterns — the 1:1:3:1:1
+// dark/light/dark/light/dark runs along any line through their centre — on a
+// binarized plane, in both polarities (light-on-dark codes are "inverted").
+// Unlike gozxing's finder, it accepts one overlong outer run, because a code
+// pasted tight onto a busy photo has no quiet zone: its outer dark ring
+// merges with the background on one side.
+
+type candidate struct {
+	x, y   float64 // centre
+	m      float64 // module size
+	dark   bool    // dark modules on light (false: inverted)
+	count  int     // rows that confirmed it
+	strict bool    // every run within tolerance on both axes (no overlong outer run)
+	// contrast is the luminance step between the light ring and the dark
+	// centre (polarity-corrected): printed codes have a strong one, texture
+	// that happens to binarize as 1:1:3:1:1 a weak one.
+	contrast float64
+}
+
+type finderScan struct {
+	t          *bitmap.Thresholds
+	w, h       int
+	minM, maxM float64 // module sizes this scan keeps
+	cands      []candidate
+	cells      map[[2]int][]int // candidates by 16-pixel cell, for merging
+	runs       []int
+	// row and prev are the binarized rows (bit x%64 of word x/64 is pixel
+	// x, 1 = dark); trans has bit x set where pixel x differs from x-1.
+	row, prev, trans []uint64
+	havePrev         bool
+	changes          bitmap.Changes
+}
+
+// maxCandidates bounds the work a textured photo can cause.
+const maxCandidates = 4000
+
+// Level is what one pass over a pyramid level finds: finder candidates
+// (best first: confirmed on the most rows for their size, strict ones
+// first) and per-block change counts for the code-like region search and
+// the scanlines.
+type Level struct {
+	cands   []candidate
+	Changes bitmap.Changes
+}
+
+// Candidates is how many finder candidates the scan found.
+func (l Level) Candidates() int { return len(l.cands) }
+
+// ScanLevel scans every step-th row of t's plane for finder patterns with
+// modules between minM and maxM pixels, and returns them best first: the
+// strongest contrast, confirmed on the most rows, strict ones first.
+func ScanLevel(t *bitmap.Thresholds, step int, minM, maxM float64) Level {
+	w, h := t.P.W, t.P.H
+	nw := (w + 63) / 64
+	f := &finderScan{t: t, w: w, h: h, minM: minM, maxM: maxM, cells: map[[2]int][]int{},
+		row: make([]uint64, nw), prev: make([]uint64, nw), trans: make([]uint64, nw),
+		changes: bitmap.NewChanges(w, h)}
+	for y := 0; y < h; y += step {
+		f.binarize(y)
+		f.countChanges(y)
+		if len(f.cands) < maxCandidates {
+			f.scanRow(y)
+		}
+		f.row, f.prev, f.havePrev = f.prev, f.row, true
+	}
+	if step > 1 {
+		f.rescanSingles(step)
+	}
+	q := func(c candidate) float64 {
+		v := max(c.contrast, 1) * float64(min(c.count, 6))
+		if c.strict {
+			v *= 2
+		}
+		return v
+	}
+	sort.Slice(f.cands, func(i, j int) bool { return q(f.cands[i]) > q(f.cands[j]) })
+	return Level{cands: f.cands, Changes: f.changes}
+}
+
+// maxRescans bounds the single-row candidates whose neighbouring rows are
+// scanned too.
+const maxRescans = 128
+
+// rescanSingles scans the rows skipped next to candidates seen on a single
+// row: a small finder turned near 45° shows its 1:1:3:1:1 on only a few
+// rows, and the row step can miss the others.
+func (f *finderScan) rescanSingles(step int) {
+	var ys []int
+	for _, c := range f.cands {
+		if c.count == 1 && len(ys) < maxRescans {
+			y := int(c.y)
+			for d := 1; d < step; d++ {
+				for _, yy := range []int{y - d, y + d} {
+					if yy >= 0 && yy < f.h && yy%step != 0 && !slices.Contains(ys, yy) {
+						ys = append(ys, yy)
+					}
+				}
+			}
+		}
+	}
+	for _, y := range ys {
+		if len(f.cands) >= maxCandidates {
+			return
+		}
+		f.binarize(y)
+		f.scanRow(y)
+	}
+}
+
+// binarize loads row y into f.row and its changes into f.trans.
+func (f *finderScan) binarize(y int) {
+	f.t.RowBits(y, f.row)
+	carry := uint64(0) // pixel x-1 for bit 0 of each word
+	for k, v := range f.row {
+		f.trans[k] = v ^ (v<<1 | carry)
+		carry = v >> 63
+	}
+	f.trans[0] &^= 1 // pixel 0 has no left neighbour
+	if r := f.w % 64; r != 0 {
+		f.trans[len(f.trans)-1] &= 1<<r - 1 // nor is there a change at x = w
+	}
+}
+
+// countChanges adds the row's changes, along it (the 7 pixel pairs inside
+// each block) and against the previous scanned row, to its blocks.
+func (f *finderScan) countChanges(y int) {
+	bw, by := f.changes.BW, y/bitmap.RegionBlock
+	if by >= f.changes.BH {
+		return
+	}
+	ch, cmp := f.changes.N[by*bw:by*bw+bw], f.changes.Compares[by*bw:by*bw+bw]
+	for bx := range ch {
+		k, sh := bx/8, uint(bx%8)*8 // RegionBlock = 8: one byte of a word
+		n := bits.OnesCount8(uint8(f.trans[k]>>sh) &^ 1)
+		c := bitmap.RegionBlock - 1
+		if f.havePrev {
+			n += bits.OnesCount8(uint8((f.row[k] ^ f.prev[k]) >> sh))
+			c += bitmap.RegionBlock
+		}
+		ch[bx] += n
+		cmp[bx] += c
+	}
+}
+
+// scanRow splits the binarized row into runs (in steps of one change, not
+// one pixel: most of a photo row is long runs) and checks every five
+// consecutive runs for a finder pattern's 1:1:3:1:1.
+func (f *finderScan) scanRow(y int) {
+	f.runs = f.runs[:0]
+	start := 0
+	for k, tr := range f.trans {
+		for tr != 0 {
+			x := k*64 + bits.TrailingZeros64(tr)
+			f.runs = append(f.runs, x-start)
+			start = x
+			tr &= tr - 1
+		}
+	}
+	f.runs = append(f.runs, f.w-start)
+	first := f.row[0] & 1 // colour of runs[0]
+	pos := 0
+	for i := 0; i+5 <= len(f.runs); i++ {
+		c := [5]int{f.runs[i], f.runs[i+1], f.runs[i+2], f.runs[i+3], f.runs[i+4]}
+		dark := (first == 1) == (i%2 == 0) // colour of run i
+		if m, strict, ok := finderRatio(c); ok && m >= f.minM && m <= f.maxM {
+			cx := float64(pos+c[0]+c[1]) + float64(c[2])/2
+			f.confirm(cx, float64(y)+0.5, m, dark, strict)
+		}
+		pos += f.runs[i]
+	}
+}
+
+// finderRatio checks 1:1:3:1:1 with the module size taken from the inner
+// three runs; one outer run may be overlong (no quiet zone). It runs for
+// every five consecutive runs of every scanned row, so it works in integers
+// on m5 = 5 modules and rejects on the most selective test first.
+func finderRatio(c [5]int) (m float64, strict, ok bool) {
+	m5 := c[1] + c[2] + c[3]
+	// centre: 2 to 4.2 modules
+	if 5*c[2] < 2*m5 || 50*c[2] > 42*m5 || m5 < 4 {
+		return 0, false, false
+	}
+	// light rings and outer dark ring: at least 0.45 module, rings at most 1.6
+	lo, hi := 9*m5, 32*m5 // ×100: 0.45 and 1.6 modules
+	if 100*c[1] < lo || 100*c[1] > hi || 100*c[3] < lo || 100*c[3] > hi || 100*c[0] < lo || 100*c[4] < lo {
+		return 0, false, false
+	}
+	long0, long4 := 100*c[0] > hi, 100*c[4] > hi
+	if long0 && long4 {
+		return 0, false, false
+	}
+	return float64(m5) / 5, !long0 && !long4, true
+}
+
+// confirm cross-checks a row hit vertically, then horizontally again through
+// the refined centre, and records or merges the candidate.
+func (f *finderScan) confirm(cx, cy, m float64, dark, strict bool) {
+	var want byte
+	if dark {
+		want = 1
+	}
+	x := int(cx)
+	vy, vm, vstrict, ok := f.cross(x, int(cy), 0, 1, m, want)
+	if !ok {
+		return
+	}
+	hx, hm, hstrict, ok := f.cross(x, int(vy), 1, 0, m, want)
+	if !ok {
+		return
+	}
+	mod := (m + vm + hm) / 3
+	contrast := f.contrast(hx, vy, mod, dark)
+	cx0, cy0 := int(hx)>>4, int(vy)>>4
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			for _, i := range f.cells[[2]int{cx0 + dx, cy0 + dy}] {
+				c := &f.cands[i]
+				if c.dark == dark && math.Abs(c.x-hx) <= 2*mod && math.Abs(c.y-vy) <= 2*mod && c.m < 1.6*mod && mod < 1.6*c.m {
+					n := float64(c.count)
+					c.x = (c.x*n + hx) / (n + 1)
+					c.y = (c.y*n + vy) / (n + 1)
+					c.m = (c.m*n + mod) / (n + 1)
+					c.count++
+					c.strict = c.strict || (strict && vstrict && hstrict)
+					c.contrast = max(c.contrast, contrast)
+					return
+				}
+			}
+		}
+	}
+	key := [2]int{cx0, cy0}
+	f.cells[key] = append(f.cells[key], len(f.cands))
+	f.cands = append(f.cands, candidate{x: hx, y: vy, m: mod, dark: dark, count: 1, strict: strict && vstrict && hstrict, contrast: contrast})
+}
+
+// contrast measures the light ring (2 modules out, four ways) against the
+// centre.
+func (f *finderScan) contrast(x, y, m float64, dark bool) float64 {
+	p := f.t.P
+	centre := p.Bilinear(x, y)
+	ring := (p.Bilinear(x-2*m, y) + p.Bilinear(x+2*m, y) + p.Bilinear(x, y-2*m) + p.Bilinear(x, y+2*m)) / 4
+	if dark {
+		return ring - centre
+	}
+	return centre - ring
+}
+
+// cross measures the five runs through (x, y) along direction (dx, dy) and
+// returns the centre coordinate along that axis.
+func (f *finderScan) cross(x, y, dx, dy int, m float64, want byte) (centre, mod float64, strict, ok bool) {
+	at := func(i int) (byte, bool) {
+		px, py := x+dx*i, y+dy*i
+		if px < 0 || py < 0 || px >= f.w || py >= f.h {
+			return 0, false
+		}
+		return f.t.Dark(px, py), true
+	}
+	if v, _ := at(0); v != want {
+		return 0, 0, false, false
+	}
+	limit := int(m*12) + 4
+	// runs on the negative side: centre part, light, outer
+	var neg, pos [3]int
+	walk := func(sign int, out *[3]int) {
+		i, seg, colour := 0, 0, want
+		for seg < 3 && abs(i) < limit {
+			v, in := at(i)
+			if !in {
+				break
+			}
+			if v != colour {
+				seg++
+				colour ^= 1
+				if seg == 3 {
+					break
+				}
+			}
+			out[seg]++
+			i += sign
+		}
+	}
+	walk(-1, &neg)
+	walk(1, &pos)
+	c := [5]int{neg[2], neg[1], neg[0] + pos[0] - 1, pos[1], pos[2]}
+	mod, strict, ok = finderRatio(c)
+	if !ok {
+		return 0, 0, false, false
+	}
+	startCentre := -(neg[0] - 1)
+	centreOff := float64(startCentre) + float64(c[2])/2 - 0.5
+	if dx != 0 {
+		return float64(x) + centreOff + 0.5, mod, strict, true
+	}
+	return float64(y) + centreOff + 0.5, mod, strict, true
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// triplet is three finder candidates that could be one QR code's corners.
+type triplet struct {
+	bl, tl, tr candidate
+	score      float64 // lower is better
+}
+
+// strict: every finder confirmed with all five runs in proportion, on
+// several rows.
+func (t triplet) strict() bool {
+	for _, c := range [3]candidate{t.bl, t.tl, t.tr} {
+		if !c.strict || c.count < 3 {
+			return false
+		}
+	}
+	return true
+}
+
+func (t triplet) module() float64 { return (t.bl.m + t.tl.m + t.tr.m) / 3 }
+
+// findTriplets groups candidates of one polarity and similar module size
+// whose centres form an isosceles right angle of plausible QR size.
+func findTriplets(cands []candidate, maxCands int) []triplet {
+	if len(cands) > maxCands {
+		cands = cands[:maxCands]
+	}
+	var out []triplet
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				if t, ok := makeTriplet(cands[i], cands[j], cands[k]); ok {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].score < out[j].score })
+	return out
+}
+
+func makeTriplet(a, b, c candidate) (triplet, bool) {
+	if a.dark != b.dark || a.dark != c.dark {
+		return triplet{}, false
+	}
+	mn, mx := min(a.m, b.m, c.m), max(a.m, b.m, c.m)
+	if mx > 1.7*mn {
+		return triplet{}, false
+	}
+	dab, dac, dbc := dist(a, b), dist(a, c), dist(b, c)
+	// the right-angle corner (top-left) is opposite the longest side
+	var tl, p, q candidate
+	var s1, s2, hyp float64
+	switch {
+	case dbc >= dab && dbc >= dac:
+		tl, p, q, s1, s2, hyp = a, b, c, dab, dac, dbc
+	case dac >= dab && dac >= dbc:
+		tl, p, q, s1, s2, hyp = b, a, c, dab, dbc, dac
+	default:
+		tl, p, q, s1, s2, hyp = c, a, b, dac, dbc, dab
+	}
+	side := (s1 + s2) / 2
+	if math.Abs(s1-s2) > 0.4*side {
+		return triplet{}, false
+	}
+	ratio := hyp / math.Hypot(s1, s2)
+	if ratio < 0.8 || ratio > 1.2 {
+		return triplet{}, false
+	}
+	m := (a.m + b.m + c.m) / 3
+	modules := side / m
+	if modules < 10 || modules > 185 {
+		return triplet{}, false
+	}
+	// orientation: bottom-left/top-right by the cross product (as zxing does)
+	bl, tr := p, q
+	if (tr.x-tl.x)*(bl.y-tl.y)-(tr.y-tl.y)*(bl.x-tl.x) < 0 {
+		bl, tr = tr, bl
+	}
+	score := math.Abs(s1-s2)/side + math.Abs(ratio-1)*2 + (mx/mn - 1)
+	return triplet{bl: bl, tl: tl, tr: tr, score: score}, true
+}
+
+func dist(a, b candidate) float64 { return math.Hypot(a.x-b.x, a.y-b.y) }

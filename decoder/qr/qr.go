@@ -1,0 +1,125 @@
+// Package qr reads QR codes from a luminance plane, the way zxing-cpp's
+// qrcode/ splits the work:
+//
+//   - the detector (finder.go, pairs.go): a search for finder patterns
+//     along the rows of each pyramid level, the grouping of three into a
+//     triplet that could be one code's corners, and the placement of a
+//     hidden third finder from two visible ones;
+//   - the decoder (sampler.go, read.go): the module grid sampled from the
+//     luminance under a perspective transform, thresholded several ways and
+//     handed to gozxing's bit-stream decoder (Reed–Solomon and modes).
+//
+// ReadLevel runs both for one pyramid level on behalf of a Host, the
+// decoder's scan, which owns the budget, the panic guard and the codes.
+package qr
+
+import (
+	"slices"
+
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+)
+
+// Host is what the QR reader needs from the scan that runs it.
+type Host interface {
+	// Expired reports whether the scan's budget or deadline has run out.
+	Expired() bool
+	// Attempt runs one decode, containing a panic inside it.
+	Attempt(decode func())
+	// Found records a decoded code; its corners are in the plane's pixels.
+	Found(r *Read)
+	// Unread records a code seen but not read (its best-guess corners).
+	Unread(corners [4][2]float64)
+	// InCode reports whether (x, y) lies inside a code already read.
+	InCode(x, y float64) bool
+}
+
+// Options select the QR strategies that cost extra.
+type Options struct {
+	// CornerSearch: when a code's timing patterns show but it does not
+	// decode, search its fourth corner (perspective, no alignment pattern).
+	CornerSearch bool
+	// Pairs: complete pairs of finders whose third is hidden.
+	Pairs bool
+}
+
+// undecodedTiming is the timing-pattern agreement above which a strict
+// finder triplet that reads as nothing is reported as a code seen but not
+// read: a finder triplet and 2·(dim-16) alternating modules between them do
+// not happen by chance in a photo.
+const undecodedTiming = 0.9
+
+// maxTripletAttempts bounds the decodes tried per level: the best-shaped
+// triplets come first, and a photo full of look-alikes must not cost seconds.
+const maxTripletAttempts = 16
+
+// ReadLevel groups the finder candidates of a level scanned on the plane
+// downscaled by scale into triplets and decodes each on the
+// full-resolution plane p; then, with opt.Pairs, tries pairs of finders
+// whose third is hidden.
+func ReadLevel(h Host, p bitmap.Plane, l Level, scale int, opt Options) {
+	cands := slices.DeleteFunc(l.cands, func(c candidate) bool { return c.count < 2 })
+	sc := float64(scale)
+	for i := range cands {
+		cands[i].x, cands[i].y, cands[i].m = cands[i].x*sc, cands[i].y*sc, cands[i].m*sc
+	}
+	trips := findTriplets(cands, 40)
+	used := map[[2]int]bool{}
+	key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
+	for i, t := range trips {
+		if i >= maxTripletAttempts || h.Expired() {
+			break
+		}
+		if used[key(t.tl)] || used[key(t.tr)] || used[key(t.bl)] {
+			continue
+		}
+		var r *Read
+		var ok bool
+		h.Attempt(func() { r, ok = decodeTriplet(p, t, opt.CornerSearch) })
+		if !ok || r.Text == "" {
+			if r != nil && r.Timing >= undecodedTiming && t.strict() {
+				h.Unread(r.Corners)
+			}
+			continue
+		}
+		used[key(t.tl)], used[key(t.tr)], used[key(t.bl)] = true, true, true
+		h.Found(r)
+	}
+	if opt.Pairs {
+		readPairs(h, p, cands)
+	}
+}
+
+// readPairs tries the best pairs of candidates not inside a code already
+// read, completing each with a synthetic third finder.
+func readPairs(h Host, p bitmap.Plane, cands []candidate) {
+	var free []candidate
+	for _, c := range cands {
+		if len(free) == maxPairCandidates {
+			break
+		}
+		if c.count >= minPairRows && !h.InCode(c.x, c.y) {
+			free = append(free, c)
+		}
+	}
+	pairs := plausiblePairs(free)
+	for i, pr := range pairs {
+		if i == maxPairAttempts || h.Expired() {
+			return
+		}
+		if h.InCode(pr.a.x, pr.a.y) || h.InCode(pr.b.x, pr.b.y) {
+			continue // read by an earlier pair
+		}
+		for _, c := range completions(pr.a, pr.b) {
+			t, ok := makeTriplet(pr.a, pr.b, c)
+			if !ok {
+				continue
+			}
+			var r *Read
+			h.Attempt(func() { r, ok = decodeTriplet(p, t, false) })
+			if ok && r.Text != "" {
+				h.Found(r)
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// TokenFileName is where a generated moderator token is kept in the data dir.
+const TokenFileName = "moderator-token"
+
+// minTokenLen keeps hand-written tokens out of brute-force reach.
+const minTokenLen = 16
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+
+// moderator is one configured name and token. The token is kept to derive
+// CSRF tokens and session tags from it (so every replica with the same
+// moderators file agrees on them, and changing a token ends its sessions);
+// lookups compare hashes so that the comparison time does not depend on
+// the token's length.
+type moderator struct {
+	name  string
+	token []byte
+	hash  [32]byte
+}
+
+// moderators is the immutable set of accepted tokens.
+type moderators struct {
+	list []moderator
+}
+
+// loadModerators reads "name token" lines from file, or, with no file,
+// the generated token in dataDir (creating it, and logging it once, the
+// first time).
+func loadModerators(file, dataDir string, log *slog.Logger) (*moderators, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("moderators file: %w", err)
+		}
+		return parseModerators(b, file)
+	}
+	if dataDir == "" {
+		return nil, errors.New("no moderators: set a moderators file or a data dir to keep a generated token in")
+	}
+	path := filepath.Join(dataDir, TokenFileName)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return parseModerators(b, path)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	token := hex.EncodeToString(raw)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	// O_EXCL: two processes starting on one data dir must not both
+	// generate (and print) a token, one of them then invalid.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return loadModerators("", dataDir, log)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	line := "admin " + token + "\n"
+	if _, err := f.WriteString(line); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("moderator token: %w", err)
+	}
+	log.Warn("no moderators file: generated a moderator token; it is shown only this once (it is kept in the file)",
+		"moderator", "admin", "token", token, "file", path)
+	return parseModerators([]byte(line), path)
+}
+
+// parseModerators parses "name token" lines; blank lines and # comments
+// are skipped.
+func parseModerators(b []byte, src string) (*moderators, error) {
+	m := &moderators{}
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		switch {
+		case len(f) != 2:
+			return nil, fmt.Errorf("%s:%d: want \"name token\"", src, n)
+		case !nameRE.MatchString(f[0]):
+			return nil, fmt.Errorf("%s:%d: moderator name %q: use letters, digits and ._@- (at most 64)", src, n, f[0])
+		case len(f[1]) < minTokenLen:
+			return nil, fmt.Errorf("%s:%d: token of %s is shorter than %d characters", src, n, f[0], minTokenLen)
+		case seen[f[0]]:
+			return nil, fmt.Errorf("%s:%d: moderator %s listed twice", src, n, f[0])
+		}
+		seen[f[0]] = true
+		m.list = append(m.list, moderator{name: f[0], token: []byte(f[1]), hash: sha256.Sum256([]byte(f[1]))})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	if len(m.list) == 0 {
+		return nil, fmt.Errorf("%s: no moderators", src)
+	}
+	return m, nil
+}
+
+// byToken finds the moderator holding token, comparing against every entry
+// in constant time.
+func (m *moderators) byToken(token string) (string, bool) {
+	h := sha256.Sum256([]byte(token))
+	found := -1
+	for i := range m.list {
+		if subtle.ConstantTimeCompare(h[:], m.list[i].hash[:]) == 1 {
+			found = i
+		}
+	}
+	if found < 0 || token == "" {
+		return "", false
+	}
+	return m.list[found].name, true
+}
+
+func (m *moderators) byName(name string) *moderator {
+	for i := range m.list {
+		if m.list[i].name == name {
+			return &m.list[i]
+		}
+	}
+	return nil
+}
+
+// mac signs msg with the moderator's token.
+func (md *moderator) mac(msg string) string {
+	h := hmac.New(sha256.New, md.token)
+	h.Write([]byte(msg))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
+
+// tag identifies the moderator's current token without revealing it: a
+// session records it, and a session whose tag no longer matches was made
+// with a token that has since changed.
+func (md *moderator) tag() string { return md.mac("session-tag") }
+
+// csrf is the anti-forgery token of a session: bound to the session cookie,
+// so it changes at every login and cannot be guessed without the token.
+func (m *moderators) csrf(name, session string) string {
+	md := m.byName(name)
+	if md == nil {
+		return ""
+	}
+	return md.mac("csrf|" + session)
+}
+
+func (m *moderators) checkCSRF(name, session, got string) bool {
+	want := m.csrf(name, session)
+	return want != "" && hmac.Equal([]byte(want), []byte(got))
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
