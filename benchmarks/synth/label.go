@@ -13,7 +13,6 @@ import (
 type box struct{ X0, Y0, X1, Y1 float64 }
 
 func (b box) has(u, v float64) bool { return u >= b.X0 && u < b.X1 && v >= b.Y0 && v < b.Y1 }
-func (b box) area() float64         { return (b.X1 - b.X0) * (b.Y1 - b.Y0) }
 func (b box) overlaps(o box) bool {
 	return b.X0 < o.X1 && o.X0 < b.X1 && b.Y0 < o.Y1 && o.Y0 < b.Y1
 }
@@ -63,7 +62,6 @@ type codeLabel struct {
 	ext         box // drawn extent: quiet zone, card
 	dark, light rgb // the two module colours as printed
 	inverted    bool
-	mirrored    bool
 	cardRadius  float64 // rounded card corners, modules; 0 for a plain label
 	background  rgb     // around the symbol (card or quiet zone)
 	logo        *box    // centre logo over the modules, with its border

@@ -459,8 +459,7 @@ func (s *scene) moduleSize(sym *symbol, hard bool) float64 {
 	return 4 * math.Pow(3, s.rng.Float64())
 }
 
-// maxCodes bounds how many codes are placed; tries bound the search for
-// a free spot.
+// placeTries bounds the search for a free spot.
 const placeTries = 40
 
 // placeCode builds one code and finds it a spot clear of the others; it
