@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -70,14 +71,28 @@ func (k *APIKeys) Check(authorization []byte) bool {
 	if k == nil {
 		return true
 	}
+	_, ok := k.Identify(authorization)
+	return ok
+}
+
+// Identify is Check that also names the key: "key:" and the start of its
+// SHA-256, an identity the review store can count quotas by and a log can
+// show without revealing the key.
+func (k *APIKeys) Identify(authorization []byte) (string, bool) {
+	if k == nil {
+		return "", true
+	}
 	const prefix = "bearer "
 	if len(authorization) <= len(prefix) || !strings.EqualFold(string(authorization[:len(prefix)]), prefix) {
-		return false
+		return "", false
 	}
 	sum := sha256.Sum256(bytes.TrimSpace(authorization[len(prefix):]))
 	ok := 0
 	for _, s := range *k.set.Load() { // every key is compared: no early exit
 		ok |= subtle.ConstantTimeCompare(sum[:], s[:])
 	}
-	return ok == 1
+	if ok != 1 {
+		return "", false
+	}
+	return "key:" + hex.EncodeToString(sum[:6]), true
 }

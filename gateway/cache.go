@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/scan"
 )
 
 // imageKey is an image's content hash.
@@ -18,6 +19,11 @@ type imageKey [sha256.Size]byte
 type decodeOutcome struct {
 	res *decoder.Result
 	err error
+}
+
+// decoded is the outcome as the listing's composition takes it.
+func (o decodeOutcome) decoded(cached bool) scan.Decoded {
+	return scan.Decoded{Result: o.res, Err: o.err, Cached: cached}
 }
 
 // cache is a bounded LRU of decode outcomes by content hash. Identical

@@ -3,7 +3,7 @@ package gateway
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 
@@ -12,173 +12,191 @@ import (
 	"github.com/qrgate/qrgate/scan"
 )
 
-// listingResult is a scanned listing under one policy snapshot.
+// listingResult is a scanned listing under one policy snapshot, with what
+// the response and the review record need of each image beyond its scan.
 type listingResult struct {
-	Policy   *policy.Policy
-	Verdict  policy.Action
-	Findings []policy.Finding
-	Images   []imageResult
+	*scan.Listing
+	Policy *policy.Policy
+	Names  []string   // Names[i] is image i's file name, if it came with one
+	Hashes []imageKey // Hashes[i] is image i's content hash
 }
 
-// imageResult is one image's outcome plus what the response reports of it.
-type imageResult struct {
-	scan.Image
-	Name   string
-	Cached bool
-	Hash   imageKey
-}
-
-// scanListing scans the texts and images of req under pol. Images not in
-// the cache are decoded in parallel through the shared pool: each decode
-// runs on its own goroutine only while it holds a worker, so goroutines
-// never outnumber workers however many images a request carries. It fails
-// only when the pool refuses (overload); every per-image problem is in the
+// scanListing scans the texts and images of req under pol: scan.Scan
+// composes the listing, decoding its images with decodeImages. It fails only
+// when the pool refuses (overload); every per-image problem is in the
 // image's result.
 func (g *Gateway) scanListing(ctx context.Context, pol *policy.Policy, req *scanRequest) (*listingResult, error) {
-	out := &listingResult{Policy: pol, Images: make([]imageResult, len(req.Images))}
-	if len(req.Images) > 0 {
-		if err := g.scanImages(ctx, pol, req.Images, out.Images); err != nil {
-			return nil, err
-		}
+	out := &listingResult{Policy: pol, Names: make([]string, len(req.Images)), Hashes: make([]imageKey, len(req.Images))}
+	in := scan.Input{Texts: req.Texts, Images: make([][]byte, len(req.Images))}
+	for i, im := range req.Images {
+		in.Images[i], out.Names[i], out.Hashes[i] = im.Data, im.Name, sha256.Sum256(im.Data)
 	}
-	for _, im := range out.Images {
-		out.Findings = append(out.Findings, im.Findings...)
+	l, err := scan.Scan(ctx, pol, in, func(ctx context.Context, images [][]byte) ([]scan.Decoded, error) {
+		return g.decodeImages(ctx, out.Hashes, images)
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, t := range req.Texts {
-		out.Findings = append(out.Findings, pol.ScanText(i, t)...)
+	out.Listing = l
+	for i := range l.Images {
+		g.countImage(&l.Images[i])
 	}
-	if out.Findings == nil {
-		out.Findings = []policy.Finding{}
-	}
-	out.Verdict = policy.Verdict(out.Findings)
 	return out, nil
 }
 
-func (g *Gateway) scanImages(ctx context.Context, pol *policy.Policy, in []imageInput, out []imageResult) error {
+// decodeImages is the gateway's scan.Decode: the fan-out of a listing's
+// images under the scan deadline. Each image is claimed in turn (claim);
+// one this request leads decodes on its own goroutine, started only once it
+// holds a worker, so goroutines never outnumber workers however many images
+// a request carries. Images that another request is decoding are awaited
+// last. When the pool refuses an image, the decodes already running are
+// cancelled and the listing is refused.
+func (g *Gateway) decodeImages(ctx context.Context, keys []imageKey, images [][]byte) ([]scan.Decoded, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.ScanTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait() // decodes read the request's bytes: never return before they end
-	type waiter struct {
-		i     int
-		f     *flight
-		start time.Time
-	}
-	var waiters []waiter
-	var refused error
-	for i, im := range in {
-		start := time.Now()
-		out[i].Name = im.Name
-		out[i].Hash = sha256.Sum256(im.Data)
-		o, hit, f, leader := g.cache.lookup(out[i].Hash)
+	out := make([]scan.Decoded, len(images))
+	starts := make([]time.Time, len(images))
+	waits := map[int]*flight{}
+	for i, data := range images {
+		starts[i] = time.Now()
+		c := g.claim(ctx, keys[i])
 		switch {
-		case hit:
-			g.m.cacheHits.Inc()
-			out[i].Image = scan.FromDecode(pol, i, o.res, o.err)
-			out[i].Cached = true
-			out[i].Elapsed = time.Since(start)
-			continue
-		case !leader: // the same bytes are being decoded now
-			waiters = append(waiters, waiter{i, f, start})
-			continue
+		case c.err != nil:
+			cancel() // stop the decodes already running: the listing is refused
+			return nil, c.err
+		case c.wait != nil:
+			waits[i] = c.wait
+		case c.lead != nil:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out[i] = c.lead(data)
+				out[i].Elapsed = time.Since(starts[i])
+			}()
+		default:
+			out[i] = c.out
+			out[i].Elapsed = time.Since(starts[i])
 		}
-		if g.cache != nil {
-			g.m.cacheMisses.Inc()
-		}
-		if ctx.Err() != nil {
-			g.cache.finish(out[i].Hash, f, decodeOutcome{}, false)
-			out[i].Image = timedOut(pol, i)
-			continue
-		}
-		release, err := g.pool.acquire(ctx)
-		if err != nil {
-			g.cache.finish(out[i].Hash, f, decodeOutcome{}, false)
-			if ctx.Err() != nil { // the scan deadline passed while queued
-				out[i].Image = timedOut(pol, i)
-				continue
-			}
-			refused = err
-			cancel() // stop the decodes already running: the request is refused
-			break
-		}
-		wg.Add(1)
-		go func(i int, data []byte) {
-			defer wg.Done()
-			defer release()
-			var o decodeOutcome
-			out[i].Image, o = g.decodeImage(ctx, pol, i, out[i].Hash, data)
-			out[i].Elapsed = time.Since(start)
-			g.cache.finish(out[i].Hash, f, o, true)
-		}(i, im.Data)
 	}
-	for _, w := range waiters {
-		if refused != nil {
-			break
-		}
-		select {
-		case <-w.f.done:
-		case <-ctx.Done():
-			out[w.i].Image = timedOut(pol, w.i)
+	for i := range images { // in image order, for a deterministic refusal
+		f, ok := waits[i]
+		if !ok {
 			continue
 		}
-		if w.f.usable {
-			g.m.cacheHits.Inc()
-			out[w.i].Image = scan.FromDecode(pol, w.i, w.f.out.res, w.f.out.err)
-			out[w.i].Cached = true
-			out[w.i].Elapsed = time.Since(w.start)
-			continue
-		}
-		// The flight ended without a usable outcome: decode it here.
-		g.m.cacheMisses.Inc()
-		release, err := g.pool.acquire(ctx)
+		d, err := g.await(ctx, keys[i], f, images[i])
 		if err != nil {
-			if ctx.Err() != nil {
-				out[w.i].Image = timedOut(pol, w.i)
-				continue
-			}
-			refused = err
 			cancel()
-			break
+			return nil, err
 		}
-		out[w.i].Image, _ = g.decodeImage(ctx, pol, w.i, out[w.i].Hash, in[w.i].Data)
-		out[w.i].Elapsed = time.Since(w.start)
-		release()
+		out[i] = d
+		out[i].Elapsed = time.Since(starts[i])
 	}
 	wg.Wait()
-	if refused != nil {
-		return refused
-	}
-	for i := range out {
-		g.countImage(&out[i].Image)
-	}
-	return nil
+	return out, nil
 }
 
-// decodeImage decodes one image on a worker, caches a complete outcome and
-// classifies it under pol; it also returns the raw outcome for waiters.
-func (g *Gateway) decodeImage(ctx context.Context, pol *policy.Policy, index int, hash imageKey, data []byte) (scan.Image, decodeOutcome) {
-	cfg := g.decCfg
-	cfg.OnPanic = func(r any) {
-		g.m.decoderPanics.Inc()
-		g.log.Error("decoder panic contained", "image_sha256", hex.EncodeToString(hash[:]), "panic", r)
+// claimed is where one image stands after claim: exactly one of out (a
+// cache hit, or the scan deadline passed), wait (another request is
+// decoding the same bytes), lead (this caller decodes them on the worker it
+// now holds) or err (the pool refused) is the answer.
+type claimed struct {
+	out  scan.Decoded
+	wait *flight
+	lead func(data []byte) scan.Decoded
+	err  error
+}
+
+// claim takes one image through the cache and singleflight protocol: a
+// cached outcome is used as it is; bytes being decoded now are waited for;
+// otherwise the caller leads a new flight on a worker of the pool. The
+// leader's outcome is cached once, when its flight ends.
+func (g *Gateway) claim(ctx context.Context, key imageKey) claimed {
+	o, hit, f, leader := g.cache.lookup(key)
+	switch {
+	case hit:
+		g.m.cacheHits.Inc()
+		return claimed{out: o.decoded(true)}
+	case !leader:
+		return claimed{wait: f}
 	}
+	if g.cache != nil {
+		g.m.cacheMisses.Inc()
+	}
+	release, err := g.worker(ctx)
+	if err != nil {
+		g.cache.finish(key, f, decodeOutcome{}, false)
+		if errors.Is(err, errScanDeadline) {
+			return claimed{out: timedOut()}
+		}
+		return claimed{err: err}
+	}
+	return claimed{lead: func(data []byte) scan.Decoded {
+		defer release()
+		o := g.decode(ctx, data)
+		g.cache.finish(key, f, o, true)
+		return o.decoded(false)
+	}}
+}
+
+// await waits for another request's flight of the same bytes. A flight that
+// ended without a usable outcome (its leader was refused or timed out) sends
+// the image back through claim: cached by now, another flight, or decoded
+// here.
+func (g *Gateway) await(ctx context.Context, key imageKey, f *flight, data []byte) (scan.Decoded, error) {
+	for {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return timedOut(), nil
+		}
+		if f.usable {
+			g.m.cacheHits.Inc()
+			return f.out.decoded(true), nil
+		}
+		c := g.claim(ctx, key)
+		switch {
+		case c.err != nil:
+			return scan.Decoded{}, c.err
+		case c.wait != nil:
+			f = c.wait
+		case c.lead != nil:
+			return c.lead(data), nil
+		default:
+			return c.out, nil
+		}
+	}
+}
+
+// errScanDeadline: the scan deadline passed before the image got a worker.
+var errScanDeadline = errors.New("scan deadline passed before the image was decoded")
+
+// worker takes a decode worker from the pool. It returns errScanDeadline
+// when the scan deadline passed first (the image is timed out, the listing
+// goes on), and the pool's error when it refuses (the listing is refused).
+func (g *Gateway) worker(ctx context.Context) (release func(), err error) {
+	if ctx.Err() != nil {
+		return nil, errScanDeadline
+	}
+	release, err = g.pool.acquire(ctx)
+	if err != nil && ctx.Err() != nil {
+		return nil, errScanDeadline
+	}
+	return release, err
+}
+
+// decode runs the decoder on a worker the caller holds.
+func (g *Gateway) decode(ctx context.Context, data []byte) decodeOutcome {
 	start := time.Now()
-	res, err := scan.New(decoder.New(cfg)).Decode(ctx, data)
+	res, err := g.dec.Decode(ctx, data)
 	g.m.decodeDuration.Observe(time.Since(start).Seconds())
-	o := decodeOutcome{res: res, err: err}
-	g.cache.put(hash, o)
-	im := scan.FromDecode(pol, index, res, err)
-	if im.Error != nil && im.Error.Code == decoder.ErrTimeout {
-		im.Partial = true // a deadline cut it short, whatever stage it was in
-	}
-	return im, o
+	return decodeOutcome{res: res, err: err}
 }
 
 // timedOut is an image the scan deadline left no time for.
-func timedOut(pol *policy.Policy, index int) scan.Image {
-	im := scan.FromDecode(pol, index, nil, &decoder.Error{Code: decoder.ErrTimeout, Message: "scan deadline passed before the image was decoded"})
-	im.Partial = true
-	return im
+func timedOut() scan.Decoded {
+	return scan.Decoded{Err: &decoder.Error{Code: decoder.ErrTimeout, Message: errScanDeadline.Error()}}
 }
 
 func (g *Gateway) countImage(im *scan.Image) {

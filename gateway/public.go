@@ -45,7 +45,8 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 		ctx.Response.Header.Set("Allow", "POST")
 		return &apierror.Error{Status: fasthttp.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use POST"}
 	}
-	if err := g.checkKey(ctx); err != nil {
+	client, err := g.checkKey(ctx)
+	if err != nil {
 		return err
 	}
 	if g.stopping.Load() {
@@ -78,12 +79,12 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	}
 	for i, im := range res.Images {
 		resp.Images[i] = imageResponse{
-			Image: i, Name: im.Name, Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
+			Image: i, Name: res.Names[i], Format: im.Format, Width: im.Width, Height: im.Height, Frames: im.Frames,
 			Codes: im.Codes, Error: im.Error, Partial: im.Partial, Cached: im.Cached, ElapsedMS: ms(im.Elapsed.Nanoseconds()),
 		}
 	}
 	if pol.NeedsReview(res.Verdict) {
-		stored, err := g.record(context.Background(), scanID, req, res)
+		stored, err := g.record(context.Background(), scanID, client, req, res)
 		if err != nil {
 			return err
 		}
@@ -107,27 +108,30 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 // checkKey checks the API key under the throttle: a client address or a
 // key that failed too often is refused (429) without the key being
 // checked, and each wrong key counts against both. An open API (no keys)
-// has nothing to guess.
-func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) error {
+// has nothing to guess. It returns who the client is for the review
+// store's per-client quota: the key's identity, or with no keys the
+// client's address.
+func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
+	client := g.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
 	if g.keys == nil {
-		return nil
+		return throttle.AddrKey(client), nil
 	}
 	auth := ctx.Request.Header.Peek("Authorization")
-	client := g.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
 	keys := []string{throttle.AddrKey(client), throttle.SecretKey(string(auth))}
 	if wait := g.guard.Wait(keys...); wait > 0 {
 		g.m.authThrottled.Inc()
-		return apierror.TooManyRequests("too many failed attempts; retry later", wait)
+		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
 	}
-	if !g.keys.Check(auth) {
+	id, ok := g.keys.Identify(auth)
+	if !ok {
 		g.m.authFailures.Inc()
 		if wait, started := g.guard.Fail(keys...); started {
 			g.log.Warn("API key failures: client throttled", "client", client.String(), "retry_after", wait.String())
 		}
-		return &apierror.Error{Status: fasthttp.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "missing or invalid API key"}
+		return "", &apierror.Error{Status: fasthttp.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "missing or invalid API key"}
 	}
 	g.guard.Succeed(keys...)
-	return nil
+	return id, nil
 }
 
 // forwardedFor joins every X-Forwarded-For header of the request.
@@ -173,17 +177,18 @@ func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) 
 
 // record persists a flagged listing before it is answered. It reports
 // whether the record was stored; an error means "answer 503" (fail-closed).
-func (g *Gateway) record(ctx context.Context, scanID string, req *scanRequest, res *listingResult) (bool, error) {
+func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRequest, res *listingResult) (bool, error) {
 	rec := &review.Record{
 		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
+		Client: client,
 	}
 	for i, im := range res.Images {
 		if !flagged(im.Findings) {
 			continue
 		}
 		rec.Images = append(rec.Images, review.Image{
-			Index: i, Name: im.Name, SHA256: hex.EncodeToString(im.Hash[:]), Format: im.Format,
+			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
 		})

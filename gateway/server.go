@@ -24,7 +24,7 @@ import (
 // Options are the gateway's configuration and dependencies.
 type Options struct {
 	Config  Config
-	Decoder decoder.Config // limits of one decode; OnPanic is set by the gateway
+	Decoder decoder.Config // limits of one decode; the gateway counts and logs panics before OnPanic
 	Policy  *PolicyHolder
 	APIKeys *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
@@ -52,7 +52,7 @@ type Options struct {
 type Gateway struct {
 	cfg     Config
 	lim     limits
-	decCfg  decoder.Config
+	dec     *decoder.Decoder
 	pol     *PolicyHolder
 	keys    *APIKeys
 	rec     review.Recorder
@@ -89,7 +89,7 @@ func New(o Options) (*Gateway, error) {
 		return nil, fmt.Errorf("%w: Policy, Recorder, Registerer and Gatherer are required", ErrMissingDependency)
 	}
 	g := &Gateway{
-		cfg: cfg, lim: cfg.limits(), decCfg: o.Decoder, pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
+		cfg: cfg, lim: cfg.limits(), pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
 		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now, guard: o.Throttle, proxies: o.TrustedProxies,
 		cache: newCache(cfg.CacheEntries), body: &bodyBudget{max: int64(cfg.MaxBodyBytesInFlight)},
 	}
@@ -113,11 +113,26 @@ func New(o Options) (*Gateway, error) {
 		g.guard = throttle.New(throttle.Config{})
 	}
 	g.m = newMetrics(o.Registerer)
+	g.dec = decoder.New(g.decoderConfig(o.Decoder))
 	g.pool = newPool(cfg.Workers, cfg.QueueSize, cfg.QueueTimeout, g.m.queueDepth)
 	g.metrics = metricsHandler(o.Gatherer)
 	g.m.policyInfo.WithLabelValues(g.pol.Get().Version()).Set(1)
 	g.pol.observe(g.onPolicySwap, g.onPolicyResult)
 	return g, nil
+}
+
+// decoderConfig is cfg with a panic hook that counts and logs what the
+// decoder contained, after cfg's own hook if it has one.
+func (g *Gateway) decoderConfig(cfg decoder.Config) decoder.Config {
+	own := cfg.OnPanic
+	cfg.OnPanic = func(r any) {
+		g.m.decoderPanics.Inc()
+		g.log.Error("decoder panic contained", "panic", r)
+		if own != nil {
+			own(r)
+		}
+	}
+	return cfg
 }
 
 func (g *Gateway) onPolicySwap(old, p *policy.Policy) {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +74,32 @@ func TestAPIKeysThrottled(t *testing.T) {
 	}
 	if r := send(tg2, "guess-x", "203.0.113.99"); r.status != http.StatusTooManyRequests {
 		t.Errorf("a forged X-Forwarded-For escaped the throttle: %d", r.status)
+	}
+}
+
+// TestRecordNamesTheClient: a flagged listing is handed to the store with
+// the client its per-client quota counts: the API key's identity (never
+// the key), or the client's address when the API is open.
+func TestRecordNamesTheClient(t *testing.T) {
+	k, err := LoadAPIKeys(writeFile(t, "keys", "key-one\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		keys *APIKeys
+		want string
+	}{{"keys", k, "key:"}, {"open", nil, "addr:127.0.0.1"}} {
+		tg := startGateway(t, func(o *Options) { o.APIKeys = c.keys })
+		r := do(t, "POST", tg.pub+"/v1/scan?listing_id=L", "application/octet-stream", []byte("not an image"), "Authorization", "Bearer key-one")
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", c.name, r.status, r.body)
+		}
+		tg.rec.mu.Lock()
+		got := tg.rec.records[0].Client
+		tg.rec.mu.Unlock()
+		if !strings.HasPrefix(got, c.want) || strings.Contains(got, "key-one") {
+			t.Errorf("%s: Client %q, want prefix %q and no key", c.name, got, c.want)
+		}
 	}
 }

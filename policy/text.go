@@ -157,10 +157,11 @@ const syllableBase = 0xF0000
 // maxSoundPatterns bounds what one sound keyword expands to.
 const maxSoundPatterns = 512
 
-// soundPatterns expands a sound keyword, "wei/w/v xin/x": syllables
+// soundPatterns expands a sound keyword, "wei/w/v xin/x/❤": syllables
 // separated by blanks, each matched by any character read that way, by its
-// spelling, or by the ASCII abbreviations after its slashes. syllables
-// numbers the syllables in use.
+// spelling, or by the other forms after its slashes (abbreviations, a
+// character used for its look, an emoji). syllables numbers the
+// syllables in use.
 func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 	parts := strings.Fields(strings.ToLower(k))
 	if len(parts) == 0 {
@@ -180,10 +181,11 @@ func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 		}
 		alts := [][]rune{{sym}}
 		for _, f := range forms {
-			if f == "" || strings.Trim(f, "abcdefghijklmnopqrstuvwxyz") != "" {
-				return nil, fmt.Errorf("sound keyword %q: spelling %q is not lower-case ASCII letters", k, f)
+			rs := compactRunes(f)
+			if len(rs) == 0 {
+				return nil, fmt.Errorf("sound keyword %q: empty form", k)
 			}
-			alts = append(alts, []rune(f))
+			alts = append(alts, rs)
 		}
 		var next [][]rune
 		for _, p := range out {

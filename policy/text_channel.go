@@ -29,7 +29,7 @@ func (s *textScan) keyword(w int) int {
 		if _, _, ok := s.readURL(g); ok {
 			break // "微信 weixin.qq.com/r/…": the next keyword begins a link
 		}
-		if s.hasPrefix(g, "wxid_") {
+		if _, _, ok := s.readWxid(g); ok {
 			break // "微信：wxid_…" is an ID, not the keyword "wxid"
 		}
 		h := s.words[next]
@@ -71,7 +71,20 @@ func (s *textScan) keyword(w int) int {
 		if idStart >= len(s.r) || !isIDRune(s.r[idStart]) || s.taken[idStart] {
 			return
 		}
+		if e, id, ok := s.readWxid(idStart); ok {
+			c := s.t.wxid
+			c.Identifier, c.Rule = id, c.Category+".wxid-keyword"
+			s.emit(first.start, e, c)
+			found, end = true, max(end, e)
+			return
+		}
 		gap := s.r[gStart:idStart]
+		// An identifier in brackets is one value, blanks and all:
+		// "Wei Xin（xiao_k ai_ming）".
+		if c, ok := s.closingBracket(gap, idStart); ok {
+			s.stop, s.bracketed = c, true
+			defer func() { s.stop, s.bracketed = len(s.r), false }()
+		}
 		cs := s.chunks(idStart, false)
 		// "电话 138… 微信同号": keywords after the number that say "the same
 		// number" add their channels.
@@ -143,10 +156,10 @@ func (s *textScan) skipFillers(i int) (int, bool) {
 			if s.t.stopwords[string(s.r[i:e])] {
 				return i, true
 			}
-			if e-i > s.t.cfg.MaxFiller-n {
+			if e-i > s.t.cfg.MaxFiller {
 				return i, false
 			}
-			n += e - i
+			n++
 			i = e
 		default:
 			return i, false
@@ -156,6 +169,34 @@ func (s *textScan) skipFillers(i int) (int, bool) {
 		}
 	}
 	return i, false
+}
+
+// maxBracketed bounds an identifier read between brackets.
+const maxBracketed = 48
+
+// closingBracket finds the bracket that closes one opened in gap, when only
+// identifier characters, separators and blanks stand before it.
+func (s *textScan) closingBracket(gap []rune, i int) (int, bool) {
+	open := false
+	for _, r := range gap {
+		open = open || strings.ContainsRune("([{【「『〔〖《〈", r)
+	}
+	if !open {
+		return 0, false
+	}
+	letter := false // digit groups join across blanks anyway: "(020) 3852"
+	for j := i; j < len(s.r) && j-i < maxBracketed && !s.taken[j]; j++ {
+		switch r := s.r[j]; {
+		case strings.ContainsRune(")]}】」』〕〗》〉", r):
+			return j, letter
+		case isLetter(r):
+			letter = true
+		case isIDRune(r) || isSpace(r) || isIDSep(r) && !isValueSep(r):
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // trailingSame reads the keywords after an identifier ending at unit e and
@@ -266,8 +307,8 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		}
 	case idWechat, idHandle:
 		id := s.joinID(cs)
-		if kind == idWechat && isWxid(id) {
-			return id, true
+		if w, ok := wxid(id); ok && kind == idWechat {
+			return w, true
 		}
 		lim := cfg.WechatID
 		if kind == idHandle {
@@ -276,7 +317,7 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		if len(id) < lim.Min || len(id) > lim.Max || !isLetter(rune(id[0])) || s.t.stopwords[id] {
 			return "", false
 		}
-		if kind == idHandle && (strings.Contains(id, "-") || !at && len(cs) > 1) {
+		if kind == idHandle && (strings.Contains(id, "-") || !at) {
 			return "", false
 		}
 		if kind == idHandle {
@@ -343,29 +384,105 @@ func (s *textScan) before(kwStart int, chans []int, same bool) bool {
 	if !ok || e == 0 || !isIDRune(s.r[e-1]) || s.taken[e-1] {
 		return false
 	}
-	j := e
-	for j > 0 && isIDRune(s.r[j-1]) && !s.taken[j-1] {
-		j--
+	// The identifier may be split ("5377~0～24 (就是扣扣)"): try the pieces
+	// to the left of e, the longest first, read forward as after a keyword
+	// and ending exactly at e.
+	s.stop = e
+	defer func() { s.stop = len(s.r) }()
+	starts := s.pieceStarts(e)
+	for k := len(starts) - 1; k >= 0; k-- {
+		st := starts[k]
+		if s.afterContext(st) {
+			continue
+		}
+		cs := s.chunks(st, false)
+		if cs[len(cs)-1].e != e {
+			continue
+		}
+		if s.identifyBefore(st, e, cs, chans, same) {
+			return true
+		}
 	}
-	if j > 0 && (isStrongSep(s.r[j-1]) || s.afterContext(j)) {
-		return false
+	return false
+}
+
+// maxPieces bounds how far left an identifier before its keyword is read.
+const maxPieces = 32
+
+// pieceStarts lists, right to left, where the pieces of an identifier
+// ending at unit e could start.
+func (s *textScan) pieceStarts(e int) []int {
+	var starts []int
+	for j := e; len(starts) < maxPieces; {
+		p := j
+		for p > 0 && isIDRune(s.r[p-1]) && !s.taken[p-1] {
+			p--
+		}
+		if p == j {
+			break
+		}
+		starts = append(starts, p)
+		k := p
+		for n := 0; k > 0 && n < s.t.cfg.MaxSeparatorRun+4 && !s.taken[k-1] && (isSpace(s.r[k-1]) || isIDSep(s.r[k-1]) || s.r[k-1] == '(' || s.r[k-1] == ')'); n++ {
+			k--
+		}
+		if k == p || k == 0 || !isIDRune(s.r[k-1]) || s.taken[k-1] {
+			break
+		}
+		j = k
 	}
-	cs := []chunk{{s: j, e: e}}
-	text := string(s.r[j:e])
-	if !strings.ContainsAny(text, "0123456789_") {
+	return starts
+}
+
+// identifyBefore reads pieces cs, units [st, e), as an identifier written
+// before its keywords. Only IDs that cannot be words are taken: numbers and
+// IDs holding a digit or an underscore, or a word standing alone in its
+// clause; a handle needs its '@', a foreign number its '+'.
+func (s *textScan) identifyBefore(st, e int, cs []chunk, chans []int, same bool) bool {
+	at := st > 0 && s.r[st-1] == '@'
+	gap := []rune{':'}
+	if st > 0 && s.r[st-1] == '+' || st > 1 && s.r[st-1] == ' ' && s.r[st-2] == '+' {
+		gap = []rune{'+'}
+	}
+	if !hasIDMark(s.r[st:e]) && !s.clauseStart(st) {
 		return false
 	}
 	found := false
 	for _, ci := range dedupe(chans) {
 		ch := &s.t.channels[ci]
-		if _, id, kind, ok := s.identify(ch, cs, false, []rune{':'}, word{}); ok && kind != idHandle {
+		for _, kind := range ch.ids {
+			id, ok := s.identifier(kind, cs, at, gap, word{})
+			if !ok {
+				continue
+			}
+			start := st
+			if at {
+				start--
+			}
 			c := class{Category: ch.category, Action: ch.action, Rule: ch.name + "." + ruleKind(kind) + "-keyword-after", Identifier: id}
-			s.emitChannel(j, e, c, same && kind == idMobile)
-			s.take(j, e)
+			s.emitChannel(start, e, c, same && kind == idMobile)
+			s.take(start, e)
 			found = true
+			break
 		}
 	}
 	return found
+}
+
+// clauseStart reports whether unit i begins a clause: the text's start,
+// or a line break, sentence punctuation or an opening bracket before it.
+func (s *textScan) clauseStart(i int) bool {
+	for i > 0 && s.r[i-1] == ' ' {
+		i--
+	}
+	if i == 0 {
+		return true
+	}
+	switch s.r[i-1] {
+	case '\n', ',', '.', ';', '!', '?', '。', '、', '(', '[', '【', '「', '『', '〔', '{':
+		return true
+	}
+	return false
 }
 
 // fillersBefore walks left from unit i over blanks, separators and at most
@@ -390,10 +507,10 @@ func (s *textScan) fillersBefore(i int) (int, bool) {
 			for b > 0 && isLetter(s.r[b-1]) {
 				b--
 			}
-			if b > 0 && (isDigit(s.r[b-1]) || s.r[b-1] == '_') {
+			if b > 0 && (isDigit(s.r[b-1]) || s.r[b-1] == '_') || i-b > s.t.cfg.MaxFiller {
 				return i, true // the identifier's own letters
 			}
-			n += i - b
+			n++
 			i = b
 		default:
 			return i, true

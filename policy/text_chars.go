@@ -45,7 +45,7 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 // arrow (including pointing emoji).
 func isValueSep(r rune) bool {
 	switch r {
-	case ':', '=', '>', '👉', '☞', '☛':
+	case ':', '=', '>', '<', '👉', '👈', '☞', '☛', '☜', '☚', '⬅', '⬆', '⬇', '⮕':
 		return true
 	}
 	return r >= 0x2190 && r <= 0x21FF || r >= 0x27F0 && r <= 0x27FF || r >= 0x2900 && r <= 0x297F ||
@@ -56,4 +56,13 @@ func isValueSep(r rune) bool {
 // identifier: the strong separators, and the enumeration comma and tilde.
 func isIDSep(r rune) bool {
 	return isStrongSep(r) || r == '、' || r == '~'
+}
+
+// isDot is a full stop or a dot a seller inserts.
+func isDot(r rune) bool {
+	switch r {
+	case '.', '。', '·', '•', '・', '‧', '∙', '⋅':
+		return true
+	}
+	return false
 }

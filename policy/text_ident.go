@@ -48,7 +48,7 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 
 // sepKind says what a run of separators between two pieces holds.
 type sepKind struct {
-	blank, lineBreak, arrow, bracket bool
+	blank, lineBreak, arrow, bracket, sentence bool
 }
 
 // separatorRun reads the separators after unit i: at most MaxSeparatorRun
@@ -57,19 +57,22 @@ func (s *textScan) separatorRun(i int) (int, sepKind) {
 	r := s.r
 	var k sepKind
 	j := i
-	for n := 0; j < len(r) && n < s.t.cfg.MaxSeparatorRun && !s.taken[j]; n++ {
+	for n := 0; j < s.stop && n < s.t.cfg.MaxSeparatorRun && !s.taken[j]; n++ {
 		switch c := r[j]; {
 		case c == '\n':
 			k.lineBreak = true
-			for j++; j < len(r) && isSpace(r[j]) && !s.taken[j]; j++ {
+			for j++; j < s.stop && isSpace(r[j]) && !s.taken[j]; j++ {
 			}
 			continue
 		case c == ' ':
 			k.blank = true
 		case c == '(' || c == ')':
 			k.bracket = true
+		case isValueSep(c):
+			k.arrow = true
+		case isDot(c) && j+1 < len(r) && isSpace(r[j+1]):
+			k.sentence = true // "… abc_123.\nworks": a sentence ends
 		case isIDSep(c):
-			k.arrow = k.arrow || isValueSep(c)
 		default:
 			return j, k
 		}
@@ -79,11 +82,10 @@ func (s *textScan) separatorRun(i int) (int, sepKind) {
 }
 
 // joins decides whether two pieces around a separator run are one
-// identifier. Inserted symbols join; a blank also ends words, so it joins
-// only a lone character or two digit groups; a blank beside an arrow marks
-// a label and its value ("me → abc"); brackets join digit
-// groups only ("(020) 3852"); a line break joins what was wrapped, unless
-// what follows is a quantity.
+// identifier. Inserted symbols join; an arrow marks a label and its value
+// ("me → abc") and a dot before a blank ends a sentence, so neither joins;
+// brackets join digit groups only ("(020) 3852"); a line break joins what
+// was wrapped, unless what follows is a quantity.
 func (s *textScan) joins(prev, next chunk, k sepKind) bool {
 	pr, nr := s.r[prev.s:prev.e], s.r[next.s:next.e]
 	digits := allDigits(pr) && allDigits(nr)
@@ -91,24 +93,40 @@ func (s *textScan) joins(prev, next chunk, k sepKind) bool {
 		return false // "QQ 12345678 3件": a quantity, not more digits
 	}
 	switch {
-	case k.bracket && !digits:
+	case k.arrow || k.sentence:
 		return false
-	case k.blank && k.arrow:
+	case k.bracket && !digits:
 		return false
 	case k.lineBreak:
 		return true
+	case k.blank && s.bracketed:
+		return true
 	case k.blank:
-		return len(pr) == 1 || len(nr) == 1 || digits
+		// A blank ends words too: it joins a lone character, digit groups,
+		// and a piece the identifier's digits or underscore go on in
+		// ("candy-d uo_956"), never a word after a complete ID.
+		return len(pr) == 1 || len(nr) == 1 || digits || !allDigits(pr) && hasIDMark(nr) && (!hasIDMark(pr) || s.wxidMode)
 	}
 	return true
 }
 
 func (s *textScan) peekChunk(k int) chunk {
 	e := k
-	for e < len(s.r) && isIDRune(s.r[e]) && !s.taken[e] {
+	for e < s.stop && isIDRune(s.r[e]) && !s.taken[e] {
 		e++
 	}
 	return chunk{s: k, e: e}
+}
+
+// hasIDMark reports a digit or an underscore: what makes a piece part of
+// an identifier rather than a word.
+func hasIDMark(rs []rune) bool {
+	for _, r := range rs {
+		if isDigit(r) || r == '_' {
+			return true
+		}
+	}
+	return false
 }
 
 func allDigits(rs []rune) bool {

@@ -21,18 +21,21 @@ type textScan struct {
 	prompt []bool  // units ending a prompt word ("加", "私")
 	out    []textMatch
 
-	chunkBuf []chunk // reused by chunks
+	stop      int     // identifiers are read up to this unit (len(r) but in before)
+	wxidMode  bool    // chunks is reading a wxid_ ID: blanks join digit pieces
+	bracketed bool    // chunks is reading between brackets: blanks join
+	chunkBuf  []chunk // reused by chunks
 }
 
 func newTextScan(t *textScanner, text string) *textScan {
 	n := textnorm.Normalize(text)
-	s := &textScan{t: t, orig: text, n: n, r: n.Runes}
+	s := &textScan{t: t, orig: text, n: n, r: n.Runes, stop: len(n.Runes)}
 	s.at = make([]int32, len(s.r))
 	for i := range s.at {
 		s.at[i] = -1
 	}
 	s.taken = make([]bool, len(s.r))
-	raw := t.ac.find(s.r, isSpace, make([]hit, 0, 16))
+	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
 	raw = t.sound.find(s.syllables(), isKeywordBlank, raw)
 	// Keep hits whose ASCII ends stand on word boundaries ("tel" is not in
 	// "telephoto", "wx" not in "WXGA"), then merge overlapping hits into the
@@ -91,11 +94,11 @@ func (s *textScan) syllables() []rune {
 	return out
 }
 
-// isKeywordBlank may stand inside a keyword read by sound: blanks and the
-// punctuation sellers put between its letters ("Wei-Xin", "V.X").
+// isKeywordBlank may stand inside a keyword: blanks and the punctuation
+// sellers put between its characters ("Wei-Xin", "V.X", "热·线").
 func isKeywordBlank(r rune) bool {
 	switch r {
-	case ' ', '\n', '-', '.', '·', '•', '*', '\'':
+	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅':
 		return true
 	}
 	return false
@@ -207,34 +210,48 @@ func (s *textScan) valueSepAfter(i int) bool {
 
 // wxidAt reads an ID in WeChat's default form at unit i and records it.
 func (s *textScan) wxidAt(i int) (int, bool) {
-	if s.t.wxid.Category == "" || !s.hasPrefix(i, "wxid_") || i > 0 && isIDRune(s.r[i-1]) {
+	end, id, ok := s.readWxid(i)
+	if !ok {
 		return i, false
 	}
-	cs := s.chunks(i, false)
-	for n := len(cs); n > 0; n-- {
-		if id := s.joinID(cs[:n]); isWxid(id) {
-			c := s.t.wxid
-			c.Identifier = id
-			s.emit(i, cs[n-1].e, c)
-			s.take(i, cs[n-1].e)
-			return cs[n-1].e, true
-		}
-	}
-	return i, false
+	c := s.t.wxid
+	c.Identifier = id
+	s.emit(i, end, c)
+	s.take(i, end)
+	return end, true
 }
 
-// isWxid reports WeChat's default ID form: "wxid_" and 6–20 letters and digits.
-func isWxid(id string) bool {
+// readWxid reads an ID in WeChat's default form at unit i, its pieces
+// joined across what a seller inserted ("w·x·i·d·_…", "wxid-_ab-cd…").
+func (s *textScan) readWxid(i int) (int, string, bool) {
+	if s.t.wxid.Category == "" || i >= len(s.r) || s.r[i] != 'w' || i > 0 && isIDRune(s.r[i-1]) {
+		return i, "", false
+	}
+	s.wxidMode = true
+	cs := s.chunks(i, false)
+	s.wxidMode = false
+	for n := len(cs); n > 0; n-- {
+		if id, ok := wxid(s.joinID(cs[:n])); ok {
+			return cs[n-1].e, id, true
+		}
+	}
+	return i, "", false
+}
+
+// wxid reads WeChat's default ID form, "wxid_" and 6–20 letters and
+// digits; a '-' in it was inserted.
+func wxid(id string) (string, bool) {
+	id = strings.ReplaceAll(id, "-", "")
 	rest, ok := strings.CutPrefix(id, "wxid_")
 	if !ok || len(rest) < 6 || len(rest) > 20 {
-		return false
+		return "", false
 	}
 	for i := 0; i < len(rest); i++ {
 		if !isAlnum(rune(rest[i])) {
-			return false
+			return "", false
 		}
 	}
-	return true
+	return id, true
 }
 
 // labelStart reports whether a host name could begin at unit i.

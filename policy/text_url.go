@@ -42,7 +42,7 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		return k, u, ok
 	}
 	var labels [maxLabels][2]int
-	disguised, blankDot, realDot := false, false, false
+	var dots [maxLabels]string // dots[k] stands after labels[k]
 	nl := 0
 	for nl < maxLabels {
 		k := j
@@ -63,12 +63,22 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 			break
 		}
 		j += d
+		dots[nl-1] = kind
+	}
+	// Top-level domains have letters: "299.00" is a price, and in
+	// "shangpin.net . 9000毫安" the host ends before the number.
+	for nl >= 2 && !hasLetter(r[labels[nl-1][0]:labels[nl-1][1]]) {
+		nl--
+		j = labels[nl-1][1]
+	}
+	if nl < 2 {
+		return i, nil, false
+	}
+	disguised, blankDot, realDot := false, false, false
+	for _, kind := range dots[:nl-1] {
 		disguised = disguised || kind != "."
 		blankDot = blankDot || kind == " "
 		realDot = realDot || kind != " "
-	}
-	if nl < 2 || !hasLetter(r[labels[nl-1][0]:labels[nl-1][1]]) {
-		return i, nil, false // top-level domains have letters: "299.00" is a price
 	}
 	if j < len(r) && (r[j] == '_' || r[j] == '@') {
 		return i, nil, false // "lanm.ing_368" is an ID, not a host
@@ -97,10 +107,23 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 	if blankDot && (realDot || !s.t.linkHosts[u.Host]) {
 		return i, nil, false // "or weixin点qq点com": a blank-dotted host must be a link host as a whole
 	}
-	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) {
-		return i, nil, false
+	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) && !commonTLD[tld(u.Host)] {
+		return i, nil, false // "好评点赞" is not a host; "lehuo点shop" is
 	}
 	return j, u, true
+}
+
+// commonTLD are the top-level domains a disguised bare host is read with
+// (one with a scheme or a path needs none): generic ones listing shops use
+// and China's.
+var commonTLD = map[string]bool{
+	"com": true, "cn": true, "net": true, "org": true, "top": true, "shop": true, "vip": true, "xyz": true,
+	"cc": true, "me": true, "io": true, "co": true, "info": true, "store": true, "online": true, "site": true,
+	"club": true, "ltd": true, "tv": true, "hk": true, "tw": true, "biz": true, "app": true, "link": true, "ly": true,
+}
+
+func tld(host string) string {
+	return host[strings.LastIndexByte(host, '.')+1:]
 }
 
 func hasLetter(rs []rune) bool {

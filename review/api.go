@@ -24,6 +24,8 @@ func (s *Service) errorOf(err error) *apierror.Error {
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.Is(err, store.ErrNotStored):
+		return apierror.NotFound("image bytes not stored (limit): the store kept the hash and size only")
 	case errors.Is(err, store.ErrNotFound):
 		return apierror.NotFound("%s", err.Error())
 	case errors.Is(err, store.ErrAlreadyDecided):

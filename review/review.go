@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,6 +65,14 @@ type Options struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client that Throttle counts.
 	TrustedProxies throttle.Proxies
+	// Quotas bound the image bytes the store keeps (zero: no limit).
+	Quotas store.Quotas
+	// RetainDecided is how long a decided item keeps its texts, findings
+	// and images (0: for ever).
+	RetainDecided time.Duration
+	// MaintainEvery is how often the store is purged and its size read
+	// for the metrics; 1 minute when 0.
+	MaintainEvery time.Duration
 }
 
 // Service is the review queue with its API and web page.
@@ -77,6 +86,11 @@ type Service struct {
 	retryAfter time.Duration
 	lim        *throttle.Limiter
 	proxies    throttle.Proxies
+	retain     time.Duration
+	stop       chan struct{}
+	stopped    chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 type metrics struct {
@@ -85,11 +99,16 @@ type metrics struct {
 	decisions     *prometheus.CounterVec
 	authFailures  prometheus.Counter
 	authThrottled prometheus.Counter
+	notStored     *prometheus.CounterVec
+	storedBytes   prometheus.Gauge
+	maxBytes      prometheus.Gauge
+	purged        *prometheus.CounterVec
+	maintainErrs  prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) metrics {
+func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
 	f := promauto.With(reg)
-	return metrics{
+	m := metrics{
 		records: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "qrgate_review_records_total",
 			Help: "Flagged scans handed to the review store, by result (stored, invalid, error).",
@@ -111,7 +130,35 @@ func newMetrics(reg prometheus.Registerer) metrics {
 			Name: "qrgate_review_auth_throttled_total",
 			Help: "Moderator token attempts refused with 429 because the client or the token failed too often.",
 		}),
+		notStored: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_images_not_stored_total",
+			Help: "Images of flagged listings queued without their bytes, by the quota that refused them (seller_quota, client_quota, store_full).",
+		}, []string{"reason"}),
+		storedBytes: f.NewGauge(prometheus.GaugeOpts{
+			Name: "qrgate_review_store_bytes",
+			Help: "Image bytes kept by the review store (what --store-max-bytes bounds), read every maintenance round.",
+		}),
+		maxBytes: f.NewGauge(prometheus.GaugeOpts{
+			Name: "qrgate_review_store_max_bytes",
+			Help: "The review store's image byte limit (--store-max-bytes; 0: none).",
+		}),
+		purged: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_purged_total",
+			Help: "What retention purges removed: decided items emptied (items), images deleted (images), their bytes (bytes).",
+		}, []string{"what"}),
+		maintainErrs: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_review_maintenance_errors_total",
+			Help: "Maintenance rounds (purge, size) that failed.",
+		}),
 	}
+	for _, r := range []string{store.OverSellerQuota, store.OverClientQuota, store.StoreFull} {
+		m.notStored.WithLabelValues(r)
+	}
+	for _, w := range []string{"items", "images", "bytes"} {
+		m.purged.WithLabelValues(w)
+	}
+	m.maxBytes.Set(float64(q.TotalBytes))
+	return m
 }
 
 // Open opens (creating and migrating) the store and loads moderators.
@@ -143,10 +190,16 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.Throttle == nil {
 		o.Throttle = throttle.New(throttle.Config{})
 	}
-	return &Service{
-		st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer),
-		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies,
-	}, nil
+	if o.MaintainEvery <= 0 {
+		o.MaintainEvery = time.Minute
+	}
+	s := &Service{
+		st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer, o.Quotas),
+		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies, retain: o.RetainDecided,
+		stop: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	go s.maintain(o.MaintainEvery)
+	return s, nil
 }
 
 // openStore picks the backend from Options.Store.
@@ -156,9 +209,9 @@ func openStore(ctx context.Context, o Options) (store.Store, error) {
 		if o.DataDir == "" {
 			return nil, errors.New("no data dir for the SQLite store")
 		}
-		return sqlite.Open(ctx, sqlite.Config{Dir: o.DataDir, Now: o.Now})
+		return sqlite.Open(ctx, sqlite.Config{Dir: o.DataDir, Now: o.Now, Quotas: o.Quotas})
 	case strings.HasPrefix(o.Store, "postgres://") || strings.HasPrefix(o.Store, "postgresql://"):
-		return postgres.Open(ctx, postgres.Config{URL: o.Store, Now: o.Now})
+		return postgres.Open(ctx, postgres.Config{URL: o.Store, Now: o.Now, Quotas: o.Quotas})
 	}
 	return nil, fmt.Errorf("store %q: want empty (SQLite in the data dir) or a postgres:// URL", redactURL(o.Store))
 }
@@ -188,6 +241,11 @@ func (r recorder) Record(ctx context.Context, rec *Record) error {
 	switch {
 	case err == nil:
 		r.s.m.records.WithLabelValues("stored").Inc()
+		for _, im := range rec.Images {
+			if im.NotStored != "" {
+				r.s.m.notStored.WithLabelValues(im.NotStored).Inc()
+			}
+		}
 	case errors.Is(err, store.ErrInvalid):
 		r.s.m.records.WithLabelValues("invalid").Inc()
 	default:
@@ -198,5 +256,58 @@ func (r recorder) Record(ctx context.Context, rec *Record) error {
 
 func (r recorder) Ready(ctx context.Context) error { return r.s.st.Ready(ctx) }
 
-// Close releases the store.
-func (s *Service) Close() error { return s.st.Close() }
+// maintain runs Maintain every interval until Close.
+func (s *Service) maintain(every time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		s.Maintain()
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Maintain is one maintenance round: decided items past retention and
+// expired sessions are purged, and the store's size is read for the
+// metrics (so that every replica of a shared store reports it).
+func (s *Service) Maintain() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	now := s.now()
+	before := time.Time{} // nothing is decided before the zero time: only sessions
+	if s.retain > 0 {
+		before = now.Add(-s.retain)
+	}
+	p, err := s.st.Purge(ctx, before, now)
+	s.m.purged.WithLabelValues("items").Add(float64(p.Items))
+	s.m.purged.WithLabelValues("images").Add(float64(p.Images))
+	s.m.purged.WithLabelValues("bytes").Add(float64(p.Bytes))
+	if p.Items > 0 {
+		s.log.Info("review store: decided items purged", "items", p.Items, "images", p.Images, "bytes", p.Bytes, "decided_before", before)
+	}
+	if err != nil {
+		s.m.maintainErrs.Inc()
+		s.log.Error("review store: purge failed", "err", err)
+	}
+	n, err := s.st.StoredBytes(ctx)
+	if err != nil {
+		s.m.maintainErrs.Inc()
+		s.log.Error("review store: size not read", "err", err)
+		return
+	}
+	s.m.storedBytes.Set(float64(n))
+}
+
+// Close stops maintenance and releases the store.
+func (s *Service) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.stopped
+		s.closeErr = s.st.Close()
+	})
+	return s.closeErr
+}

@@ -1,11 +1,15 @@
-// Package scan composes the decoder and the policy: image bytes and listing
-// texts in, findings and a verdict out. It is what `qrgate scan` and the
-// gateway's POST /v1/scan both run, so their findings are identical.
+// Package scan composes the decoder and the policy: a listing's image bytes
+// and texts in, findings and a verdict out. Scan is the one composition of a
+// listing: `qrgate scan` and the gateway's POST /v1/scan both call it, each
+// passing its own way of decoding images (the CLI decodes directly, the
+// gateway through its cache and worker pool), so their findings are
+// identical.
 package scan
 
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
@@ -13,19 +17,55 @@ import (
 	"github.com/qrgate/qrgate/policy"
 )
 
-// Scanner scans images and texts under a policy given per call, so a caller
-// that swaps policies (a reload) uses one snapshot per listing.
-type Scanner struct {
-	dec *decoder.Decoder
-}
-
-// New returns a scanner over dec.
-func New(dec *decoder.Decoder) *Scanner { return &Scanner{dec: dec} }
+// ErrUnreadable is the error code of an image whose bytes could not be read
+// at all (a file that cannot be opened): it never reached the decoder.
+const ErrUnreadable decoder.ErrorCode = "unreadable"
 
 // ImageError is the contract's error object of an unreadable image.
 type ImageError struct {
 	Code    decoder.ErrorCode `json:"code"`
 	Message string            `json:"message"`
+}
+
+// Input is what a listing is made of.
+type Input struct {
+	Texts  []string
+	Images [][]byte
+}
+
+// Decoded is one image's decode outcome as a Decode returns it. Result and
+// Err are the decoder's (Err may be a *decoder.Error; any other error counts
+// as corrupt).
+type Decoded struct {
+	Result  *decoder.Result
+	Err     error
+	Cached  bool          // the outcome of an earlier decode of the same bytes
+	Elapsed time.Duration // how long the image took, waiting included
+}
+
+// Decode decodes a listing's images: out[i] is images[i]'s outcome. A problem
+// with one image is that image's Err; an error means the listing as a whole
+// was refused (an overloaded pool) and nothing of it is used.
+type Decode func(ctx context.Context, images [][]byte) ([]Decoded, error)
+
+// Direct decodes images one after another with dec, caching nothing.
+func Direct(dec *decoder.Decoder) Decode {
+	return func(ctx context.Context, images [][]byte) ([]Decoded, error) {
+		out := make([]Decoded, len(images))
+		for i, data := range images {
+			start := time.Now()
+			res, err := dec.Decode(ctx, data)
+			out[i] = Decoded{Result: res, Err: err, Elapsed: time.Since(start)}
+		}
+		return out, nil
+	}
+}
+
+// Listing is a scanned listing under one policy.
+type Listing struct {
+	Verdict  policy.Action
+	Findings []policy.Finding // every image's, in image order, then every text's
+	Images   []Image
 }
 
 // Image is the outcome of scanning one image.
@@ -38,29 +78,43 @@ type Image struct {
 	Codes    int // codes decoded or seen (UNDECODED included)
 	Error    *ImageError
 	Partial  bool
+	Cached   bool
 	Elapsed  time.Duration
 	Findings []policy.Finding
 }
 
-// Image scans one image's bytes; index is its position in the listing.
-// An unreadable image is not an error: it gets Error and one IMAGE_ERROR
-// finding whose action is the policy's on_image_error.
-func (s *Scanner) Image(ctx context.Context, pol *policy.Policy, index int, data []byte) Image {
-	start := time.Now()
-	res, err := s.Decode(ctx, data)
-	out := FromDecode(pol, index, res, err)
-	out.Elapsed = time.Since(start)
-	return out
+// Scan composes a listing under pol: its images decoded by decode and
+// classified, its texts scanned, and the verdict of all their findings. An
+// unreadable image is not an error: it gets Error and one IMAGE_ERROR finding
+// whose action is the policy's on_image_error. Scan fails only when decode
+// refuses the listing.
+func Scan(ctx context.Context, pol *policy.Policy, in Input, decode Decode) (*Listing, error) {
+	var decoded []Decoded
+	if len(in.Images) > 0 {
+		var err error
+		if decoded, err = decode(ctx, in.Images); err != nil {
+			return nil, err
+		}
+		if len(decoded) != len(in.Images) {
+			return nil, fmt.Errorf("scan: %d decode outcomes for %d images", len(decoded), len(in.Images))
+		}
+	}
+	out := &Listing{Images: make([]Image, len(decoded)), Findings: []policy.Finding{}}
+	for i, d := range decoded {
+		im := fromDecode(pol, i, d.Result, d.Err)
+		im.Cached, im.Elapsed = d.Cached, d.Elapsed
+		out.Images[i] = im
+		out.Findings = append(out.Findings, im.Findings...)
+	}
+	for i, t := range in.Texts {
+		out.Findings = append(out.Findings, pol.ScanText(i, t)...)
+	}
+	out.Verdict = policy.Verdict(out.Findings)
+	return out, nil
 }
 
-// Decode runs the decoder alone: its result depends only on the bytes, so
-// callers may cache it by content hash and classify it under any policy.
-func (s *Scanner) Decode(ctx context.Context, data []byte) (*decoder.Result, error) {
-	return s.dec.Decode(ctx, data)
-}
-
-// FromDecode classifies a decoder outcome under pol (Elapsed is left zero).
-func FromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) Image {
+// fromDecode classifies a decoder outcome under pol.
+func fromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) Image {
 	out := Image{Index: index}
 	if res != nil {
 		out.Format, out.Width, out.Height, out.Frames, out.Partial = string(res.Format), res.Width, res.Height, res.Frames, res.Partial
@@ -71,7 +125,9 @@ func FromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) I
 			de = &decoder.Error{Code: decoder.ErrCorrupt, Message: err.Error()}
 		}
 		out.Error = &ImageError{Code: de.Code, Message: de.Message}
-		out.Findings = ErrorFindings(pol, index)
+		// A deadline cut it short, whatever stage it was in.
+		out.Partial = out.Partial || de.Code == decoder.ErrTimeout
+		out.Findings = errorFindings(pol, index)
 		return out
 	}
 	out.Codes = len(res.Codes)
@@ -79,7 +135,7 @@ func FromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) I
 	return out
 }
 
-// codeFindings classifies decoded codes (also used for cached decode results).
+// codeFindings classifies decoded codes.
 func codeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.Finding {
 	out := make([]policy.Finding, 0, len(codes))
 	for _, c := range codes {
@@ -98,8 +154,8 @@ func codeFindings(pol *policy.Policy, index int, codes []decoder.Code) []policy.
 	return out
 }
 
-// ErrorFindings is the single IMAGE_ERROR finding of an unreadable image.
-func ErrorFindings(pol *policy.Policy, index int) []policy.Finding {
+// errorFindings is the single IMAGE_ERROR finding of an unreadable image.
+func errorFindings(pol *policy.Policy, index int) []policy.Finding {
 	return []policy.Finding{{
 		Source: policy.SourceImage, Image: index, Symbology: symbology.IMAGE_ERROR,
 		Category: policy.CategoryImageError, Action: pol.OnImageError(), Rule: "on_image_error",

@@ -53,9 +53,25 @@ func read(t testing.TB, name string) []byte {
 	return b
 }
 
-// newScanner has a generous budget: the tests check what is found, not how
+// direct has a generous budget: the tests check what is found, not how
 // fast (the race detector and a loaded machine slow the strategies).
-func newScanner() *scan.Scanner { return scan.New(decoder.New(decoder.Config{Budget: time.Minute})) }
+var direct = scan.Direct(decoder.New(decoder.Config{Budget: time.Minute}))
+
+// scanImages scans a listing of images (and no text) under pol.
+func scanImages(t testing.TB, pol *policy.Policy, images ...[]byte) *scan.Listing {
+	t.Helper()
+	l, err := scan.Scan(context.Background(), pol, scan.Input{Images: images}, direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// scanImage scans data as the only image of a listing.
+func scanImage(t testing.TB, pol *policy.Policy, data []byte) scan.Image {
+	t.Helper()
+	return scanImages(t, pol, data).Images[0]
+}
 
 // policyWith returns the default policy with on_image_error set to action.
 func policyWith(t *testing.T, action string) *policy.Policy {
@@ -76,13 +92,14 @@ func policyWith(t *testing.T, action string) *policy.Policy {
 // policy's on_image_error (the contract's shape), under the default policy
 // and under one that blocks.
 func TestUnreadableImageGivesOneImageErrorFinding(t *testing.T) {
-	sc := newScanner()
 	for _, pol := range []*policy.Policy{policy.Default(), policyWith(t, "block"), policyWith(t, "allow")} {
 		for _, e := range manifest(t) {
 			if e.Error == "" {
 				continue
 			}
-			img := sc.Image(context.Background(), pol, 3, read(t, e.File))
+			data := read(t, e.File)
+			l := scanImages(t, pol, data, data, data, data)
+			img := l.Images[3]
 			name := fmt.Sprintf("%s (on_image_error %s)", e.File, pol.OnImageError())
 			if img.Error == nil {
 				t.Errorf("%s: no error", name)
@@ -98,7 +115,7 @@ func TestUnreadableImageGivesOneImageErrorFinding(t *testing.T) {
 			if len(img.Findings) != 1 || !sameFinding(img.Findings[0], want) {
 				t.Errorf("%s: findings %+v, want exactly %+v", name, img.Findings, want)
 			}
-			if v := policy.Verdict(img.Findings); v != pol.OnImageError() {
+			if v := l.Verdict; v != pol.OnImageError() {
 				t.Errorf("%s: verdict %s, want %s", name, v, pol.OnImageError())
 			}
 			got, _ := json.Marshal(img.Findings[0])
@@ -119,7 +136,6 @@ func sameFinding(a, b policy.Finding) bool {
 // TestErrorCodesReachTheScan: the decoder's error code is what the scan
 // reports, for the codes whose fixtures the decoder classifies today.
 func TestErrorCodesReachTheScan(t *testing.T) {
-	sc := newScanner()
 	for _, c := range []struct {
 		file string
 		code decoder.ErrorCode
@@ -130,7 +146,7 @@ func TestErrorCodesReachTheScan(t *testing.T) {
 		{"err-too-large.png", decoder.ErrTooLarge},
 		{"err-too-many-frames.gif", decoder.ErrTooManyFrames},
 	} {
-		img := sc.Image(context.Background(), policy.Default(), 0, read(t, c.file))
+		img := scanImage(t, policy.Default(), read(t, c.file))
 		if img.Error == nil || img.Error.Code != c.code {
 			t.Errorf("%s: error %+v, want %q", c.file, img.Error, c.code)
 		}
@@ -140,7 +156,6 @@ func TestErrorCodesReachTheScan(t *testing.T) {
 // TestClassifiedFindings: codes read from images carry the category,
 // action, rule and identifier the default policy gives their payloads.
 func TestClassifiedFindings(t *testing.T) {
-	sc := newScanner()
 	pol := policy.Default()
 	cases := []struct {
 		file                                string
@@ -158,7 +173,7 @@ func TestClassifiedFindings(t *testing.T) {
 		{"ean13.png", "4006381333931", "plain", "plain", "", policy.Allow, 0},
 	}
 	for _, c := range cases {
-		img := sc.Image(context.Background(), pol, 1, read(t, c.file))
+		img := scanImages(t, pol, []byte{}, read(t, c.file)).Images[1] // image 1 of the listing
 		if img.Error != nil {
 			t.Errorf("%s: %+v", c.file, img.Error)
 			continue
@@ -186,10 +201,9 @@ func TestClassifiedFindings(t *testing.T) {
 // TestChannelPayloadsClassified: contact cards, tel: and sms: payloads are
 // channels, not plain text; every decoded fixture's findings are classified.
 func TestChannelPayloadsClassified(t *testing.T) {
-	sc := newScanner()
 	pol := policy.Default()
 	for _, file := range []string{"qr-vcard.png", "qr-mecard.png", "qr-tel.png", "qr-sms.png"} {
-		img := sc.Image(context.Background(), pol, 0, read(t, file))
+		img := scanImage(t, pol, read(t, file))
 		if img.Error != nil || len(img.Findings) != 1 {
 			t.Errorf("%s: error %+v, %d findings", file, img.Error, len(img.Findings))
 			continue
@@ -203,7 +217,7 @@ func TestChannelPayloadsClassified(t *testing.T) {
 		if e.Error != "" || len(e.Codes) == 0 {
 			continue
 		}
-		img := sc.Image(context.Background(), pol, 0, read(t, e.File))
+		img := scanImage(t, pol, read(t, e.File))
 		for _, f := range img.Findings {
 			if f.Category == "" || !f.Action.Valid() || f.Rule == "" {
 				t.Errorf("%s: unclassified finding %+v", e.File, f)
@@ -216,7 +230,12 @@ func TestChannelPayloadsClassified(t *testing.T) {
 // with the policy's action, an empty payload and identifier, and its corners.
 func TestUndecodedFinding(t *testing.T) {
 	corners := [][2]int{{10, 10}, {60, 10}, {60, 60}, {10, 60}}
-	fs := scan.FromDecode(policy.Default(), 2, &decoder.Result{Codes: []decoder.Code{{Symbology: "UNDECODED", Corners: corners, Frame: 1}}}, nil).Findings
+	undecoded := scan.Decoded{Result: &decoder.Result{Frames: 2, Codes: []decoder.Code{{Symbology: "UNDECODED", Corners: corners, Frame: 1}}}}
+	l, err := scan.Scan(context.Background(), policy.Default(), scan.Input{Images: make([][]byte, 3)}, fixed(scan.Decoded{Result: &decoder.Result{}}, scan.Decoded{Result: &decoder.Result{}}, undecoded))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := l.Findings
 	want := policy.Finding{Source: policy.SourceImage, Image: 2, Frame: 1, Symbology: "UNDECODED", Category: "undecoded",
 		Action: policy.Default().ActionFor("undecoded"), Rule: "undecoded", Corners: corners}
 	if len(fs) != 1 || !sameFinding(fs[0], want) {
@@ -229,7 +248,7 @@ func TestUndecodedFinding(t *testing.T) {
 
 // TestRawPayloadBase64: bytes that are not UTF-8 travel as payload_base64.
 func TestRawPayloadBase64(t *testing.T) {
-	img := newScanner().Image(context.Background(), policy.Default(), 0, read(t, "qr-latin1.png"))
+	img := scanImage(t, policy.Default(), read(t, "qr-latin1.png"))
 	if len(img.Findings) != 1 {
 		t.Fatalf("findings: %+v (error %+v)", img.Findings, img.Error)
 	}
@@ -241,9 +260,8 @@ func TestRawPayloadBase64(t *testing.T) {
 // TestNegativesGiveNoFinding: clean photos and hard negatives give no
 // finding at all (UNDECODED included) and the verdict allow.
 func TestNegativesGiveNoFinding(t *testing.T) {
-	sc := newScanner()
 	for _, file := range []string{"clean-photo.jpg", "neg-checkerboard.png", "neg-finder-lookalikes.png", "neg-striped-tag.png"} {
-		img := sc.Image(context.Background(), policy.Default(), 0, read(t, file))
+		img := scanImage(t, policy.Default(), read(t, file))
 		if img.Error != nil || len(img.Findings) != 0 || policy.Verdict(img.Findings) != policy.Allow {
 			t.Errorf("%s: error %+v, findings %+v", file, img.Error, img.Findings)
 		}
@@ -252,7 +270,7 @@ func TestNegativesGiveNoFinding(t *testing.T) {
 
 // TestImageMetadata: format, size, frames and elapsed time reach the scan.
 func TestImageMetadata(t *testing.T) {
-	img := newScanner().Image(context.Background(), policy.Default(), 0, read(t, "gif-code-in-frame2.gif"))
+	img := scanImage(t, policy.Default(), read(t, "gif-code-in-frame2.gif"))
 	if img.Format != "gif" || img.Width != 200 || img.Height != 200 || img.Frames != 4 || img.Codes != 1 || img.Elapsed <= 0 {
 		t.Errorf("got %+v", img)
 	}
@@ -273,12 +291,16 @@ func FuzzScanImage(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	sc := scan.New(decoder.New(decoder.Config{MaxPixels: 1 << 16, MaxFrames: 4, Budget: 10 * time.Millisecond}))
+	decode := scan.Direct(decoder.New(decoder.Config{MaxPixels: 1 << 16, MaxFrames: 4, Budget: 10 * time.Millisecond}))
 	pol := policy.Default()
 	codes := map[decoder.ErrorCode]bool{decoder.ErrUnsupported: true, decoder.ErrCorrupt: true, decoder.ErrTruncated: true,
 		decoder.ErrTooLarge: true, decoder.ErrTooManyFrames: true, decoder.ErrTimeout: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		img := sc.Image(context.Background(), pol, 0, data)
+		l, err := scan.Scan(context.Background(), pol, scan.Input{Images: [][]byte{data}}, decode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := l.Images[0]
 		if img.Error != nil {
 			if !codes[img.Error.Code] {
 				t.Fatalf("error code %q not in the contract", img.Error.Code)
@@ -335,4 +357,11 @@ func knownSymbology(s symbology.Symbology) bool {
 		return true
 	}
 	return false
+}
+
+// fixed is a Decode that returns the given outcomes, whatever the bytes.
+func fixed(outcomes ...scan.Decoded) scan.Decode {
+	return func(_ context.Context, images [][]byte) ([]scan.Decoded, error) {
+		return outcomes[:min(len(images), len(outcomes))], nil
+	}
 }

@@ -117,25 +117,29 @@ func foldRune(c rune) string {
 	if d, ok := digitValue(c); ok {
 		return string(rune('0' + d))
 	}
-	for l, s := range smallCaps {
-		if []rune(s)[0] == c {
-			return string(l)
-		}
-	}
-	for l, alts := range homoglyphs {
-		for _, s := range alts {
-			if []rune(s)[0] == c {
-				return string(l)
-			}
-		}
-	}
-	for l, s := range upperHomoglyphs {
-		if []rune(s)[0] == c {
-			return string(l)
-		}
+	if l, ok := lookAlikes[c]; ok {
+		return string(l)
 	}
 	return strings.ToLower(norm.NFKC.String(string(c)))
 }
+
+// lookAlikes maps every small capital and look-alike this generator writes
+// back to its Latin letter.
+var lookAlikes = func() map[rune]rune {
+	m := map[rune]rune{}
+	for l, s := range smallCaps {
+		m[[]rune(s)[0]] = l
+	}
+	for l, alts := range homoglyphs {
+		for _, s := range alts {
+			m[[]rune(s)[0]] = l
+		}
+	}
+	for l, s := range upperHomoglyphs {
+		m[[]rune(s)[0]] = l
+	}
+	return m
+}()
 
 // digitValue reads c as a digit in any style this generator writes.
 func digitValue(c rune) (int, bool) {
@@ -167,6 +171,7 @@ var sepsBefore = []separator{
 	{" -> ", "", "arrow"}, {" → ", "", "arrow"}, {"➡️", "", "arrow"}, {"=>", "", "arrow"},
 	{"【", "】", "bracket"}, {"[", "]", "bracket"}, {"（", "）", "bracket"}, {"「", "」", "bracket"},
 	{"💬", "", "emoji"}, {"👉", "", "emoji"}, {" 👉 ", "", "emoji"}, {"=", "", "equals"}, {" - ", "", "dash"},
+	{"：\n", "", "newline"}, {":\n", "", "newline"}, {"👇\n", "", "newline"},
 }
 
 // sepsBareV: a lone V is a keyword only when a separator follows it
@@ -192,7 +197,7 @@ var (
 	contactWording = wording{
 		leadZH:       []string{"", "", "", "有意", "详询", "咨询", "需要的", "欢迎", "看货", "感兴趣", "批发请", "要的", "联系"},
 		leadEN:       []string{"", "Contact ", "Add me on ", "Reach me on ", "DM on ", "Ping me on ", "Find me on ", "Chat on "},
-		fillBeforeZH: []string{"", "", "", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
+		fillBeforeZH: []string{"", "", "", "号", "号", "号码", "账号", "ID", "id", "搜", "搜索", "加我", "找我", "📱", "✅"},
 		fillBeforeEN: []string{"", "", "", "me", "ID", "id", "📱"},
 		fillAfterZH:  []string{"", "", "是我的", "这是", "是", "我的", "就是", "加我"},
 		fillAfterEN:  []string{"", "", "is my", "my", "on", "at"},

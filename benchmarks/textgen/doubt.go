@@ -294,7 +294,7 @@ func (f folded) unlabelledText() string {
 var vocab = func() map[string]bool {
 	v := map[string]bool{}
 	lists := [][]string{productsEN, phrasesEN, openersEN, linkLeadEN, contactWording.leadEN, contactWording.fillAfterEN, contactWording.fillBeforeEN, phoneWording.leadEN, phoneWording.fillBeforeEN, phoneWording.fillAfterEN,
-		{"alipay", "wechat", "accepted", "included", "channel", "coming", "please", "details", "tracking", "waybill", "edition", "camera", "adapter", "engine", "plush", "stock", "model", "size", "fits", "only", "penguin", "bubble", "wand", "satellite", "telephoto", "screen", "telescope", "mount", "music", "paypal", "contact", "search", "friend", "phone", "whatsapp", "telegram", "number", "order", "thanks", "reply", "photos", "pickup", "welcome", "batch", "serial", "imei", "colour", "black", "white", "grey", "material", "stainless", "steel", "made", "zhejiang", "warranty", "months", "delivery", "invoice"}}
+		{"alipay", "wechat", "accepted", "included", "channel", "coming", "please", "details", "tracking", "waybill", "edition", "camera", "adapter", "engine", "plush", "stock", "model", "size", "fits", "only", "penguin", "bubble", "wand", "satellite", "telephoto", "screen", "telescope", "mount", "music", "paypal", "contact", "search", "friend", "phone", "whatsapp", "telegram", "number", "order", "thanks", "reply", "photos", "pickup", "welcome", "batch", "serial", "imei", "colour", "black", "white", "grey", "material", "stainless", "steel", "made", "zhejiang", "warranty", "months", "delivery", "invoice", "group", "full", "calls", "more"}}
 	for _, l := range lists {
 		for _, s := range l {
 			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c > 0x7f || !unicode.IsLetter(c) }) {

@@ -73,7 +73,12 @@ func compose(r *rand.Rand) genCase {
 			parts = append(parts, negClause(r, en))
 		}
 	}
-	for n := r.IntN(3); n > 0; n-- {
+	phrases := r.IntN(3)
+	if r.IntN(100) < 12 { // a longer description
+		phrases = 4 + r.IntN(6)
+		tags = append(tags, "len:long")
+	}
+	for ; phrases > 0; phrases-- {
 		parts = append(parts, phraseClause(r, en))
 	}
 	r.Shuffle(len(parts), func(a, b int) { parts[a], parts[b] = parts[b], parts[a] })
@@ -202,7 +207,7 @@ func (c genCase) toCase(id string) scoring.TextCase {
 }
 
 func tagOrder(t string) int {
-	for i, p := range []string{"case:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "lang:"} {
+	for i, p := range []string{"case:", "len:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "lang:"} {
 		if strings.HasPrefix(t, p) {
 			return i
 		}

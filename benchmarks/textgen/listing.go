@@ -157,9 +157,9 @@ var negatives = []negative{
 	},
 	func(r *rand.Rand, en bool) (string, string) { // a keyword and no identifier
 		if en {
-			return pick(r, []string{"ask me on WeChat", "Telegram channel coming soon", "no WhatsApp please", "call for details"}), "neg:kw-noid"
+			return pick(r, []string{"ask me on WeChat", "Telegram channel coming soon", "no WhatsApp please", "call for details", "WeChat for more photos", "QQ group is full", "Telegram only, no calls", "message me on WhatsApp", "WeChat me for details"}), "neg:kw-noid"
 		}
-		return pick(r, []string{"有问题加微信", "详情咨询客服QQ", "电话联系", "加V了解更多", "手机号见主页", "不加微信"}), "neg:kw-noid"
+		return pick(r, []string{"有问题加微信", "详情咨询客服QQ", "电话联系", "加V了解更多", "手机号见主页", "不加微信", "微信同步更新", "QQ群已满", "电话咨询优先", "企鹅号同名", "绿泡泡聊"}), "neg:kw-noid"
 	},
 }
 

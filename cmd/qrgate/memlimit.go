@@ -79,3 +79,29 @@ func parseBytes(s string) (int64, error) {
 	}
 	return n * mult, nil
 }
+
+// byteSize is a flag holding a size ("64MiB", bytes); 0 or "off" is no limit.
+type byteSize int64
+
+func (b *byteSize) String() string {
+	n := int64(*b)
+	for _, u := range byteUnits[:4] {
+		if n >= u.mult && n%u.mult == 0 && (n/u.mult < 1024 || u.suffix == "TiB") {
+			return strconv.FormatInt(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	if t := strings.TrimSpace(s); t == "0" || strings.EqualFold(t, "off") {
+		*b = 0
+		return nil
+	}
+	n, err := parseBytes(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}

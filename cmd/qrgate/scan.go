@@ -26,7 +26,8 @@ Scans every image file under each PATH (directories are walked recursively in
 lexical order) and every text, and prints one JSON line per input, in input
 order: first each --text, then each line of --texts, then the files.
 Exit status: 0 when every input was processed (per-input errors are in their
-records), 1 on a fatal error, 2 on a usage error.
+records), 1 on a fatal error, 2 on a usage error (a PATH that does not exist
+included: nothing is scanned then).
 
 Flags:
 `
@@ -93,6 +94,10 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "qrgate scan:", err)
 		return exitUsage
 	}
+	if err := checkPaths(f.paths); err != nil {
+		fmt.Fprintln(stderr, "qrgate scan:", err)
+		return exitUsage
+	}
 	pol := policy.Default()
 	if f.policyFile != "" {
 		if pol, err = policy.Load(f.policyFile); err != nil {
@@ -100,13 +105,17 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 			return exitFatal
 		}
 	}
-	sc := scan.New(decoder.New(decoder.Config{MaxPixels: f.maxPixels, Budget: f.budget}))
+	s := &scanner{
+		pol:      pol,
+		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, Budget: f.budget})),
+		maxBytes: f.maxBytes,
+	}
 	var jobs []job
 	for i, t := range f.texts {
-		jobs = append(jobs, textJob(pol, json.RawMessage(fmt.Sprint(i)), t))
+		jobs = append(jobs, s.textJob(json.RawMessage(fmt.Sprint(i)), t))
 	}
 	if f.textsFile != "" {
-		tj, err := textsFileJobs(pol, f.textsFile)
+		tj, err := s.textsFileJobs(f.textsFile)
 		if err != nil {
 			fmt.Fprintln(stderr, "qrgate scan:", err)
 			return exitFatal
@@ -114,13 +123,8 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		jobs = append(jobs, tj...)
 	}
 	for _, p := range f.paths {
-		files, err := walk(p)
-		if err != nil {
-			jobs = append(jobs, errorJob(p, err))
-			continue
-		}
-		for _, file := range files {
-			jobs = append(jobs, imageJob(sc, pol, file, f.maxBytes))
+		for _, in := range walk(p) {
+			jobs = append(jobs, s.imageJob(in))
 		}
 	}
 	if err := runOrdered(jobs, f.jobs, stdout); err != nil {
@@ -128,6 +132,18 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return exitFatal
 	}
 	return exitOK
+}
+
+// checkPaths refuses a command-line PATH that does not exist: a typo must
+// not pass for a clean scan. A PATH that exists but cannot be read is an
+// input like any other (an unreadable record).
+func checkPaths(paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: no such file or directory", p)
+		}
+	}
+	return nil
 }
 
 // runOrdered runs jobs on n workers and writes their lines in input order,
@@ -170,28 +186,51 @@ func runOrdered(jobs []job, n int, w io.Writer) error {
 	return nil
 }
 
+// input is one file to scan, or the error met reaching it.
+type input struct {
+	path string
+	err  error
+}
+
 // walk lists a file, or a directory's files recursively in lexical order.
-func walk(root string) ([]string, error) {
+func walk(root string) []input {
 	st, err := os.Stat(root)
 	if err != nil {
-		return nil, err
+		return []input{{root, err}}
 	}
 	if !st.IsDir() {
-		return []string{root}, nil
+		return []input{{path: root}}
 	}
-	var files []string
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			files = append(files, path) // reported as an unreadable input, not skipped
-			return nil
-		}
-		if !d.IsDir() {
-			files = append(files, path)
+	return walkFS(os.DirFS(root), root)
+}
+
+// walkFS lists the files of fsys, named under root. Nothing met is skipped:
+// a directory that cannot be listed is an input carrying its error.
+func walkFS(fsys fs.FS, root string) []input {
+	var ins []input
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		path := filepath.Join(root, filepath.FromSlash(p))
+		switch {
+		case err != nil:
+			ins = append(ins, input{path, err})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+		case !d.IsDir():
+			ins = append(ins, input{path: path})
 		}
 		return nil
 	})
-	sort.Strings(files)
-	return files, err
+	// The whole path in lexical order, as the command has always listed.
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].path < ins[j].path })
+	return ins
+}
+
+// scanner scans the CLI's inputs, each as a listing of its own.
+type scanner struct {
+	pol      *policy.Policy
+	decode   scan.Decode
+	maxBytes int64
 }
 
 type imageRecord struct {
@@ -207,28 +246,33 @@ type imageRecord struct {
 	ElapsedMS float64          `json:"elapsed_ms"`
 }
 
-func imageJob(sc *scan.Scanner, pol *policy.Policy, file string, maxBytes int64) job {
+// imageJob scans one file as a listing of one image. A file that cannot be
+// read is that image's error (unreadable, or too_large), so its record has
+// the IMAGE_ERROR finding and verdict of any unreadable image.
+func (s *scanner) imageJob(in input) job {
 	return func() []byte {
 		start := time.Now()
-		data, err := readLimited(file, maxBytes)
-		var img scan.Image
+		decode := s.decode
+		var data []byte
+		err := in.err
+		if err == nil {
+			data, err = readLimited(in.path, s.maxBytes)
+		}
 		if err != nil {
-			img = scan.Image{Error: readError(err), Findings: scan.ErrorFindings(pol, 0)}
-		} else {
-			img = sc.Image(context.Background(), pol, 0, data)
+			failed := scan.Decoded{Err: readError(err)}
+			decode = func(context.Context, [][]byte) ([]scan.Decoded, error) { return []scan.Decoded{failed}, nil }
 		}
-		rec := imageRecord{
-			File: file, Format: img.Format, Width: img.Width, Height: img.Height, Frames: img.Frames,
-			Verdict: policy.Verdict(img.Findings), Findings: img.Findings, Error: img.Error, Partial: img.Partial,
+		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Images: [][]byte{data}}, decode)
+		if err != nil { // only a programming error: keep the line count right anyway
+			return mustJSON(imageRecord{File: in.path, Verdict: policy.Allow, Findings: []policy.Finding{},
+				Error: &scan.ImageError{Code: "internal", Message: err.Error()}})
+		}
+		img := l.Images[0]
+		return mustJSON(imageRecord{
+			File: in.path, Format: img.Format, Width: img.Width, Height: img.Height, Frames: img.Frames,
+			Verdict: l.Verdict, Findings: l.Findings, Error: img.Error, Partial: img.Partial,
 			ElapsedMS: ms(time.Since(start)),
-		}
-		return mustJSON(rec)
-	}
-}
-
-func errorJob(path string, err error) job {
-	return func() []byte {
-		return mustJSON(imageRecord{File: path, Verdict: policy.Allow, Findings: []policy.Finding{}, Error: readError(err)})
+		})
 	}
 }
 
@@ -250,11 +294,11 @@ func readLimited(file string, maxBytes int64) ([]byte, error) {
 	return data, nil
 }
 
-func readError(err error) *scan.ImageError {
+func readError(err error) *decoder.Error {
 	if errors.Is(err, errTooBig) {
-		return &scan.ImageError{Code: decoder.ErrTooLarge, Message: err.Error()}
+		return &decoder.Error{Code: decoder.ErrTooLarge, Message: err.Error(), Err: err}
 	}
-	return &scan.ImageError{Code: decoder.ErrUnsupported, Message: "cannot read file: " + err.Error()}
+	return &decoder.Error{Code: scan.ErrUnreadable, Message: "cannot read file: " + err.Error(), Err: err}
 }
 
 type textRecord struct {
@@ -265,14 +309,22 @@ type textRecord struct {
 	Error    *scan.ImageError `json:"error,omitempty"`
 }
 
-func textJob(pol *policy.Policy, id json.RawMessage, text string) job {
+// textJob scans one text as a listing of one text.
+func (s *scanner) textJob(id json.RawMessage, text string) job {
 	return func() []byte {
-		fs := pol.ScanText(0, text)
-		return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Verdict(fs), Findings: fs})
+		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}}, s.decode)
+		if err != nil { // only a programming error: keep the line count right anyway
+			return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Allow, Findings: []policy.Finding{},
+				Error: &scan.ImageError{Code: "internal", Message: err.Error()}})
+		}
+		return mustJSON(textRecord{ID: id, Text: text, Verdict: l.Verdict, Findings: l.Findings})
 	}
 }
 
-func textsFileJobs(pol *policy.Policy, file string) ([]job, error) {
+// textsFileJobs reads a JSON Lines file of {"id":…,"text":…} objects. A line
+// that is not such an object is an input with a bad_input error, so the
+// output keeps one line per input line; only reading the file is fatal.
+func (s *scanner) textsFileJobs(file string) ([]job, error) {
 	fh, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -301,7 +353,7 @@ func textsFileJobs(pol *policy.Policy, file string) ([]job, error) {
 		if len(in.ID) == 0 {
 			in.ID = json.RawMessage(fmt.Sprint(n - 1))
 		}
-		jobs = append(jobs, textJob(pol, in.ID, in.Text))
+		jobs = append(jobs, s.textJob(in.ID, in.Text))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", file, err)

@@ -24,6 +24,7 @@ import (
 	"github.com/qrgate/qrgate/gateway"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/throttle"
 )
 
@@ -53,7 +54,18 @@ type serveFlags struct {
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
 	trustedProxies       string
+	quotas               struct{ total, seller, client byteSize }
+	retainDecided        time.Duration
 }
+
+// Review store bounds on the embedded defaults: a laptop's disk, or a
+// small volume, must not be filled by one seller or by an open API.
+const (
+	defaultStoreMaxBytes = 2 << 30
+	defaultSellerQuota   = 64 << 20
+	defaultClientQuota   = 512 << 20
+	defaultRetainDecided = 30 * 24 * time.Hour
+)
 
 func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (*serveFlags, error) {
 	f := &serveFlags{}
@@ -68,6 +80,11 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.StringVar(&f.store, "store", "", "review store `URL` (postgres://…); empty: SQLite in --data-dir")
 	fs.StringVar(&f.moderators, "moderators-file", "", "`FILE` of moderators (\"name token\" per line)")
 	fs.StringVar(&f.apiKeysFile, "api-keys-file", "", "`FILE` of API keys, one per line; empty: the public API is open")
+	f.quotas.total, f.quotas.seller, f.quotas.client = defaultStoreMaxBytes, defaultSellerQuota, defaultClientQuota
+	fs.Var(&f.quotas.total, "store-max-bytes", "image `size` the review store keeps in all (e.g. 2GiB; 0: no limit); past it, flagged listings are queued without their images' bytes")
+	fs.Var(&f.quotas.seller, "seller-quota", "image `size` the review store keeps per seller_id (0: no limit)")
+	fs.Var(&f.quotas.client, "client-quota", "image `size` the review store keeps per API key, or per client address when the API is open (0: no limit)")
+	fs.DurationVar(&f.retainDecided, "retain-decided", defaultRetainDecided, "how long a decided review item keeps its texts, findings and images (0: for ever)")
 	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
@@ -214,6 +231,10 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		DataDir: f.dataDir, Store: f.store, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
+		Quotas: store.Quotas{
+			TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
+		},
+		RetainDecided: f.retainDecided,
 	})
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -257,7 +278,8 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}
 	log.Info("qrgate serving", "listen", pubLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
-		"store_fail_open", f.storeFailOpen, "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
+		"store_fail_open", f.storeFailOpen, "store_max_bytes", int64(f.quotas.total), "seller_quota_bytes", int64(f.quotas.seller),
+		"client_quota_bytes", int64(f.quotas.client), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
 		"startup_ms", time.Since(begin).Milliseconds())
 	if keys == nil {
 		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+

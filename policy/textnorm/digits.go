@@ -136,9 +136,11 @@ func spokenDigit(r rune) (rune, bool) {
 // of: the shortest identifier a number can be (a QQ number has five).
 const minSpokenRun = 5
 
-// readSpokenDigits turns spoken digits into digits where they stand in a
-// run of at least minSpokenRun digits and spoken digits (blanks inside the
-// run allowed) holding at least one other digit.
+// readSpokenDigits turns spoken digits into digits where they are part of
+// a number: in a run of at least minSpokenRun digits and spoken digits
+// holding another digit (separators a seller inserts allowed inside:
+// "幺·三·八", "两\n１"), or written right after or before an identifier's
+// letters or underscore ("bogood_幺六", "kiki四四洞").
 func readSpokenDigits(t *Text) {
 	rs := t.Runes
 	for i := 0; i < len(rs); {
@@ -146,7 +148,7 @@ func readSpokenDigits(t *Text) {
 			i++
 			continue
 		}
-		j, n, plain := i, 0, 0
+		j, last, n, plain := i, i, 0, 0
 		for j < len(rs) {
 			if isDigitOrSpoken(rs[j]) {
 				n++
@@ -154,23 +156,41 @@ func readSpokenDigits(t *Text) {
 					plain++
 				}
 				j++
+				last = j
 				continue
 			}
-			if rs[j] == ' ' && j+1 < len(rs) && isDigitOrSpoken(rs[j+1]) {
-				j++
-				continue
+			k := j
+			for k < len(rs) && k-j < 3 && insertedSeparator(rs[k]) {
+				k++
 			}
-			break
+			if k == j || k >= len(rs) || !isDigitOrSpoken(rs[k]) {
+				break
+			}
+			j = k
 		}
-		if n >= minSpokenRun && plain > 0 {
-			for k := i; k < j; k++ {
+		attached := i > 0 && isIDLetter(rs[i-1]) || last < len(rs) && isIDLetter(rs[last])
+		if n >= minSpokenRun && plain > 0 || attached {
+			for k := i; k < last; k++ {
 				if d, ok := spokenDigit(rs[k]); ok {
 					rs[k] = d
 				}
 			}
 		}
-		i = j
+		i = last
 	}
+}
+
+func isIDLetter(r rune) bool { return r >= 'a' && r <= 'z' || r == '_' }
+
+// insertedSeparator is a character a seller may put between the digits of
+// a number: blanks and symbols, not letters, digits, words or sentence
+// punctuation.
+func insertedSeparator(r rune) bool {
+	switch r {
+	case ',', '，', '。', ';', '；', '!', '！', '?', '？':
+		return false
+	}
+	return r == ' ' || r == '\n' || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Han, r) && r != '_'
 }
 
 func isDigitOrSpoken(r rune) bool {

@@ -28,6 +28,8 @@ type Config struct {
 	URL      string           // postgres://user:pass@host/db?…
 	Now      func() time.Time // clock for created_at; time.Now when nil
 	MaxConns int              // pool size; 16 when 0
+	// Quotas bound the image bytes kept (zero: no limit).
+	Quotas store.Quotas
 }
 
 // Store is the PostgreSQL review store. It implements store.Store.
@@ -60,7 +62,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	db.SetMaxIdleConns(cfg.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{
-		DB:  &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock}},
+		DB:  &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock}, Quotas: cfg.Quotas},
 		now: cfg.Now,
 	}
 	if err := db.PingContext(ctx); err != nil {

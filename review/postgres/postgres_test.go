@@ -30,7 +30,7 @@ func testURL(t testing.TB) string {
 }
 
 // openFresh opens a store in a new schema of its own, dropped afterwards.
-func openFresh(t testing.TB) store.Store {
+func openFresh(t testing.TB, q store.Quotas) store.Store {
 	base := testURL(t)
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -50,10 +50,10 @@ func openFresh(t testing.TB) store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := Open(context.Background(), Config{URL: u.String()})
+	v := u.Query()
+	v.Set("search_path", schema)
+	u.RawQuery = v.Encode()
+	s, err := Open(context.Background(), Config{URL: u.String(), Quotas: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func openFresh(t testing.TB) store.Store {
 }
 
 func TestSuite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
+	storetest.Run(t, func(t *testing.T, q store.Quotas) store.Store { return openFresh(t, q) })
 }
 
 // BenchmarkPut: QRGATE_TEST_POSTGRES=… go test -run '^$' -bench Put ./review/postgres/
@@ -69,5 +69,5 @@ func BenchmarkPut(b *testing.B) {
 	if os.Getenv(testURLEnv) == "" {
 		b.Skipf("%s not set", testURLEnv)
 	}
-	storetest.BenchPut(b, openFresh(b), 64<<10)
+	storetest.BenchPut(b, openFresh(b, store.Quotas{}), 64<<10)
 }

@@ -70,4 +70,22 @@ var migrations = []string{
 		expires_at BIGINT NOT NULL
 	);
 	CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+	// 3: quotas. Image bytes are charged to the seller and client that
+	// first sent them (store_usage: "seller:ID", "client:ID" and the
+	// total, kept in 16 shards "total:N" so that concurrent writers do
+	// not queue on one row); an image over a quota is kept as its hash
+	// and size only (stored = 0). Decided items are emptied after the
+	// retention period (purged_at).
+	`ALTER TABLE images ADD COLUMN stored INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE images ADD COLUMN seller_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE images ADD COLUMN client TEXT NOT NULL DEFAULT '';
+	ALTER TABLE items ADD COLUMN client TEXT NOT NULL DEFAULT '';
+	ALTER TABLE items ADD COLUMN purged_at BIGINT;
+	CREATE INDEX items_decided ON items (decided_at);
+	CREATE INDEX item_images_sha256 ON item_images (sha256);
+	CREATE TABLE store_usage (
+		owner TEXT PRIMARY KEY,
+		bytes BIGINT NOT NULL
+	);
+	INSERT INTO store_usage (owner, bytes) SELECT 'total:0', COALESCE(SUM(size), 0) FROM images;`,
 }

@@ -38,6 +38,8 @@ const maxBatch = 256
 type Config struct {
 	Dir string           // data directory; created 0700 if missing
 	Now func() time.Time // clock for created_at; time.Now when nil
+	// Quotas bound the image bytes kept (zero: no limit).
+	Quotas store.Quotas
 }
 
 // Store is the SQLite review store. It implements store.Store.
@@ -107,7 +109,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{
-		DB:   &sqlstore.DB{R: r, W: w, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations}},
+		DB:   &sqlstore.DB{R: r, W: w, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations}, Quotas: cfg.Quotas},
 		now:  cfg.Now,
 		path: path,
 		puts: make(chan *putReq, maxBatch),

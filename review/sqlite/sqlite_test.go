@@ -19,8 +19,8 @@ import (
 	"github.com/qrgate/qrgate/review/store/storetest"
 )
 
-func openTemp(t *testing.T) store.Store {
-	s, err := Open(context.Background(), Config{Dir: t.TempDir()})
+func openTemp(t *testing.T, q store.Quotas) store.Store {
+	s, err := Open(context.Background(), Config{Dir: t.TempDir(), Quotas: q})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,8 @@ type Dialect struct {
 type DB struct {
 	R, W *sql.DB
 	D    Dialect
+	// Quotas bound the image bytes PutTx keeps.
+	Quotas store.Quotas
 }
 
 // q rewrites ? placeholders for the dialect.
@@ -111,10 +114,10 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 		return 0, fmt.Errorf("%w: texts: %v", store.ErrInvalid, err)
 	}
 	var id int64
-	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO items (scan_id, listing_id, seller_id, verdict, policy_version, texts, scanned_at, created_at, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (scan_id) DO NOTHING RETURNING id`),
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO items (scan_id, listing_id, seller_id, verdict, policy_version, texts, scanned_at, created_at, status, client)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (scan_id) DO NOTHING RETURNING id`),
 		r.ScanID, r.ListingID, r.SellerID, string(r.Verdict), r.PolicyVersion, string(texts),
-		micros(r.ScannedAt), now.UnixMicro()).Scan(&id)
+		micros(r.ScannedAt), now.UnixMicro(), r.Client).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Already stored: idempotent by ScanID.
 		if err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM items WHERE scan_id = ?`), r.ScanID).Scan(&id); err != nil {
@@ -125,10 +128,9 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 	if err != nil {
 		return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
 	}
-	for _, im := range r.Images {
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO images (sha256, format, width, height, size, data, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
-			im.SHA256, im.Format, im.Width, im.Height, len(im.Data), im.Data, now.UnixMicro()); err != nil {
+	for i := range r.Images {
+		im := &r.Images[i]
+		if err := db.putImage(ctx, tx, r, im, now); err != nil {
 			return 0, fmt.Errorf("put %s: image %s: %w", r.ScanID, im.SHA256, err)
 		}
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO item_images (item_id, idx, name, sha256) VALUES (?, ?, ?, ?)`),
@@ -147,6 +149,250 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 		}
 	}
 	return id, nil
+}
+
+// putImage stores an image's bytes once: an image already stored costs
+// nothing; a new one (or one known only by its hash) is charged to the
+// record's seller and client and to the total, and kept as its hash and
+// size alone when a quota says no (im.NotStored tells which).
+func (db *DB) putImage(ctx context.Context, tx *sql.Tx, r *store.Record, im *store.Image, now time.Time) error {
+	size := int64(len(im.Data))
+	var stored int
+	err := tx.QueryRowContext(ctx, db.q(`SELECT stored FROM images WHERE sha256 = ?`), im.SHA256).Scan(&stored)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	known := err == nil
+	if known && stored != 0 {
+		return nil
+	}
+	im.NotStored, err = db.charge(ctx, tx, r, size)
+	if err != nil {
+		return err
+	}
+	data, keep := im.Data, 1
+	if im.NotStored != "" {
+		data, keep = []byte{}, 0
+	}
+	var res sql.Result
+	if known {
+		res, err = tx.ExecContext(ctx, db.q(`UPDATE images SET data = ?, stored = ?, seller_id = ?, client = ? WHERE sha256 = ? AND stored = 0`),
+			data, keep, r.SellerID, r.Client, im.SHA256)
+	} else {
+		res, err = tx.ExecContext(ctx, db.q(`INSERT INTO images (sha256, format, width, height, size, data, created_at, stored, seller_id, client)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+			im.SHA256, im.Format, im.Width, im.Height, size, data, now.UnixMicro(), keep, r.SellerID, r.Client)
+	}
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		// Another writer stored it between our read and write (PostgreSQL):
+		// it was charged there, so give back what this one charged.
+		if im.NotStored == "" {
+			return db.credit(ctx, tx, r.SellerID, r.Client, size)
+		}
+		return err
+	}
+	return nil
+}
+
+// Usage owners.
+func sellerOwner(id string) string { return "seller:" + id }
+func clientOwner(id string) string { return "client:" + id }
+
+// totalShards spread the total's counter over rows: every Put writes it,
+// and one row would make concurrent PostgreSQL commits wait on its lock.
+const totalShards = 16
+
+// charge adds size to the record's seller and client and to the total, or
+// to none of them: it returns the quota that refused ("" when charged).
+// The per-seller and per-client checks are exact (a conditional update
+// locks the row); the total is read without a lock, so concurrent writers
+// can pass it by at most their own images.
+func (db *DB) charge(ctx context.Context, tx *sql.Tx, r *store.Record, size int64) (string, error) {
+	q := db.Quotas
+	type step struct {
+		owner, reason string
+		limit         int64
+	}
+	steps := []step{{sellerOwner(r.SellerID), store.OverSellerQuota, q.SellerBytes}, {clientOwner(r.Client), store.OverClientQuota, q.ClientBytes}}
+	for i, st := range steps {
+		ok, err := db.add(ctx, tx, st.owner, size, st.limit)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			for _, done := range steps[:i] {
+				if _, err := db.add(ctx, tx, done.owner, -size, 0); err != nil {
+					return "", err
+				}
+			}
+			return st.reason, nil
+		}
+	}
+	if q.TotalBytes > 0 {
+		var total int64
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(bytes), 0) FROM store_usage WHERE owner LIKE 'total:%'`)).Scan(&total); err != nil {
+			return "", err
+		}
+		if total+size > q.TotalBytes {
+			for _, done := range steps {
+				if _, err := db.add(ctx, tx, done.owner, -size, 0); err != nil {
+					return "", err
+				}
+			}
+			return store.StoreFull, nil
+		}
+	}
+	_, err := db.add(ctx, tx, fmt.Sprintf("total:%d", rand.IntN(totalShards)), size, 0)
+	return "", err
+}
+
+// credit gives size back to a seller, a client and the total.
+func (db *DB) credit(ctx context.Context, tx *sql.Tx, seller, client string, size int64) error {
+	for _, owner := range []string{sellerOwner(seller), clientOwner(client), fmt.Sprintf("total:%d", rand.IntN(totalShards))} {
+		if _, err := db.add(ctx, tx, owner, -size, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add adds n to owner's usage, unless limit > 0 and the sum would pass it.
+func (db *DB) add(ctx context.Context, tx *sql.Tx, owner string, n, limit int64) (bool, error) {
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO store_usage (owner, bytes) VALUES (?, 0) ON CONFLICT (owner) DO NOTHING`), owner); err != nil {
+		return false, err
+	}
+	var res sql.Result
+	var err error
+	if limit > 0 {
+		res, err = tx.ExecContext(ctx, db.q(`UPDATE store_usage SET bytes = bytes + ? WHERE owner = ? AND bytes + ? <= ?`), n, owner, n, limit)
+	} else {
+		res, err = tx.ExecContext(ctx, db.q(`UPDATE store_usage SET bytes = bytes + ? WHERE owner = ?`), n, owner)
+	}
+	if err != nil {
+		return false, err
+	}
+	rows, err := res.RowsAffected()
+	return rows == 1, err
+}
+
+// StoredBytes sums the total's shards.
+func (db *DB) StoredBytes(ctx context.Context) (int64, error) {
+	var total int64
+	if err := db.R.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(bytes), 0) FROM store_usage WHERE owner LIKE 'total:%'`)).Scan(&total); err != nil {
+		return 0, fmt.Errorf("stored bytes: %w: %w", store.ErrUnavailable, err)
+	}
+	return total, nil
+}
+
+// purgeBatch bounds the items one purge transaction empties, so that it
+// never holds the writer for long.
+const purgeBatch = 200
+
+// Purge empties decided items older than before, batch by batch, and
+// deletes sessions expired at now.
+func (db *DB) Purge(ctx context.Context, before, now time.Time) (store.Purged, error) {
+	var out store.Purged
+	if _, err := db.W.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE expires_at <= ?`), now.UnixMicro()); err != nil {
+		return out, fmt.Errorf("purge sessions: %w: %w", store.ErrUnavailable, err)
+	}
+	for {
+		n, err := db.purgeOne(ctx, before, now, &out)
+		if err != nil {
+			return out, fmt.Errorf("purge: %w: %w", store.ErrUnavailable, err)
+		}
+		if n < purgeBatch {
+			return out, nil
+		}
+	}
+}
+
+func (db *DB) purgeOne(ctx context.Context, before, now time.Time, out *store.Purged) (int, error) {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id FROM items WHERE status <> 'pending' AND decided_at < ? AND purged_at IS NULL ORDER BY id LIMIT ?`),
+		before.UnixMicro(), purgeBatch)
+	if err != nil {
+		return 0, err
+	}
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := closeRows(rows); err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	rows, err = tx.QueryContext(ctx, db.q(`SELECT DISTINCT sha256 FROM item_images WHERE item_id IN `+in), ids...)
+	if err != nil {
+		return 0, err
+	}
+	var shas []string
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		shas = append(shas, sha)
+	}
+	if err := closeRows(rows); err != nil {
+		return 0, err
+	}
+	for _, stmt := range []string{
+		`DELETE FROM item_images WHERE item_id IN ` + in,
+		`DELETE FROM findings WHERE item_id IN ` + in,
+	} {
+		if _, err := tx.ExecContext(ctx, db.q(stmt), ids...); err != nil {
+			return 0, err
+		}
+	}
+	args := append([]any{now.UnixMicro()}, ids...)
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE items SET texts = '[]', purged_at = ? WHERE id IN `+in), args...); err != nil {
+		return 0, err
+	}
+	var images int
+	var bytes int64
+	for _, sha := range shas {
+		var size int64
+		var stored int
+		var seller, client string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT size, stored, seller_id, client FROM images i WHERE sha256 = ?
+			AND NOT EXISTS (SELECT 1 FROM item_images ii WHERE ii.sha256 = i.sha256)`), sha).Scan(&size, &stored, &seller, &client)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // still shown by another item
+		}
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM images WHERE sha256 = ?`), sha); err != nil {
+			return 0, err
+		}
+		images++
+		if stored != 0 {
+			bytes += size
+			if err := db.credit(ctx, tx, seller, client, size); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	out.Items += len(ids)
+	out.Images += images
+	out.Bytes += bytes
+	return len(ids), nil
 }
 
 // DecideTx records d on item id inside tx, with its audit entry.
@@ -188,10 +434,11 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 	var dec decisionCols
 	var verdict, status string
 	var scanned, created int64
+	var purged sql.NullInt64
 	err := db.R.QueryRowContext(ctx, db.q(`SELECT id, scan_id, listing_id, seller_id, verdict, policy_version, status, scanned_at, created_at, texts,
-		decision, moderator, note, decided_at, override FROM items WHERE id = ?`), id).Scan(
+		decision, moderator, note, decided_at, override, client, purged_at FROM items WHERE id = ?`), id).Scan(
 		&it.ID, &it.ScanID, &it.ListingID, &it.SellerID, &verdict, &it.PolicyVersion, &status, &scanned, &created, &texts,
-		&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override)
+		&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &it.Client, &purged)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("item %d: %w", id, store.ErrNotFound)
 	}
@@ -201,10 +448,14 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 	it.Verdict, it.Status = policy.Action(verdict), store.Status(status)
 	it.ScannedAt, it.CreatedAt = fromMicros(scanned), fromMicros(created)
 	it.Decision = dec.get()
+	if purged.Valid {
+		t := fromMicros(purged.Int64)
+		it.PurgedAt = &t
+	}
 	if err := json.Unmarshal([]byte(texts), &it.Texts); err != nil {
 		return nil, fmt.Errorf("get %d: texts: %w", id, err)
 	}
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size, im.stored
 		FROM item_images ii JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_id = ? ORDER BY ii.idx`), id)
 	if err != nil {
 		return nil, fmt.Errorf("get %d: images: %w", id, err)
@@ -212,10 +463,12 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 	it.Images = []store.ImageRef{}
 	for rows.Next() {
 		var im store.ImageRef
-		if err := rows.Scan(&im.Index, &im.Name, &im.SHA256, &im.Format, &im.Width, &im.Height, &im.Size); err != nil {
+		var stored int
+		if err := rows.Scan(&im.Index, &im.Name, &im.SHA256, &im.Format, &im.Width, &im.Height, &im.Size, &stored); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("get %d: images: %w", id, err)
 		}
+		im.Stored = stored != 0
 		it.Images = append(it.Images, im)
 	}
 	if err := closeRows(rows); err != nil {
@@ -247,7 +500,7 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 
 // where builds the WHERE clause shared by List and Counts.
 func where(f store.Filter, withStatus bool) (string, []any) {
-	var conds []string
+	conds := []string{"i.purged_at IS NULL"}
 	var args []any
 	if withStatus && f.Status != "" {
 		conds, args = append(conds, "i.status = ?"), append(args, string(f.Status))
@@ -263,9 +516,6 @@ func where(f store.Filter, withStatus bool) (string, []any) {
 	}
 	if withStatus && f.Before > 0 {
 		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
-	}
-	if len(conds) == 0 {
-		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
@@ -395,12 +645,16 @@ func (db *DB) Audit(ctx context.Context, before int64, limit int) ([]store.Audit
 // Image reads an image's bytes.
 func (db *DB) Image(ctx context.Context, sha string) (*store.Blob, error) {
 	b := &store.Blob{SHA256: sha}
-	err := db.R.QueryRowContext(ctx, db.q(`SELECT format, data FROM images WHERE sha256 = ?`), sha).Scan(&b.Format, &b.Data)
+	var stored int
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT format, data, stored FROM images WHERE sha256 = ?`), sha).Scan(&b.Format, &b.Data, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("image %s: %w", sha, store.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("image %s: %w", sha, err)
+	}
+	if stored == 0 {
+		return nil, fmt.Errorf("image %s: %w", sha, store.ErrNotStored)
 	}
 	return b, nil
 }

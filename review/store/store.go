@@ -23,6 +23,9 @@ var (
 	ErrAlreadyDecided = errors.New("already decided")
 	// ErrInvalid: the caller handed over something that cannot be stored.
 	ErrInvalid = errors.New("invalid")
+	// ErrNotStored: the image is known by its hash, but its bytes were not
+	// kept (a quota).
+	ErrNotStored = errors.New("image bytes not stored (limit)")
 	// ErrUnavailable: the store cannot persist now (disk full, read-only,
 	// database down). The gateway turns it into a 503 and a not-ready probe.
 	ErrUnavailable = errors.New("review store unavailable")
@@ -37,6 +40,35 @@ type Image struct {
 	Width  int
 	Height int
 	Data   []byte // the uploaded bytes (a copy the gateway owns)
+	// NotStored is set by Put: why the bytes were not kept (a quota), or
+	// "" when they were kept (now or by an earlier record).
+	NotStored string
+}
+
+// Reasons an image's bytes were not stored (Image.NotStored).
+const (
+	OverSellerQuota = "seller_quota"
+	OverClientQuota = "client_quota"
+	StoreFull       = "store_full"
+)
+
+// Quotas bound the image bytes a store keeps. A listing over a quota is
+// still stored with its findings and image hashes, only without the bytes
+// that would pass the limit: the queue keeps accepting flagged listings
+// however much one seller sends. Bytes are charged once per image (content
+// addressed) to the seller and client that first sent them, and given back
+// when the last item holding them is purged. Zero is no limit.
+type Quotas struct {
+	TotalBytes  int64 // all stored image bytes
+	SellerBytes int64 // per seller_id
+	ClientBytes int64 // per client (API key, or address when the API is open)
+}
+
+// Purged is what one Purge removed.
+type Purged struct {
+	Items  int   // decided items emptied
+	Images int   // images no item refers to any more, deleted
+	Bytes  int64 // their bytes
 }
 
 // Record is one flagged scan, as the gateway hands it over before answering.
@@ -50,6 +82,9 @@ type Record struct {
 	Images        []Image
 	Findings      []policy.Finding
 	ScannedAt     time.Time
+	// Client is who sent the listing, for the per-client quota: an API
+	// key's identity, or the client's address when the API is open.
+	Client string
 }
 
 // Normalize checks r and fills in image hashes. It is what every backend
@@ -119,6 +154,9 @@ type ImageRef struct {
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Size   int    `json:"size"`
+	// Stored is false when the bytes were not kept (a quota): the hash and
+	// size are known, the image cannot be shown.
+	Stored bool `json:"stored"`
 }
 
 // Decision is a moderator's verdict on an item.
@@ -145,6 +183,10 @@ type Item struct {
 	Images        []ImageRef       `json:"images"`
 	Findings      []policy.Finding `json:"findings"`
 	Decision      *Decision        `json:"decision"`
+	Client        string           `json:"client"`
+	// PurgedAt is set once a decided item's texts, findings and images
+	// were removed after the retention period (its decision and audit stay).
+	PurgedAt *time.Time `json:"purged_at,omitempty"`
 }
 
 // Summary is an item as listed in the queue, without texts and images.
@@ -220,7 +262,7 @@ type AuditEntry struct {
 	Previous  string    `json:"previous"` // the status before
 }
 
-// Blob is an image's stored bytes.
+// Blob is an image's stored bytes. ErrNotStored when a quota kept them out.
 type Blob struct {
 	SHA256 string
 	Format string
@@ -269,6 +311,13 @@ type Store interface {
 	Session(ctx context.Context, id string) (*Session, error)
 	// DeleteSession ends a session (no error when there is none).
 	DeleteSession(ctx context.Context, id string) error
+	// Purge empties items decided before `before` (texts, findings, image
+	// references; the item, its decision and the audit log stay), deletes
+	// the images no item refers to any more, giving their bytes back to
+	// the quotas, and deletes sessions expired at now.
+	Purge(ctx context.Context, before, now time.Time) (Purged, error)
+	// StoredBytes is the image bytes kept, what Quotas.TotalBytes bounds.
+	StoredBytes(ctx context.Context) (int64, error)
 	// Ready reports whether the store can persist now.
 	Ready(ctx context.Context) error
 	// Close releases the store; pending Puts fail.

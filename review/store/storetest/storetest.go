@@ -19,11 +19,13 @@ import (
 	"github.com/qrgate/qrgate/review/store"
 )
 
-// Opener opens a fresh, empty store for one test; the suite closes it.
-type Opener func(t *testing.T) store.Store
+// Opener opens a fresh, empty store with the given quotas for one test;
+// the suite closes it.
+type Opener func(t *testing.T, q store.Quotas) store.Store
 
 // Run runs the whole suite.
-func Run(t *testing.T, open Opener) {
+func Run(t *testing.T, openQ Opener) {
+	open := func(t *testing.T) store.Store { return openQ(t, store.Quotas{}) }
 	t.Run("PutGet", func(t *testing.T) { testPutGet(t, open(t)) })
 	t.Run("Idempotent", func(t *testing.T) { testIdempotent(t, open(t)) })
 	t.Run("ImagesStoredOnce", func(t *testing.T) { testImagesOnce(t, open(t)) })
@@ -35,6 +37,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Invalid", func(t *testing.T) { testInvalid(t, open(t)) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
 	t.Run("Ready", func(t *testing.T) { testReady(t, open(t)) })
+	t.Run("SellerQuota", func(t *testing.T) { testSellerQuota(t, openQ) })
+	t.Run("ClientAndTotalQuota", func(t *testing.T) { testClientAndTotalQuota(t, openQ) })
+	t.Run("ConcurrentQuota", func(t *testing.T) { testConcurrentQuota(t, openQ) })
+	t.Run("Purge", func(t *testing.T) { testPurge(t, openQ) })
 }
 
 // T0 is the suite's reference time.
@@ -425,6 +431,254 @@ func testReady(t *testing.T, s store.Store) {
 	s.Close()
 	if _, err := s.Put(ctx(t), NewRecord("late", "L", "S", "x", PNG)); err == nil {
 		t.Error("Put after Close succeeded")
+	}
+}
+
+// blob is n bytes unique to seed.
+func blob(seed string, n int) []byte {
+	b := make([]byte, n)
+	copy(b, seed)
+	for i := len(seed); i < n; i++ {
+		b[i] = byte(i*31 + len(seed))
+	}
+	return b
+}
+
+func hashOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// withImage is a flagged record from seller and client with one image.
+func withImage(scan, seller, client string, img []byte) *store.Record {
+	r := NewRecord(scan, "L"+scan, seller, "id"+scan, img)
+	r.Client = client
+	return r
+}
+
+func storedBytes(t *testing.T, s store.Store) int64 {
+	t.Helper()
+	n, err := s.StoredBytes(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// testSellerQuota: a seller over its quota keeps getting listings queued,
+// with findings and image hashes, only without the bytes; bytes already
+// stored cost nothing again; other sellers are not affected; bytes first
+// refused are stored when someone within quota sends them.
+func testSellerQuota(t *testing.T, open Opener) {
+	const kib = 1 << 10
+	s := open(t, store.Quotas{SellerBytes: 10 * kib})
+	defer s.Close()
+	var ids []int64
+	var imgs [][]byte
+	for i := range 5 {
+		img := blob(fmt.Sprint("s1-", i), 4*kib)
+		imgs = append(imgs, img)
+		r := withImage(fmt.Sprint("a", i), "S1", "C", img)
+		ids = append(ids, put(t, s, r))
+		want := ""
+		if i >= 2 {
+			want = store.OverSellerQuota
+		}
+		if r.Images[0].NotStored != want {
+			t.Errorf("record %d: NotStored %q, want %q", i, r.Images[0].NotStored, want)
+		}
+	}
+	if n := storedBytes(t, s); n != 8*kib {
+		t.Errorf("stored %d bytes, want %d (two images within the 10 KiB quota)", n, 8*kib)
+	}
+	for i, id := range ids {
+		it, err := s.Get(ctx(t), id)
+		if err != nil || len(it.Findings) != 2 || len(it.Images) != 1 {
+			t.Fatalf("item %d over quota lost its findings or image reference: %+v %v", i, it, err)
+		}
+		if it.Images[0].Stored != (i < 2) || it.Images[0].SHA256 != hashOf(imgs[i]) || it.Images[0].Size != 4*kib {
+			t.Errorf("item %d image: %+v", i, it.Images[0])
+		}
+		_, err = s.Image(ctx(t), hashOf(imgs[i]))
+		if i < 2 && err != nil {
+			t.Errorf("image %d: %v", i, err)
+		}
+		if i >= 2 && !errors.Is(err, store.ErrNotStored) {
+			t.Errorf("image %d over quota: %v, want ErrNotStored", i, err)
+		}
+	}
+	// The same bytes again: already stored, no charge, no refusal.
+	r := withImage("again", "S1", "C", imgs[0])
+	put(t, s, r)
+	if r.Images[0].NotStored != "" {
+		t.Errorf("re-sent stored image: NotStored %q", r.Images[0].NotStored)
+	}
+	// Another seller is within its own quota, and stores the bytes S1
+	// could not: S1's item now shows them too.
+	r = withImage("b", "S2", "C", imgs[3])
+	put(t, s, r)
+	if r.Images[0].NotStored != "" {
+		t.Errorf("other seller: NotStored %q", r.Images[0].NotStored)
+	}
+	it, _ := s.Get(ctx(t), ids[3])
+	if !it.Images[0].Stored {
+		t.Error("bytes stored later are not shown on the earlier item")
+	}
+	if n := storedBytes(t, s); n != 12*kib {
+		t.Errorf("stored %d bytes, want %d", n, 12*kib)
+	}
+}
+
+// testClientAndTotalQuota: one client spreading listings over many seller
+// ids is bounded by its client quota; the total bounds everyone.
+func testClientAndTotalQuota(t *testing.T, open Opener) {
+	const kib = 1 << 10
+	s := open(t, store.Quotas{SellerBytes: 100 * kib, ClientBytes: 10 * kib, TotalBytes: 18 * kib})
+	defer s.Close()
+	reasons := map[string]int{}
+	for i := range 5 {
+		r := withImage(fmt.Sprint("c", i), fmt.Sprint("seller-", i), "client:K1", blob(fmt.Sprint("k1-", i), 4*kib))
+		put(t, s, r)
+		reasons[r.Images[0].NotStored]++
+	}
+	if reasons[""] != 2 || reasons[store.OverClientQuota] != 3 {
+		t.Errorf("one client, five sellers: %v, want 2 stored and 3 over the client quota", reasons)
+	}
+	reasons = map[string]int{}
+	for i := range 4 {
+		r := withImage(fmt.Sprint("d", i), "seller-x", fmt.Sprint("client:K", i+2), blob(fmt.Sprint("k-", i), 4*kib))
+		put(t, s, r)
+		reasons[r.Images[0].NotStored]++
+	}
+	// 8 KiB stored so far; the total of 18 KiB takes two more.
+	if reasons[""] != 2 || reasons[store.StoreFull] != 2 {
+		t.Errorf("four clients near the total: %v, want 2 stored and 2 store_full", reasons)
+	}
+	if n := storedBytes(t, s); n != 16*kib {
+		t.Errorf("stored %d bytes, want %d", n, 16*kib)
+	}
+}
+
+// testConcurrentQuota: concurrent writers of one seller cannot pass its
+// quota together (the check and the charge are one statement).
+func testConcurrentQuota(t *testing.T, open Opener) {
+	const kib = 1 << 10
+	s := open(t, store.Quotas{SellerBytes: 10 * kib})
+	defer s.Close()
+	var wg sync.WaitGroup
+	var stored atomic.Int64
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 5 {
+				r := withImage(fmt.Sprintf("w%d-%d", w, i), "S", "C", blob(fmt.Sprintf("w%d-%d", w, i), kib))
+				if _, err := s.Put(context.Background(), r); err != nil {
+					t.Errorf("Put: %v", err)
+					return
+				}
+				if r.Images[0].NotStored == "" {
+					stored.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := stored.Load(); n != 10 {
+		t.Errorf("%d images of 1 KiB stored under a 10 KiB quota by 8 writers, want exactly 10", n)
+	}
+	if n := storedBytes(t, s); n != 10*kib {
+		t.Errorf("stored bytes %d, want %d", n, 10*kib)
+	}
+}
+
+// testPurge: decided items past retention are emptied (decision and audit
+// stay, the queue no longer lists them); their images go when no other
+// item shows them, and the bytes go back to the seller's quota; pending
+// and recent items are untouched; expired sessions are deleted.
+func testPurge(t *testing.T, open Opener) {
+	const kib = 1 << 10
+	s := open(t, store.Quotas{SellerBytes: 8 * kib})
+	defer s.Close()
+	shared := blob("shared", 4*kib)
+	own := blob("own", 4*kib)
+	old := put(t, s, withImage("old", "S1", "C", own))
+	r := withImage("old2", "S1", "C", shared)
+	old2 := put(t, s, r)
+	pending := put(t, s, withImage("pending", "S2", "C", shared))
+	recent := put(t, s, withImage("recent", "S3", "C", blob("recent", kib)))
+	for _, id := range []int64{old, old2} {
+		if _, err := s.Decide(ctx(t), id, store.Decision{Decision: store.Reject, Moderator: "m", At: T0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Decide(ctx(t), recent, store.Decision{Decision: store.Approve, Moderator: "m", At: T0.Add(48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// S1 is at its quota: a new image is refused.
+	r = withImage("full", "S1", "C", blob("full", 4*kib))
+	put(t, s, r)
+	if r.Images[0].NotStored != store.OverSellerQuota {
+		t.Fatalf("S1 at quota: NotStored %q", r.Images[0].NotStored)
+	}
+	if err := s.CreateSession(ctx(t), store.Session{ID: "gone", Moderator: "m", ExpiresAt: T0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx(t), store.Session{ID: "live", Moderator: "m", ExpiresAt: T0.Add(100 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	before := storedBytes(t, s)
+	got, err := s.Purge(ctx(t), T0.Add(time.Hour), T0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Items != 2 || got.Images != 1 || got.Bytes != 4*kib {
+		t.Errorf("Purge = %+v, want 2 items, 1 image (the shared one stays), %d bytes", got, 4*kib)
+	}
+	if n := storedBytes(t, s); n != before-4*kib {
+		t.Errorf("stored bytes %d after purge, want %d", n, before-4*kib)
+	}
+	it, err := s.Get(ctx(t), old)
+	if err != nil || it.PurgedAt == nil || len(it.Findings) != 0 || len(it.Images) != 0 || len(it.Texts) != 0 || it.Decision == nil {
+		t.Errorf("purged item: %+v %v", it, err)
+	}
+	if _, err := s.Image(ctx(t), hashOf(own)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the purged item's own image: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Image(ctx(t), hashOf(shared)); err != nil {
+		t.Errorf("the image a pending item shows: %v", err)
+	}
+	for _, id := range []int64{pending, recent} {
+		if it, _ := s.Get(ctx(t), id); it.PurgedAt != nil || len(it.Findings) != 2 {
+			t.Errorf("item %d purged, want untouched: %+v", id, it)
+		}
+	}
+	p, _ := s.List(ctx(t), store.Filter{})
+	for _, sm := range p.Items {
+		if sm.ID == old || sm.ID == old2 {
+			t.Errorf("purged item %d still listed", sm.ID)
+		}
+	}
+	if c, _ := s.Counts(ctx(t), store.Filter{}); c[store.Rejected] != 0 || c[store.Approved] != 1 {
+		t.Errorf("counts after purge: %v", c)
+	}
+	if a, _ := s.Audit(ctx(t), 0, 10); len(a) != 3 {
+		t.Errorf("audit entries after purge: %d, want 3 (the audit log stays)", len(a))
+	}
+	// The bytes given back let S1 store again.
+	r = withImage("after", "S1", "C", blob("after", 4*kib))
+	put(t, s, r)
+	if r.Images[0].NotStored != "" {
+		t.Errorf("S1 after the purge gave bytes back: NotStored %q", r.Images[0].NotStored)
+	}
+	if _, err := s.Session(ctx(t), "gone"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("expired session after purge: %v", err)
+	}
+	if _, err := s.Session(ctx(t), "live"); err != nil {
+		t.Errorf("live session after purge: %v", err)
+	}
+	if again, err := s.Purge(ctx(t), T0.Add(time.Hour), T0.Add(time.Hour)); err != nil || again.Items != 0 {
+		t.Errorf("second purge: %+v %v", again, err)
 	}
 }
 
