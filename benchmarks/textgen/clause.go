@@ -117,25 +117,29 @@ func foldRune(c rune) string {
 	if d, ok := digitValue(c); ok {
 		return string(rune('0' + d))
 	}
-	for l, s := range smallCaps {
-		if []rune(s)[0] == c {
-			return string(l)
-		}
-	}
-	for l, alts := range homoglyphs {
-		for _, s := range alts {
-			if []rune(s)[0] == c {
-				return string(l)
-			}
-		}
-	}
-	for l, s := range upperHomoglyphs {
-		if []rune(s)[0] == c {
-			return string(l)
-		}
+	if l, ok := lookAlikes[c]; ok {
+		return string(l)
 	}
 	return strings.ToLower(norm.NFKC.String(string(c)))
 }
+
+// lookAlikes maps every small capital and look-alike this generator writes
+// back to its Latin letter.
+var lookAlikes = func() map[rune]rune {
+	m := map[rune]rune{}
+	for l, s := range smallCaps {
+		m[[]rune(s)[0]] = l
+	}
+	for l, alts := range homoglyphs {
+		for _, s := range alts {
+			m[[]rune(s)[0]] = l
+		}
+	}
+	for l, s := range upperHomoglyphs {
+		m[[]rune(s)[0]] = l
+	}
+	return m
+}()
 
 // digitValue reads c as a digit in any style this generator writes.
 func digitValue(c rune) (int, bool) {
@@ -167,6 +171,7 @@ var sepsBefore = []separator{
 	{" -> ", "", "arrow"}, {" → ", "", "arrow"}, {"➡️", "", "arrow"}, {"=>", "", "arrow"},
 	{"【", "】", "bracket"}, {"[", "]", "bracket"}, {"（", "）", "bracket"}, {"「", "」", "bracket"},
 	{"💬", "", "emoji"}, {"👉", "", "emoji"}, {" 👉 ", "", "emoji"}, {"=", "", "equals"}, {" - ", "", "dash"},
+	{"：\n", "", "newline"}, {":\n", "", "newline"}, {"👇\n", "", "newline"},
 }
 
 // sepsBareV: a lone V is a keyword only when a separator follows it

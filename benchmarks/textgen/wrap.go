@@ -94,11 +94,3 @@ func (w *wrap) apply(r *rand.Rand, gs []glyph, groups []int) string {
 	}
 	return b.String()
 }
-
-func canonOf(gs []glyph) string {
-	var b strings.Builder
-	for _, g := range gs {
-		b.WriteRune(g.canon)
-	}
-	return b.String()
-}
