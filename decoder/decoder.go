@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 	"github.com/qrgate/qrgate/decoder/symbology"
 )
 
@@ -26,10 +27,13 @@ type Config struct {
 	// MaxFrames refuses animated GIFs with more frames. Default 50.
 	MaxFrames int
 	// Budget bounds the strategies spent on one image; when it runs out the
-	// result is marked Partial. Default 2s. The context's deadline also applies.
+	// result is marked Partial, or, if no code was found yet, the image
+	// fails with ErrTimeout. Default 2s. The context's deadline also applies.
 	Budget time.Duration
-	// OnPanic is called when a decode attempt panics inside a third-party
-	// reader; the attempt counts as "nothing found" and scanning goes on.
+	// OnPanic is called with a *PanicError whenever decoding panics. In
+	// pixel decoding the image then fails with ErrCorrupt (the *PanicError
+	// as its cause); in one reader call of the strategies, that attempt
+	// counts as "nothing found" and scanning goes on.
 	OnPanic func(recovered any)
 	// Skip turns strategies off, trading recall for CPU (and measuring what
 	// each one is worth: see docs/decoder.md). The zero value runs them all.
@@ -123,10 +127,12 @@ func (c Config) withDefaults() Config {
 // Decoder scans images. It is safe for concurrent use.
 type Decoder struct {
 	cfg Config
+	// open is image.Open; tests replace it to inject faults.
+	open func(data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
 }
 
 // New returns a decoder with cfg's limits (zero fields take their defaults).
-func New(cfg Config) *Decoder { return &Decoder{cfg: cfg.withDefaults()} }
+func New(cfg Config) *Decoder { return &Decoder{cfg: cfg.withDefaults(), open: image.Open} }
 
 // Code is one code found in an image.
 type Code struct {
@@ -144,18 +150,28 @@ type Result struct {
 	Height  int
 	Frames  int
 	Codes   []Code
-	Partial bool // the budget or deadline cut the strategies short
+	Partial bool // the budget or deadline cut the strategies short (after a code was found)
 }
 
 // Decode reads every code in data. Images that cannot be read return an
 // *Error (with the Result's Format and dimensions filled in as far as known).
 func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
-	info, frames, err := image.Open(data, image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames})
+	if ctx.Err() != nil { // the caller's deadline passed: decode nothing
+		return &Result{Format: image.Sniff(data)}, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was decoded")
+	}
+	var info image.Info
+	var frames []bitmap.Plane
+	var err error
+	if pe := contain(d.cfg.OnPanic, func() {
+		info, frames, err = d.open(data, image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames})
+	}); pe != nil {
+		return &Result{Format: image.Sniff(data)}, &Error{Code: ErrCorrupt, Message: "the image's pixels cannot be decoded (decoder fault)", Err: pe}
+	}
 	res := &Result{Format: info.Format, Width: info.Width, Height: info.Height, Frames: info.Frames}
 	if err != nil {
 		return res, classify(err)
 	}
-	if ctx.Err() != nil { // the caller's deadline passed before any strategy ran
+	if ctx.Err() != nil { // the deadline passed while the pixels were decoded
 		return res, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was scanned")
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
@@ -171,5 +187,10 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	}
 	res.Codes = s.codes
 	res.Partial = s.partial
+	if s.partial && len(s.codes) == 0 {
+		// Cut short before anything was found is not a clean image: a
+		// seller must not make a code pass by making the image slow.
+		return res, newError(ErrTimeout, ctx.Err(), "the scan's budget or deadline ran out before any code was found")
+	}
 	return res, nil
 }

@@ -243,11 +243,13 @@ func TestTimeout(t *testing.T) {
 	t.Run("tiny budget", func(t *testing.T) {
 		dec := decoder.New(decoder.Config{Budget: time.Nanosecond})
 		res, err := decodeSafely(t, dec, "1ns budget", data)
+		// Cut short before any code was found is the timeout error, never
+		// a clean (or partial) result with nothing in it.
 		if de := decoder.AsError(err); err != nil && (de == nil || de.Code != decoder.ErrTimeout) {
 			t.Errorf("error %v, want none or timeout", err)
 		}
-		if err == nil && !res.Partial && len(res.Codes) == 0 {
-			t.Errorf("a 1ns budget gave a complete result with no code: not marked Partial")
+		if err == nil && len(res.Codes) == 0 {
+			t.Errorf("a 1ns budget gave a result with no code (partial %v) instead of a timeout error", res.Partial)
 		}
 	})
 	t.Run("expired context", func(t *testing.T) {
@@ -259,9 +261,6 @@ func TestTimeout(t *testing.T) {
 		}
 		de := decoder.AsError(err)
 		if de == nil || de.Code != decoder.ErrTimeout {
-			if err == nil && res.Partial && len(res.Codes) == 0 {
-				t.Skipf("known gap, TODO(decoder): nothing was scanned, yet the result is a Partial success with no code (verdict allow) instead of the contract's timeout error")
-			}
 			t.Errorf("expired context: %v (partial %v, %d codes), want a timeout error", err, res.Partial, len(res.Codes))
 		}
 	})
@@ -272,8 +271,8 @@ func TestTimeout(t *testing.T) {
 		if bad := checkOutcome(data, res, err); bad != nil {
 			t.Error(bad)
 		}
-		if err == nil && !res.Partial {
-			t.Errorf("cancelled context: complete result with %d codes, want Partial or a timeout error", len(res.Codes))
+		if de := decoder.AsError(err); de == nil || de.Code != decoder.ErrTimeout {
+			t.Errorf("cancelled context: %v (%d codes), want a timeout error", err, len(res.Codes))
 		}
 	})
 }

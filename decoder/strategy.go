@@ -71,6 +71,7 @@ func (s *scanState) scan(p bitmap.Plane) {
 	var fullBW int
 	pyramid := []bitmap.Plane{p} // pyramid[k] is the plane at scale 2^k
 	st := bitmap.StatsOf(p)
+	qrs := qr.NewScan()
 	for _, l := range levels {
 		if s.Expired() {
 			return
@@ -102,7 +103,7 @@ func (s *scanState) scan(p bitmap.Plane) {
 			coarse = appendRegions(coarse, scaleRects(datamatrix.SquareRegions(ls.Changes, 1), l.scale), 4, true)
 			continue
 		}
-		qr.ReadLevel(s, p, ls, l.scale, qr.Options{CornerSearch: s.skip&CornerSearch == 0, Pairs: s.skip&FinderPairs == 0})
+		qrs.ReadLevel(s, p, ls, l.scale, l.minM, qr.Options{CornerSearch: s.skip&CornerSearch == 0, Pairs: s.skip&FinderPairs == 0})
 		regions = appendRegions(regions, scaleRects(datamatrix.CodeRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
 		squares = appendRegions(squares, scaleRects(datamatrix.SquareRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
 		if l.scale == 1 {
@@ -260,15 +261,9 @@ func (s *scanState) covers(r image.Rectangle) bool {
 	return false
 }
 
-// Attempt runs one reader call, containing panics from third-party code.
-func (s *scanState) Attempt(f func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.onPanic(r)
-		}
-	}()
-	f()
-}
+// Attempt runs one reader call; a panic in it is contained and reported,
+// and the attempt counts as nothing found.
+func (s *scanState) Attempt(f func()) { contain(s.onPanic, f) }
 
 // addCode records a code once per (symbology, text) in the image.
 func (s *scanState) addCode(sym symbology.Symbology, text string, raw []byte, cs [][2]int) {

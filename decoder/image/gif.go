@@ -2,7 +2,6 @@ package image
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/draw"
 	"image/gif"
@@ -12,18 +11,14 @@ import (
 
 // decodeGIF composites every frame onto the logical screen, honouring
 // disposal, so a code drawn over several frames is seen whole.
-func decodeGIF(data []byte, cfg image.Config) (frames []bitmap.Plane, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("decoder panic: %v", r)
-		}
-	}()
+func decodeGIF(data []byte, cfg image.Config) ([]bitmap.Plane, error) {
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
 	bounds := image.Rect(0, 0, cfg.Width, cfg.Height)
 	canvas := image.NewRGBA(bounds)
+	frames := make([]bitmap.Plane, 0, len(g.Image))
 	draw.Draw(canvas, bounds, image.White, image.Point{}, draw.Src)
 	for i, fr := range g.Image {
 		var prev *image.RGBA

@@ -65,6 +65,10 @@ func newError(k Kind, err error, format string, args ...any) *Error {
 // Open sniffs data, checks its header against lim and decodes its pixels:
 // one luminance plane per frame. The Info is filled in as far as the
 // header was read, also when an error is returned.
+//
+// Open does not recover panics of the readers it calls (hostile bytes can
+// reach a bug in any of them): its caller contains them, in one place, and
+// reports them.
 func Open(data []byte, lim Limits) (Info, []bitmap.Plane, error) {
 	info := Info{Format: Sniff(data)}
 	if len(data) == 0 {
@@ -123,30 +127,17 @@ func openGIF(info Info, data []byte, cfg image.Config, lim Limits) (Info, []bitm
 	return info, frames, nil
 }
 
-// lumaJPEG decodes a JPEG's luminance only: chroma is entropy-decoded (the
-// bitstream requires it) but never transformed or stored.
-func lumaJPEG(data []byte) (g image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("decoder panic: %v", r)
-		}
-	}()
-	return ljpeg.DecodeLuma(bytes.NewReader(data), ljpeg.Options{Scale: 1})
-}
-
-func decodeStill(f Format, data []byte) (img image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil { // a decoder bug must not take the process down
-			err = fmt.Errorf("decoder panic: %v", r)
-		}
-	}()
+// decodeStill decodes a still image's pixels. JPEG and WebP go through the
+// luma-only forks: chroma is entropy-decoded (the bitstream requires it)
+// but never transformed or stored.
+func decodeStill(f Format, data []byte) (image.Image, error) {
 	r := bytes.NewReader(data)
 	switch f {
 	case JPEG:
-		return lumaJPEG(data)
+		return ljpeg.DecodeLuma(r, ljpeg.Options{Scale: 1})
 	case PNG:
 		return png.Decode(r)
-	case WebP: // luma only, like JPEG
+	case WebP:
 		return lwebp.DecodeLuma(r)
 	case BMP:
 		return bmp.Decode(r)

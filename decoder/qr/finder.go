@@ -316,6 +316,7 @@ func abs(v int) int {
 type triplet struct {
 	bl, tl, tr candidate
 	score      float64 // lower is better
+	weakest    int     // rank of its least confirmed member among the candidates
 }
 
 // strict: every finder confirmed with all five runs in proportion, on
@@ -342,12 +343,23 @@ func findTriplets(cands []candidate, maxCands int) []triplet {
 		for j := i + 1; j < len(cands); j++ {
 			for k := j + 1; k < len(cands); k++ {
 				if t, ok := makeTriplet(cands[i], cands[j], cands[k]); ok {
+					t.weakest = k
 					out = append(out, t)
 				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].score < out[j].score })
+	// Best-confirmed candidates first: a triplet is ranked by its weakest
+	// member's place in cands (which come sorted by confirmation), then by
+	// shape. Under perspective a true triplet's shape is far from an
+	// isosceles right angle, while three weak texture hits can form a
+	// perfect one.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].weakest != out[j].weakest {
+			return out[i].weakest < out[j].weakest
+		}
+		return out[i].score < out[j].score
+	})
 	return out
 }
 
@@ -355,8 +367,13 @@ func makeTriplet(a, b, c candidate) (triplet, bool) {
 	if a.dark != b.dark || a.dark != c.dark {
 		return triplet{}, false
 	}
+	// Perspective makes the nearest finder's modules up to twice the
+	// farthest's, bends the right angle by up to ±40° and stretches one leg
+	// to twice the other: the bounds admit that much, and the timing
+	// patterns, read through a transform fitted to the finders themselves,
+	// reject what only looks like a triplet.
 	mn, mx := min(a.m, b.m, c.m), max(a.m, b.m, c.m)
-	if mx > 1.7*mn {
+	if mx > 2.2*mn {
 		return triplet{}, false
 	}
 	dab, dac, dbc := dist(a, b), dist(a, c), dist(b, c)
@@ -372,11 +389,11 @@ func makeTriplet(a, b, c candidate) (triplet, bool) {
 		tl, p, q, s1, s2, hyp = c, a, b, dac, dbc, dab
 	}
 	side := (s1 + s2) / 2
-	if math.Abs(s1-s2) > 0.4*side {
+	if max(s1, s2) > 2*min(s1, s2) {
 		return triplet{}, false
 	}
 	ratio := hyp / math.Hypot(s1, s2)
-	if ratio < 0.8 || ratio > 1.2 {
+	if ratio < 0.65 || ratio > 1.32 {
 		return triplet{}, false
 	}
 	m := (a.m + b.m + c.m) / 3

@@ -9,7 +9,7 @@
 //     luminance under a perspective transform, thresholded several ways and
 //     handed to gozxing's bit-stream decoder (Reed–Solomon and modes).
 //
-// ReadLevel runs both for one pyramid level on behalf of a Host, the
+// A Scan runs both, one pyramid level at a time, on behalf of a Host, the
 // decoder's scan, which owns the budget, the panic guard and the codes.
 package qr
 
@@ -52,17 +52,29 @@ const undecodedTiming = 0.9
 // triplets come first, and a photo full of look-alikes must not cost seconds.
 const maxTripletAttempts = 16
 
+// Scan reads the QR codes of one frame, level by level, finest first. It
+// keeps what one level passes to the next: the finer level's finder
+// candidates and the finders' measured rings.
+type Scan struct {
+	finer []candidate
+	rings finderRings
+}
+
+// NewScan starts the QR reading of one frame.
+func NewScan() *Scan { return &Scan{rings: finderRings{}} }
+
 // ReadLevel groups the finder candidates of a level scanned on the plane
 // downscaled by scale into triplets and decodes each on the
 // full-resolution plane p; then, with opt.Pairs, tries pairs of finders
 // whose third is hidden.
-func ReadLevel(h Host, p bitmap.Plane, l Level, scale int, opt Options) {
+func (s *Scan) ReadLevel(h Host, p bitmap.Plane, l Level, scale int, minM float64, opt Options) {
 	cands := slices.DeleteFunc(l.cands, func(c candidate) bool { return c.count < 2 })
 	sc := float64(scale)
 	for i := range cands {
 		cands[i].x, cands[i].y, cands[i].m = cands[i].x*sc, cands[i].y*sc, cands[i].m*sc
 	}
-	trips := findTriplets(cands, 40)
+	trips := findTriplets(withFiner(cands, s.finer, minM*sc), 40)
+	s.finer = cands
 	used := map[[2]int]bool{}
 	key := func(c candidate) [2]int { return [2]int{int(c.x), int(c.y)} }
 	for i, t := range trips {
@@ -74,9 +86,9 @@ func ReadLevel(h Host, p bitmap.Plane, l Level, scale int, opt Options) {
 		}
 		var r *Read
 		var ok bool
-		h.Attempt(func() { r, ok = decodeTriplet(p, t, opt.CornerSearch) })
+		h.Attempt(func() { r, ok = decodeTriplet(p, t, opt.CornerSearch, s.rings) })
 		if !ok || r.Text == "" {
-			if r != nil && r.Timing >= undecodedTiming && t.strict() {
+			if r != nil && r.Timing >= undecodedTiming && r.squares && t.strict() {
 				h.Unread(r.Corners)
 			}
 			continue
@@ -85,13 +97,42 @@ func ReadLevel(h Host, p bitmap.Plane, l Level, scale int, opt Options) {
 		h.Found(r)
 	}
 	if opt.Pairs {
-		readPairs(h, p, cands)
+		readPairs(h, p, cands, s.rings)
 	}
+}
+
+// maxCarried bounds the finer level's candidates tried with a level's own.
+const maxCarried = 6
+
+// withFiner adds to a level's candidates the finer level's best ones whose
+// modules are large enough to belong to the same code: a code seen in
+// perspective has finders up to twice as large as each other, so its
+// nearest finder can be found one level up from the other two. They go
+// after the level's strongest few, ahead of its weak ones.
+func withFiner(cands, finer []candidate, minM float64) []candidate {
+	var add []candidate
+	for _, f := range finer {
+		if len(add) == maxCarried {
+			break
+		}
+		if f.m*2.2 < minM || slices.ContainsFunc(cands, func(c candidate) bool { return c.dark == f.dark && dist(c, f) < 2*c.m }) {
+			continue
+		}
+		add = append(add, f)
+	}
+	if len(add) == 0 {
+		return cands
+	}
+	at := min(len(cands), maxCarried)
+	out := make([]candidate, 0, len(cands)+len(add))
+	out = append(out, cands[:at]...)
+	out = append(out, add...)
+	return append(out, cands[at:]...)
 }
 
 // readPairs tries the best pairs of candidates not inside a code already
 // read, completing each with a synthetic third finder.
-func readPairs(h Host, p bitmap.Plane, cands []candidate) {
+func readPairs(h Host, p bitmap.Plane, cands []candidate, rings finderRings) {
 	var free []candidate
 	for _, c := range cands {
 		if len(free) == maxPairCandidates {
@@ -115,7 +156,7 @@ func readPairs(h Host, p bitmap.Plane, cands []candidate) {
 				continue
 			}
 			var r *Read
-			h.Attempt(func() { r, ok = decodeTriplet(p, t, false) })
+			h.Attempt(func() { r, ok = decodeTriplet(p, t, false, rings) })
 			if ok && r.Text != "" {
 				h.Found(r)
 				break

@@ -19,6 +19,7 @@ type Read struct {
 	Raw     []byte        // the code's bytes
 	Corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
 	Timing  float64       // timing-pattern agreement of the best sampling
+	squares bool          // every finder showed its concentric square rings
 }
 
 // dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
@@ -45,15 +46,29 @@ func (t triplet) dimensions() []int {
 // When nothing decodes, it returns the best guess at the code's corners
 // with its timing-pattern score, for the caller to judge whether a code is
 // there unread.
-func decodeTriplet(p bitmap.Plane, t triplet, cornerSearch bool) (*Read, bool) {
+//
+// First of all it fits the code's transform to the finders' own rings
+// (geometry.go), which holds under strong perspective; the centres-only
+// estimates below read what that misses (a finder's ring broken by a logo
+// or glare).
+func decodeTriplet(p bitmap.Plane, t triplet, cornerSearch bool, rings finderRings) (*Read, bool) {
 	g := gridPool.Get().(*gridBuf)
 	defer gridPool.Put(g)
 	r := &tripletReader{p: p, t: t, g: g, cornerSearch: cornerSearch, dec: qrdecoder.NewDecoder(), best: &Read{}}
+	fg, measured := t.measure(p, rings)
+	if measured {
+		if read, ok := r.readFitted(fg); ok {
+			return read, true
+		}
+	}
 	for _, dim := range t.dimensions() {
 		if read, ok := r.readSize(dim); ok {
 			return read, true
 		}
 	}
+	// Timing patterns alone can line up on a barcode's bars turned in the
+	// plane; three finders that show concentric square rings cannot.
+	r.best.squares = measured && complete(fg)
 	return r.best, false
 }
 
@@ -152,7 +167,16 @@ func (r *tripletReader) timing(br brEstimate, dim int) float64 {
 // decodeAt samples the grid with the bottom-right reference at br and tries
 // each threshold.
 func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
-	tr := r.transform(br, dim)
+	return r.decodeTransform(r.transform(br, dim), dim, ths, bits)
+}
+
+// decodeWith samples the grid through tr and tries each threshold.
+func (r *tripletReader) decodeWith(tr *common.PerspectiveTransform, dim int, ths []thresholder) (*Read, bool) {
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	return r.decodeTransform(tr, dim, ths, bits)
+}
+
+func (r *tripletReader) decodeTransform(tr *common.PerspectiveTransform, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
 	if !sampleGrid(r.p, tr, dim, r.t.tl.dark, r.g) {
 		return nil, false
 	}

@@ -59,7 +59,7 @@ func BenchmarkStageDecodeBits(b *testing.B) {
 	ls := fullLevel(th)
 	var found *triplet
 	for _, t := range findTriplets(slices.DeleteFunc(ls.cands, func(c candidate) bool { return c.count < 2 }), 40) {
-		if _, ok := decodeTriplet(p, t, true); ok {
+		if _, ok := decodeTriplet(p, t, true, nil); ok {
 			found = &t
 			break
 		}
@@ -69,7 +69,7 @@ func BenchmarkStageDecodeBits(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := decodeTriplet(p, *found, true); !ok {
+		if _, ok := decodeTriplet(p, *found, true, nil); !ok {
 			b.Fatal("decode failed")
 		}
 	}
