@@ -21,7 +21,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/qrgate/qrgate/apierror"
-	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/review/store"
 )
 
 // testGateway is a gateway running on loopback for one test.
@@ -212,11 +212,11 @@ func metric(t *testing.T, reg *prometheus.Registry, name string, labels ...strin
 // fakeRecorder records in memory and fails on demand.
 type fakeRecorder struct {
 	mu      sync.Mutex
-	records []*review.Record
+	records []*store.Record
 	fail    error
 }
 
-func (f *fakeRecorder) Record(_ context.Context, r *review.Record) error {
+func (f *fakeRecorder) Record(_ context.Context, r *store.Record) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {
@@ -238,10 +238,10 @@ func (f *fakeRecorder) setFail(err error) {
 	f.fail = err
 }
 
-func (f *fakeRecorder) all() []*review.Record {
+func (f *fakeRecorder) all() []*store.Record {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]*review.Record(nil), f.records...)
+	return append([]*store.Record(nil), f.records...)
 }
 
 var errDiskFull = errors.New("disk full")

@@ -13,7 +13,7 @@ import (
 
 	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/policy"
-	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/throttle"
 )
 
@@ -178,7 +178,7 @@ func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) 
 // record persists a flagged listing before it is answered. It reports
 // whether the record was stored; an error means "answer 503" (fail-closed).
 func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRequest, res *listingResult) (bool, error) {
-	rec := &review.Record{
+	rec := &store.Record{
 		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
 		Client: client,
@@ -187,7 +187,7 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 		if !flagged(im.Findings) {
 			continue
 		}
-		rec.Images = append(rec.Images, review.Image{
+		rec.Images = append(rec.Images, store.Image{
 			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept

@@ -17,9 +17,19 @@ import (
 	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/policy"
-	"github.com/qrgate/qrgate/review"
+	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/throttle"
 )
+
+// Recorder persists flagged listings. Record must not return before the
+// record is durable, and is idempotent by ScanID; Ready reports whether
+// records can be persisted now (/readyz). The gateway knows the store only
+// through it, so it links no database driver: the backend is the command's
+// choice.
+type Recorder interface {
+	Record(ctx context.Context, r *store.Record) error
+	Ready(ctx context.Context) error
+}
 
 // Options are the gateway's configuration and dependencies.
 type Options struct {
@@ -28,7 +38,7 @@ type Options struct {
 	Policy  *PolicyHolder
 	APIKeys *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
-	Recorder review.Recorder
+	Recorder Recorder
 	// Admin serves what the admin listener does not route itself (the
 	// review API and pages); nil answers 404.
 	Admin fasthttp.RequestHandler
@@ -55,7 +65,7 @@ type Gateway struct {
 	dec     *decoder.Decoder
 	pol     *PolicyHolder
 	keys    *APIKeys
-	rec     review.Recorder
+	rec     Recorder
 	admin   fasthttp.RequestHandler
 	auth    func(*fasthttp.RequestCtx) (string, error)
 	guard   *throttle.Limiter

@@ -236,7 +236,7 @@ func TestGeneratedTokenShownOnce(t *testing.T) {
 	dir := t.TempDir()
 	var logs bytes.Buffer
 	open := func() *Service {
-		s, err := Open(context.Background(), Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil)), Registerer: prometheus.NewRegistry()})
+		s, err := Open(context.Background(), withSQLite(t, Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil)), Registerer: prometheus.NewRegistry()}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -72,10 +72,10 @@ func TestLogoutEndsSession(t *testing.T) {
 // file: two replicas sharing one store.
 func openReplica(t *testing.T, ts *testServer, mods string) *testServer {
 	t.Helper()
-	svc, err := Open(context.Background(), Options{
+	svc, err := Open(context.Background(), withSQLite(t, Options{
 		DataDir: filepath.Dir(ts.svc.st.(interface{ Path() string }).Path()), ModeratorsFile: mods,
 		Registerer: prometheus.NewRegistry(), Logger: slog.New(slog.DiscardHandler),
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

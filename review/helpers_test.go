@@ -27,6 +27,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review/sqlite"
 )
 
 const (
@@ -77,11 +78,26 @@ func newTestServer(t *testing.T, opts ...func(*Options)) *testServer {
 	for _, f := range opts {
 		f(&o)
 	}
-	svc, err := Open(context.Background(), o)
+	svc, err := Open(context.Background(), withSQLite(t, o))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return serve(t, svc, reg, logs)
+}
+
+// withSQLite gives o a SQLite store in its DataDir (with its Quotas), the
+// backend the command picks by default.
+func withSQLite(t *testing.T, o Options) Options {
+	t.Helper()
+	if o.Store != nil {
+		return o
+	}
+	st, err := sqlite.Open(context.Background(), sqlite.Config{Dir: o.DataDir, Now: o.Now, Quotas: o.Quotas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Store = st
+	return o
 }
 
 func serve(t *testing.T, svc *Service, reg *prometheus.Registry, logs *syncBuffer) *testServer {

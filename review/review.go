@@ -13,15 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/qrgate/qrgate/review/postgres"
-	"github.com/qrgate/qrgate/review/sqlite"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
 	"github.com/qrgate/qrgate/throttle"
@@ -51,8 +48,11 @@ type Recorder interface {
 
 // Options configures the review service.
 type Options struct {
-	DataDir        string // where the embedded SQLite store lives
-	Store          string // "" for SQLite in DataDir, or a postgres:// URL
+	// Store is the queue's persistence, opened by the caller (the backend
+	// is the caller's choice); once Open succeeds the Service owns it and
+	// closes it in Close.
+	Store          store.Store
+	DataDir        string // where a generated moderator token is written
 	ModeratorsFile string // "name token" per line; "" to generate one token
 	Logger         *slog.Logger
 	Registerer     prometheus.Registerer
@@ -163,6 +163,9 @@ func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
 
 // Open opens (creating and migrating) the store and loads moderators.
 func Open(ctx context.Context, o Options) (*Service, error) {
+	if o.Store == nil {
+		return nil, errors.New("review: no store")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -180,10 +183,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	st, err := openStore(ctx, o)
-	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
-	}
+	st := o.Store
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = time.Second
 	}
@@ -200,30 +200,6 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	}
 	go s.maintain(o.MaintainEvery)
 	return s, nil
-}
-
-// openStore picks the backend from Options.Store.
-func openStore(ctx context.Context, o Options) (store.Store, error) {
-	switch {
-	case o.Store == "" || o.Store == "sqlite":
-		if o.DataDir == "" {
-			return nil, errors.New("no data dir for the SQLite store")
-		}
-		return sqlite.Open(ctx, sqlite.Config{Dir: o.DataDir, Now: o.Now, Quotas: o.Quotas})
-	case strings.HasPrefix(o.Store, "postgres://") || strings.HasPrefix(o.Store, "postgresql://"):
-		return postgres.Open(ctx, postgres.Config{URL: o.Store, Now: o.Now, Quotas: o.Quotas})
-	}
-	return nil, fmt.Errorf("store %q: want empty (SQLite in the data dir) or a postgres:// URL", redactURL(o.Store))
-}
-
-// redactURL hides a password in a store URL before it reaches a log.
-func redactURL(s string) string {
-	if i := strings.Index(s, "@"); i >= 0 {
-		if j := strings.Index(s, "://"); j >= 0 && j < i {
-			return s[:j+3] + "…" + s[i:]
-		}
-	}
-	return s
 }
 
 // Store is the underlying store (for tests and tools).

@@ -227,16 +227,21 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	// One count of failures per client for both listeners: guessing API
 	// keys and guessing moderator tokens is the same client misbehaving.
 	guard := throttle.New(throttle.Config{})
+	quotas := store.Quotas{
+		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
+	}
+	st, err := openStore(ctx, f.store, f.dataDir, time.Now, quotas)
+	if err != nil {
+		return fmt.Errorf("review store: %w", err)
+	}
 	svc, err := review.Open(ctx, review.Options{
-		DataDir: f.dataDir, Store: f.store, ModeratorsFile: f.moderators,
+		Store: st, DataDir: f.dataDir, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
-		Quotas: store.Quotas{
-			TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
-		},
-		RetainDecided: f.retainDecided,
+		Quotas: quotas, RetainDecided: f.retainDecided,
 	})
 	if err != nil {
+		st.Close()
 		return fmt.Errorf("review store: %w", err)
 	}
 	defer svc.Close()
