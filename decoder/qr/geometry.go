@@ -557,8 +557,7 @@ func (t triplet) fittedDimensions(p bitmap.Plane, fg [3]finderGeometry) []int {
 	var ests []float64
 	locals := [3]homography{}
 	have := [3]bool{}
-	cs := [3]candidate{t.tl, t.tr, t.bl}
-	for i := range cs {
+	for i := range locals {
 		locals[i], have[i] = t.localFrame(fg, i)
 	}
 	if have[0] {
