@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/qrgate/qrgate/internal/testenv"
 	"image/png"
 	"os"
 	"os/exec"
@@ -32,12 +33,8 @@ const updateScreenshotsEnv = "QRGATE_UPDATE_SCREENSHOTS"
 // outside CI: in CI (CI=true) a missing browser fails the test.
 func newBrowser(t *testing.T) (context.Context, *atomic.Int32) {
 	t.Helper()
-	if _, err := exec.LookPath(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing in CI: .ci/run should install Debian's chromium", chromiumPath)
-		}
-		t.Skipf("%s not installed (apt-get install chromium)", chromiumPath)
-	}
+	_, err := exec.LookPath(chromiumPath)
+	testenv.Need(t, err == nil, "Debian's chromium ("+chromiumPath+")", "apt-get install -y chromium")
 	if testing.Short() {
 		t.Skip("short")
 	}

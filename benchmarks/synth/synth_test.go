@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	_ "image/gif"
 	_ "image/jpeg"
@@ -14,15 +15,18 @@ import (
 	"testing"
 
 	_ "golang.org/x/image/bmp"
+
+	"github.com/qrgate/qrgate/internal/testenv"
 	_ "golang.org/x/image/webp"
 )
 
 // TestGenerate runs the generator as `go run ./benchmarks/synth` does, on
-// the installed photographs and encoders (.ci/run installs them; the
-// test fails, never skips, without them), twice: the files must be the
-// same bytes, decode in the format their extension names, and the
-// manifest must label them by the policy table.
+// the installed photographs and encoders (.ci/run installs them; without
+// them the test skips naming the packages, and fails under CI=true), twice:
+// the files must be the same bytes, decode in the format their extension
+// names, and the manifest must label them by the policy table.
 func TestGenerate(t *testing.T) {
+	needPhotosAndTools(t)
 	const n = 6
 	dirs := [2]string{t.TempDir(), t.TempDir()}
 	for _, d := range dirs {
@@ -170,4 +174,15 @@ func TestPayloadCategories(t *testing.T) {
 	if d := eanDigits(rand.New(rand.NewPCG(1, 1))); len(d) != 13 || eanCheck(d[:12]) != d[12] {
 		t.Errorf("bad EAN %q", d)
 	}
+}
+
+// needPhotosAndTools skips (fails in CI) when the photographs or the
+// encoders the generator needs are not installed, naming the packages.
+func needPhotosAndTools(t *testing.T) {
+	t.Helper()
+	_, err := openPhotos()
+	if err == nil {
+		err = checkTools()
+	}
+	testenv.Need(t, err == nil, "the generator's photographs or encoders", fmt.Sprint(err))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/qrgate/qrgate/internal/testenv"
 	"net/url"
 	"os"
 	"testing"
@@ -20,12 +21,8 @@ const testURLEnv = "QRGATE_TEST_POSTGRES"
 
 func testURL(t testing.TB) string {
 	u := os.Getenv(testURLEnv)
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set in CI: .ci/run should start PostgreSQL", testURLEnv)
-		}
-		t.Skipf("%s not set: no PostgreSQL to test against", testURLEnv)
-	}
+	testenv.Need(t, u != "", "a PostgreSQL database ("+testURLEnv+" unset)",
+		"apt-get install -y postgresql, start it, and set "+testURLEnv+"=postgres://user@127.0.0.1/db (.ci/review-deps does this)")
 	return u
 }
 

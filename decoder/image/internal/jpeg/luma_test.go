@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/qrgate/qrgate/internal/testenv"
 	"image"
 	"image/color"
 	stdjpeg "image/jpeg"
@@ -22,15 +23,15 @@ import (
 
 // corpusDir is the shared image corpus, relative to the repository root
 // (decoder/internal/jpeg is three levels down).
-const corpusDir = "../../../../shared/corpus/images"
 
 // corpusFiles returns the JPEG files of the shared corpus, or skips the test
 // if the corpus is absent. In -short mode only every step-th file is used.
 func corpusFiles(tb testing.TB) []string {
 	tb.Helper()
+	corpusDir := filepath.Join(testenv.SharedCorpus(tb), "images")
 	ents, err := os.ReadDir(corpusDir)
 	if err != nil {
-		tb.Skipf("corpus not available: %v", err)
+		tb.Fatal(err)
 	}
 	var files []string
 	for _, e := range ents {

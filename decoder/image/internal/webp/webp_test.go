@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/qrgate/qrgate/internal/testenv"
 	"image"
 	"io"
 	"math/rand/v2"
@@ -19,10 +20,6 @@ import (
 
 	xwebp "golang.org/x/image/webp"
 )
-
-// corpusDir is the shared image corpus, relative to the repository root
-// (decoder/internal/webp is three levels down).
-const corpusDir = "../../../../shared/corpus/images"
 
 type testFile struct {
 	name string
@@ -55,9 +52,9 @@ func readDir(tb testing.TB, dir string) []testFile {
 
 // corpusFiles returns the WebP files of the shared corpus, or skips.
 func corpusFiles(tb testing.TB) []testFile {
-	files := readDir(tb, corpusDir)
+	files := readDir(tb, filepath.Join(testenv.SharedCorpus(tb), "images"))
 	if len(files) == 0 {
-		tb.Skip("corpus not available or has no WebP files")
+		tb.Fatal("the shared corpus has no WebP files")
 	}
 	return files
 }
