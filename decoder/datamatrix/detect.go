@@ -230,4 +230,3 @@ func abs(v int) int {
 	}
 	return v
 }
-
