@@ -120,6 +120,9 @@ func foldRune(c rune) string {
 	if l, ok := lookAlikes[c]; ok {
 		return string(l)
 	}
+	if isDash(c) {
+		return "-"
+	}
 	return strings.ToLower(norm.NFKC.String(string(c)))
 }
 
@@ -149,7 +152,16 @@ func digitValue(c rune) (int, bool) {
 			return int(s[0] - '0'), true
 		}
 	}
-	for _, table := range [][]string{cnDigits, cnZero, cnFormal, cnSpoken, superDigits, circled, negCircled, parenDigits, dingbatSans, doubleCircle} {
+	if d, ok := ndValue(c); ok {
+		return d, true
+	}
+	if c == '么' {
+		return 1, true
+	}
+	if c == '兩' {
+		return 2, true
+	}
+	for _, table := range [][]string{cnDigits, cnZero, cnFormal, cnSpoken, superDigits, circled, negCircled, parenDigits, dingbatSans, doubleCircle, cnRadio, cnFormalTrad, fullStopDigits, circledIdeographs, parenIdeographs} {
 		for d, s := range table {
 			if s != "" && []rune(s)[0] == c && len([]rune(s)) == 1 {
 				return d, true

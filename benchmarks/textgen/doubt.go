@@ -29,7 +29,7 @@ var kwPatterns = map[string]*regexp.Regexp{
 
 var (
 	asciiToken    = regexp.MustCompile(`[a-z0-9_\-]+`)
-	digitGroup    = regexp.MustCompile(`[0-9](?:[ .\-/、~·]?[0-9])*`)
+	digitGroup    = regexp.MustCompile(`[0-9](?:[ .\-/、~·_()\[\]【】（）〔〕「」{}]{0,3}[0-9])*`)
 	handleRe      = regexp.MustCompile(`@[a-z0-9_]{3,}`)
 	domainRe      = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
 	wechatIDRe    = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)

@@ -15,6 +15,13 @@ func shownID(r *rand.Rand, canon string, groups []int) (string, []string) {
 	tags := style.tags(canon)
 	if w != nil {
 		tags = append(tags, "wrap:"+w.name)
+		if round3Wrap(w.name) {
+			if strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
+				tags = append(tags, "read:letters")
+			} else {
+				tags = append(tags, "read:digits")
+			}
+		}
 	}
 	if len(tags) == 0 {
 		tags = append(tags, "disguise:none")

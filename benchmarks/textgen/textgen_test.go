@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/unicode/runenames"
 
 	"github.com/qrgate/qrgate/benchmarks/score/scoring"
 )
@@ -149,7 +151,8 @@ var testReadings = func() map[rune]string {
 		{"АВСЕНКМОРТХҮ", "abcehkmoptxy"},
 		{"〇零一二三四五六七八九", "00123456789"},
 		{"壹贰叁肆伍陆柒捌玖", "123456789"},
-		{"洞幺两拐", "0127"},
+		{"洞幺么两兩拐勾", "0112279"},
+		{"貳參陸", "236"},
 		{"❶❷❸❹❺❻❼❽❾⓿", "1234567890"},
 		{"➀➁➂➃➄➅➆➇➈", "123456789"},
 		{"⓵⓶⓷⓸⓹⓺⓻⓼⓽", "123456789"},
@@ -166,25 +169,63 @@ var testReadings = func() map[rune]string {
 	return m
 }()
 
-// readsAs decodes a shown identifier the way a buyer types it and compares
-// it with the label.
-func readsAs(shown string, l label) bool {
+// readText is how the test reads shown text, independently of the
+// generator's tables: its own table above, then NFKC (and the table again
+// on what NFKC gives, for ㊀ → 一), then the character's Unicode name for
+// what NFKC leaves alone ("ARABIC-INDIC DIGIT FIVE", "NEGATIVE SQUARED
+// LATIN CAPITAL LETTER A"); lowercase.
+func readText(shown string) string {
 	var b strings.Builder
 	for _, c := range shown {
 		if s, ok := testReadings[c]; ok {
 			b.WriteString(s)
 			continue
 		}
-		b.WriteString(norm.NFKC.String(string(c)))
+		for _, n := range norm.NFKC.String(string(c)) {
+			if s, ok := testReadings[n]; ok {
+				b.WriteString(s)
+			} else if s, ok := readByName(n); ok {
+				b.WriteString(s)
+			} else {
+				b.WriteRune(n)
+			}
+		}
 	}
-	read := strings.ToLower(b.String())
+	return strings.ToLower(b.String())
+}
+
+var (
+	digitName  = regexp.MustCompile(` DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$`)
+	letterName = regexp.MustCompile(`LATIN (?:CAPITAL|SMALL) LETTER ([A-Z])$`)
+	digitWords = map[string]string{"ZERO": "0", "ONE": "1", "TWO": "2", "THREE": "3", "FOUR": "4", "FIVE": "5", "SIX": "6", "SEVEN": "7", "EIGHT": "8", "NINE": "9"}
+)
+
+func readByName(c rune) (string, bool) {
+	if c < 0x80 {
+		return "", false
+	}
+	name := runenames.Name(c)
+	if m := digitName.FindStringSubmatch(name); m != nil {
+		return digitWords[m[1]], true
+	}
+	if m := letterName.FindStringSubmatch(name); m != nil {
+		return strings.ToLower(m[1]), true
+	}
+	return "", false
+}
+
+// readsAs decodes a shown identifier the way a buyer types it and compares
+// it with the label.
+func readsAs(shown string, l label) bool {
+	read := readText(shown)
 	if strings.Contains(l.identifier, ".") || strings.Contains(l.identifier, "://") {
 		return readLink(read) == l.identifier
 	}
+	keepUnderscore := strings.Trim(l.identifier, "0123456789") != ""
 	keep := func(s string) string {
 		var o strings.Builder
 		for _, c := range s {
-			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '@' {
+			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '@' || c == '_' && keepUnderscore {
 				o.WriteRune(c)
 			}
 		}
@@ -192,8 +233,76 @@ func readsAs(shown string, l label) bool {
 	}
 	got, want := keep(read), keep(l.identifier)
 	// Parenthesised digits read "(1)"; keycaps carry combining marks: both
-	// are dropped by keep. +86 is not part of a Chinese phone's identifier.
+	// are dropped by keep, as are the dashes, brackets and underscores a
+	// number is split by. +86 is not part of a Chinese phone's identifier.
 	return got == want || (l.category == "phone" && got == "86"+want)
+}
+
+// Every digit style writes each digit so that it reads as that digit, and
+// never as a letter.
+func TestDigitStylesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range digitStyles {
+		for d := 0; d <= 9; d++ {
+			for n := 0; n < 20; n++ { // styles that draw among forms
+				shown := s.render(r, d)
+				got := strings.Map(func(c rune) rune {
+					if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+						return c
+					}
+					return -1
+				}, readText(shown))
+				if got != string(rune('0'+d)) {
+					t.Fatalf("style %s writes %d as %q, read %q", s.name, d, shown, got)
+				}
+			}
+		}
+	}
+}
+
+func TestCNNumber(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		formal bool
+		want   string
+	}{
+		{15, false, "十五"}, {250, false, "两百五十"}, {2080, false, "两千零八十"}, {1001, false, "一千零一"},
+		{280, true, "贰佰捌拾"}, {22, false, "二十二"}, {2002, false, "两千零二"}, {2080, true, "贰仟零捌拾"}, {15, true, "壹拾伍"}, {9, false, "九"},
+	} {
+		if got := cnNumber(c.n, c.formal); got != c.want {
+			t.Errorf("cnNumber(%d, %v) = %q, want %q", c.n, c.formal, got, c.want)
+		}
+	}
+}
+
+// Round 3's number wraps split a number with every dash width, underscores
+// and brackets; the number still reads the same.
+func TestNumberWrapsRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	canon := "13812345678"
+	gs := idStyle{}.draw(r, canon)
+	seen := map[string]bool{}
+	for _, w := range append(append([]wrap{}, numberWraps...), boxWraps...) {
+		for n := 0; n < 30; n++ {
+			shown := w.apply(r, gs, mobileGroups)
+			if shown == canon {
+				t.Errorf("wrap %s left %q unchanged", w.name, shown)
+			}
+			if !readsAs(shown, label{canon, "phone"}) {
+				t.Errorf("wrap %s: %q does not read as %s", w.name, shown, canon)
+			}
+			for _, c := range shown {
+				if !(c >= '0' && c <= '9') {
+					seen[string(c)] = true
+				}
+			}
+		}
+	}
+	for _, want := range []string{"_", "‐", "‑", "‒", "–", "—", "―", "－", "[", "【", "(", "."} {
+		if !seen[want] {
+			t.Errorf("no number wrap wrote %q", want)
+		}
+	}
 }
 
 var linkWords = strings.NewReplacer("(dot)", ".", "[dot]", ".", " dot ", ".", "[.]", ".", "(.)", ".", "点", ".", "。", ".", "·", ".", "(slash)", "/", " slash ", "/")
@@ -218,6 +327,11 @@ func TestDoubtRejects(t *testing.T) {
 		{"labelled keyword and ID", "出闲置，微信：abc_123，包邮", spanOf("abc_123", lbl("abc_123", "wechat")), false},
 		{"unlabelled mobile", "出闲置，13812345678，包邮", nil, true},
 		{"mobile hidden by dashes", "出闲置，138-1234-5678，包邮", nil, true},
+		{"mobile split by wide dashes", "出闲置，138—1234–5678，包邮", nil, true},
+		{"mobile boxed and underscored", "出闲置，[138]_1234_(5678)，包邮", nil, true},
+		{"mobile in radio digits", "出闲置，幺三八幺两三四五六拐八，包邮", nil, true},
+		{"mobile in other scripts' digits", "出闲置，١٣٨١٢٣٤٥٦٧٨，包邮", nil, true},
+		{"a range with an em dash", "身高150—170cm，包邮", nil, false},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
 		{"two IDs in reach", "abc_123 微信 def_456", spanOf("def_456", lbl("def_456", "wechat")), true},
 		{"QQ keyword near a number", "QQ飞车周边 库存25000件", nil, true},
