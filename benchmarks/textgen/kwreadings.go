@@ -76,15 +76,15 @@ func zhuyin(r *rand.Rand, syl string) string {
 // Words for WeChat's own search and accounts; each is said before the ID
 // ("微信搜一搜：abc123", "search me on WeChat: abc123").
 var (
-	wechatSearchZH  = []string{"微信搜一搜", "微信搜索", "微信里搜"}
-	wechatSearchEN  = []string{"search me on WeChat", "WeChat search", "find me on WeChat search"}
-	officialZH      = []string{"公众号", "微信公众号", "公众号搜", "关注公众号", "服务号"}
-	officialEN      = []string{"WeChat official account", "official account"}
-	channelsZH      = []string{"视频号", "微信视频号"}
-	channelsEN      = []string{"WeChat Channels"}
-	enterpriseZH    = []string{"企业微信", "企业微信号"}
-	qqGroupWords    = []string{"扣群", "Q群号", "QQ群号", "扣扣群号", "企鹅群号", "Q裙", "扣扣裙", "q群号"}
-	telegramPlane   = []string{"纸飞机"}
+	wechatSearchZH = []string{"微信搜一搜", "微信搜索", "微信里搜"}
+	wechatSearchEN = []string{"search me on WeChat", "WeChat search", "find me on WeChat search"}
+	officialZH     = []string{"公众号", "微信公众号", "公众号搜", "关注公众号", "服务号"}
+	officialEN     = []string{"WeChat official account", "official account"}
+	channelsZH     = []string{"视频号", "微信视频号"}
+	channelsEN     = []string{"WeChat Channels"}
+	enterpriseZH   = []string{"企业微信", "企业微信号"}
+	qqGroupWords   = []string{"扣群", "Q群号", "QQ群号", "扣扣群号", "企鹅群号", "Q裙", "扣扣裙", "q群号"}
+	telegramPlane  = []string{"纸飞机"}
 	// round3Families are the keyword families of round 3 (tag read:keywords).
 	round3Families = map[string]bool{"homophone-wide": true, "pinyin-tone": true, "zhuyin": true, "chaizi": true, "wechat-search": true, "official-account": true, "视频号": true, "企业微信": true, "卫星": true, "qq-group": true, "bare-q": true, "纸飞机": true, "handle-no-at": true}
 )
