@@ -224,9 +224,10 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	// One count of failures per client for both listeners: guessing API
-	// keys and guessing moderator tokens is the same client misbehaving.
-	guard := throttle.New(throttle.Config{})
+	// One limiter per listener: a client guessing API keys on the public
+	// listener must not lock moderators behind the same address out of
+	// the admin one (and the admin listener is usually not public at all).
+	pubGuard, adminGuard := throttle.New(throttle.Config{}), throttle.New(throttle.Config{})
 	quotas := store.Quotas{
 		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
 	}
@@ -237,7 +238,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	svc, err := review.Open(ctx, review.Options{
 		Store: st, DataDir: f.dataDir, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
-		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
+		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided,
 	})
 	if err != nil {
@@ -250,7 +251,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Config:  f.gw,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
-		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: guard, TrustedProxies: proxies,
+		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})
 	if err != nil {
