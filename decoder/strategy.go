@@ -96,6 +96,9 @@ func (s *scanState) scan(p bitmap.Plane) {
 		if l.scale == 1 {
 			fullBusy, fullBW = ls.Changes.Busy(), ls.Changes.BW
 		}
+		if s.skip&DataMatrix == 0 {
+			s.addAll(datamatrix.ReadLevel(s, th, ls.Changes, l.scale))
+		}
 		if l.strategy == Regions {
 			// Regions-only levels look for big Data Matrix codes (a QR code
 			// that big was found by its finders at the quarter level).

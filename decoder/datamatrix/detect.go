@@ -32,8 +32,10 @@ type detector struct {
 	im      *binImage
 	history *history
 	lines   [4]line
-	// stop is polled between start positions: the scan's budget
+	// stop is polled between start lines: the scan's budget
 	stop func() bool
+	// startAt reports whether a trace may start at a point (nil: anywhere)
+	startAt func(pt) bool
 }
 
 func newDetector(im *binImage, stop func() bool) *detector {
@@ -75,6 +77,14 @@ func (d *detector) detect(yield func(symbol) bool) {
 // returns false when yield asked to stop.
 func (d *detector) scan(start tracer, yield func(symbol) bool) bool {
 	for start.moveToNextWhiteAfterBlack() {
+		// an L edge is a module (2 px or more) of dark, then a quiet zone
+		// of a module or more: a one-pixel speck either side starts none
+		if d.im.at(start.p.sub(start.d.mul(2))) != black || d.im.at(start.p.add(start.d)) != white {
+			continue
+		}
+		if d.startAt != nil && !d.startAt(start.p) {
+			continue
+		}
 		s, ok := d.trace(start)
 		if ok && !yield(s) {
 			return false
