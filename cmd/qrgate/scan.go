@@ -44,6 +44,7 @@ type scanFlags struct {
 	jobs       int
 	maxBytes   int64
 	maxPixels  int
+	maxText    int
 	budget     time.Duration
 	paths      []string
 }
@@ -59,6 +60,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
 	fset.Int64Var(&f.maxBytes, "max-bytes", 64<<20, "files larger than this many bytes are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fset.IntVar(&f.maxText, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fset.DurationVar(&f.budget, "image-budget", decoder.DefaultBudget, "time budget per image; past it the image is marked partial")
 	// Flags and paths may be interleaved.
 	for {
@@ -78,6 +80,9 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	}
 	if f.jobs < 1 {
 		f.jobs = 1
+	}
+	if f.maxText < 1 {
+		return nil, fmt.Errorf("--max-text-findings must be at least 1, got %d", f.maxText)
 	}
 	return f, nil
 }
@@ -109,6 +114,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		pol:      pol,
 		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, Budget: f.budget})),
 		maxBytes: f.maxBytes,
+		maxText:  f.maxText,
 	}
 	var jobs []job
 	for i, t := range f.texts {
@@ -231,6 +237,7 @@ type scanner struct {
 	pol      *policy.Policy
 	decode   scan.Decode
 	maxBytes int64
+	maxText  int // findings one text lists
 }
 
 type imageRecord struct {
@@ -312,7 +319,7 @@ type textRecord struct {
 // textJob scans one text as a listing of one text.
 func (s *scanner) textJob(id json.RawMessage, text string) job {
 	return func() []byte {
-		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}}, s.decode)
+		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}, MaxTextFindings: s.maxText}, s.decode)
 		if err != nil { // only a programming error: keep the line count right anyway
 			return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Allow, Findings: []policy.Finding{},
 				Error: &scan.ImageError{Code: "internal", Message: err.Error()}})
