@@ -277,6 +277,23 @@ func TestCNNumber(t *testing.T) {
 	}
 }
 
+// Every letter style writes each letter so that it reads as that letter:
+// never as a digit, never as another letter.
+func TestLetterStylesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, s := range letterStyles {
+		for c := 'a'; c <= 'z'; c++ {
+			for n := 0; n < 10; n++ {
+				shown := s.render(r, c)
+				got := strings.Trim(readText(shown), "()") // ⒜ reads (a)
+				if got != string(c) && !(s.name == "small-caps" && c == 'x') {
+					t.Fatalf("style %s writes %c as %q, read %q", s.name, c, shown, got)
+				}
+			}
+		}
+	}
+}
+
 // Round 3's number wraps split a number with every dash width, underscores
 // and brackets; the number still reads the same.
 func TestNumberWrapsRead(t *testing.T) {
@@ -342,6 +359,9 @@ func TestDoubtRejects(t *testing.T) {
 		{"bare Q before a number", "全新，Q：123456", nil, true},
 		{"a handle without @ a WeChat keyword reaches", "微信：kiki_rui48", spanOf("kiki_rui48", lbl("@kiki_rui48", "messenger")), true},
 		{"a pinyin word that is no keyword", "全新，weixiu：KB2291", nil, false},
+		{"a keyword in the emoji alphabet next to an unlabelled ID", "全新，🆆🅴🅲🅷🅰🆃：dkb2235", nil, true},
+		{"a brand in the emoji alphabet within a keyword's reach", "🅰🅳🅸🅳🅰🆂同款，微信：abc_123", spanOf("abc_123", lbl("abc_123", "wechat")), true},
+		{"a brand in the emoji alphabet alone", "🅰🅳🅸🅳🅰🆂同款，包邮", nil, false},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
 		{"two IDs in reach", "abc_123 微信 def_456", spanOf("def_456", lbl("def_456", "wechat")), true},
 		{"QQ keyword near a number", "QQ飞车周边 库存25000件", nil, true},
