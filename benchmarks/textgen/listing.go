@@ -179,7 +179,7 @@ var round3Negatives = map[string]string{
 	"neg:styled-digits": "digits", "neg:dash-range": "digits", "neg:numbered-list": "digits",
 	"neg:cn-number": "digits", "neg:radio-word": "digits",
 	"neg:styled-brand": "letters",
-	"neg:pinyin-word": "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
+	"neg:pinyin-word":  "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
 }
 
 func negClause(r *rand.Rand, en bool) clause {
