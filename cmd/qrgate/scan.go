@@ -58,7 +58,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.Var(&f.texts, "text", "a listing `TEXT` to scan (repeatable)")
 	fset.StringVar(&f.textsFile, "texts", "", "`FILE.jsonl` of {\"id\":…,\"text\":…} objects to scan")
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
-	fset.Int64Var(&f.maxBytes, "max-bytes", 64<<20, "files larger than this many bytes are refused (too_large)")
+	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
 	fset.DurationVar(&f.budget, "image-budget", decoder.DefaultBudget, "time budget per image; past it the image is marked partial")
