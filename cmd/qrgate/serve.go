@@ -50,6 +50,7 @@ type serveFlags struct {
 	logLevel, logFormat  string
 	gw                   gateway.Config
 	maxPixels, maxFrames int
+	maxImageWork         int
 	imageBudget          time.Duration
 	memoryLimit          string
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
@@ -98,6 +99,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	sizeFlag(fs, &c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text, in `bytes` or with a unit (413 above)")
 	fs.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fs.IntVar(&f.maxFrames, "max-frames", decoder.DefaultMaxFrames, "animated GIFs with more frames are refused (too_many_frames)")
+	fs.IntVar(&f.maxImageWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes (pixels × scans of a progressive JPEG, × bytes per pixel of a PNG, × frames of a GIF), are refused (too_complex)")
 	fs.DurationVar(&f.imageBudget, "image-budget", decoder.DefaultBudget, "time budget of one image's strategies")
 	fs.IntVar(&c.Workers, "workers", 0, "concurrent decodes (default GOMAXPROCS)")
 	fs.StringVar(&f.memoryLimit, "memory-limit", "auto", "soft heap `limit` for the Go GC: auto (64 MiB + 96 MiB per worker, within 90% of a container's limit; GOMEMLIMIT wins), off, or a size such as 512MiB")
@@ -251,7 +253,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 
 	gw, err := gateway.New(gateway.Options{
 		Config:  f.gw,
-		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
+		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
