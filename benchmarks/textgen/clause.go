@@ -120,10 +120,25 @@ func foldRune(c rune) string {
 	if l, ok := lookAlikes[c]; ok {
 		return string(l)
 	}
+	if l, ok := enclosedLetter(c); ok {
+		return string(l)
+	}
 	if isDash(c) {
 		return "-"
 	}
+	if c >= 0xC0 && c < 0x250 || c >= 0x1E00 && c < 0x1F00 { // Latin with a tone mark: wēixìn
+		return strings.ToLower(stripMarks(norm.NFKD.String(string(c))))
+	}
 	return strings.ToLower(norm.NFKC.String(string(c)))
+}
+
+func stripMarks(s string) string {
+	return strings.Map(func(c rune) rune {
+		if unicode.Is(unicode.Mn, c) {
+			return -1
+		}
+		return c
+	}, s)
 }
 
 // lookAlikes maps every small capital and look-alike this generator writes
@@ -229,7 +244,7 @@ var (
 func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, labels []label, after bool) clause {
 	var cb builder
 	cb.tag(k.tags()...)
-	if after && !k.bareV {
+	if after && !k.bareV && !k.phrase {
 		cb.tag("pos:after")
 		sep := pickSep(r, sepsAfter, shown)
 		fill := pick(r, words.fillAfterZH)
@@ -259,6 +274,9 @@ func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, lab
 	}
 	if k.bareV {
 		sep, fill = pick(r, sepsBareV), ""
+	}
+	if k.phrase {
+		lead, fill = "", ""
 	}
 	if strings.HasSuffix(k.text, "号") && strings.HasPrefix(fill, "号") {
 		fill = ""

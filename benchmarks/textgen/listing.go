@@ -164,7 +164,7 @@ var negatives = []negative{
 }
 
 // allNegatives are round 2's negatives and each reading's own.
-var allNegatives = concatNegatives(negatives, digitNegatives)
+var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives, letterNegatives)
 
 func concatNegatives(lists ...[]negative) []negative {
 	var out []negative
@@ -178,6 +178,8 @@ func concatNegatives(lists ...[]negative) []negative {
 var round3Negatives = map[string]string{
 	"neg:styled-digits": "digits", "neg:dash-range": "digits", "neg:numbered-list": "digits",
 	"neg:cn-number": "digits", "neg:radio-word": "digits",
+	"neg:styled-brand": "letters",
+	"neg:pinyin-word":  "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
 }
 
 func negClause(r *rand.Rand, en bool) clause {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/unicode/runenames"
@@ -235,7 +236,8 @@ func readsAs(shown string, l label) bool {
 	// Parenthesised digits read "(1)"; keycaps carry combining marks: both
 	// are dropped by keep, as are the dashes, brackets and underscores a
 	// number is split by. +86 is not part of a Chinese phone's identifier.
-	return got == want || (l.category == "phone" && got == "86"+want)
+	// A Telegram handle may be shown without its @.
+	return got == want || (l.category == "phone" && got == "86"+want) || (l.category == "messenger" && "@"+got == want)
 }
 
 // Every digit style writes each digit so that it reads as that digit, and
@@ -271,6 +273,23 @@ func TestCNNumber(t *testing.T) {
 	} {
 		if got := cnNumber(c.n, c.formal); got != c.want {
 			t.Errorf("cnNumber(%d, %v) = %q, want %q", c.n, c.formal, got, c.want)
+		}
+	}
+}
+
+// Every letter style writes each letter so that it reads as that letter:
+// never as a digit, never as another letter.
+func TestLetterStylesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, s := range letterStyles {
+		for c := 'a'; c <= 'z'; c++ {
+			for n := 0; n < 10; n++ {
+				shown := s.render(r, c)
+				got := strings.Trim(readText(shown), "()") // ⒜ reads (a)
+				if got != string(c) && !(s.name == "small-caps" && c == 'x') {
+					t.Fatalf("style %s writes %c as %q, read %q", s.name, c, shown, got)
+				}
+			}
 		}
 	}
 }
@@ -332,6 +351,17 @@ func TestDoubtRejects(t *testing.T) {
 		{"mobile in radio digits", "出闲置，幺三八幺两三四五六拐八，包邮", nil, true},
 		{"mobile in other scripts' digits", "出闲置，١٣٨١٢٣٤٥٦٧٨，包邮", nil, true},
 		{"a range with an em dash", "身高150—170cm，包邮", nil, false},
+		{"zhuyin keyword next to an unlabelled ID", "全新，ㄨㄟˊ ㄒㄧㄣˋ：dkb2235", nil, true},
+		{"components keyword next to an unlabelled ID", "全新，威亻言：dkb2235", nil, true},
+		{"toned pinyin next to an unlabelled ID", "全新，wēixìn dkb2235", nil, true},
+		{"official account next to an unlabelled ID", "全新，公众号：dkb2235", nil, true},
+		{"QQ group in components next to a number", "全新，Q君羊 123456", nil, true},
+		{"bare Q before a number", "全新，Q：123456", nil, true},
+		{"a handle without @ a WeChat keyword reaches", "微信：kiki_rui48", spanOf("kiki_rui48", lbl("@kiki_rui48", "messenger")), true},
+		{"a pinyin word that is no keyword", "全新，weixiu：KB2291", nil, false},
+		{"a keyword in the emoji alphabet next to an unlabelled ID", "全新，🆆🅴🅲🅷🅰🆃：dkb2235", nil, true},
+		{"a brand in the emoji alphabet within a keyword's reach", "🅰🅳🅸🅳🅰🆂同款，微信：abc_123", spanOf("abc_123", lbl("abc_123", "wechat")), true},
+		{"a brand in the emoji alphabet alone", "🅰🅳🅸🅳🅰🆂同款，包邮", nil, false},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
 		{"two IDs in reach", "abc_123 微信 def_456", spanOf("def_456", lbl("def_456", "wechat")), true},
 		{"QQ keyword near a number", "QQ飞车周边 库存25000件", nil, true},
@@ -386,6 +416,83 @@ func TestCommandWritesCorpusLayout(t *testing.T) {
 		var u usageError
 		if err := run(args, io.Discard); !errors.As(err, &u) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
+		}
+	}
+}
+
+// The test's own reading of keywords, typed apart from the generator's
+// tables: which characters sound wei, xin, kou (tones ignored), which
+// components make which character, and zhuyin to pinyin.
+var (
+	soundsLike = map[string]string{}
+	components = map[string]string{
+		"亻言": "信", "艹心": "芯", "纟隹": "维", "亻韦": "伟", "口隹": "唯", "忄隹": "惟", "艹微": "薇", "金金金": "鑫",
+		"斤欠": "欣", "扌口": "扣", "扌区": "抠", "口卩": "叩", "君羊": "群", "力口": "加", "我鸟": "鹅", "讠舌": "话", "木几": "机",
+	}
+	zhuyinSyllables = strings.NewReplacer("ㄨㄟ", "wei ", "ㄒㄧㄣ", "xin ", "ㄎㄡ", "kou ", "ˊ", "", "ˇ", "", "ˋ", "", "·", "")
+)
+
+func init() {
+	for syl, chars := range map[string]string{
+		"wei": "微威薇维唯惟卫围伟韦巍葳为位未味胃喂魏危违尾委苇纬玮炜帷慰谓畏渭偎娓煨",
+		"xin": "信芯心新鑫欣馨辛昕锌忻歆薪衅囟炘",
+		"kou": "扣抠寇蔻叩口",
+	} {
+		for _, c := range chars {
+			soundsLike[string(c)] = syl + " "
+		}
+	}
+}
+
+// readKeyword reads a keyword as syllables: components joined back into
+// their character, each character by its sound, zhuyin and toned pinyin as
+// plain pinyin.
+func readKeyword(s string) string {
+	for parts, c := range components {
+		s = strings.ReplaceAll(s, parts, c)
+	}
+	s = zhuyinSyllables.Replace(s)
+	var b strings.Builder
+	for _, c := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, c), c >= '1' && c <= '4', c == ' ', c == '-':
+		case soundsLike[string(c)] != "":
+			b.WriteString(strings.TrimSpace(soundsLike[string(c)]))
+		default:
+			b.WriteRune(unicode.ToLower(c))
+		}
+	}
+	return b.String()
+}
+
+// Round 3's keywords read as their keyword: the sound of 微信 or 扣扣, or a
+// word the rules name.
+func TestRound3KeywordsRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	named := regexp.MustCompile(`^(?:微信搜一搜|微信搜索|微信里搜|searchmeonwechat|wechatsearch|findmeonwechatsearch|公众号|微信公众号|公众号搜|关注公众号|服务号|wechatofficialaccount|officialaccount|视频号|微信视频号|wechatchannels|企业微信|企业微信号|卫星|纸飞机)$`)
+	qqWords := regexp.MustCompile(`^(?:koukou|kou|q|qq|企鹅)(?:号|群|裙|群号)?$`)
+	families := map[string]int{}
+	for i := 0; i < 3000; i++ {
+		for _, k := range []keyword{round3WechatKeyword(r, i%2 == 0), round3QQKeyword(r)} {
+			families[k.family]++
+			raw := strings.ToLower(strings.Map(func(c rune) rune {
+				if invisible(c) || strings.ContainsRune(" ·.-・", c) {
+					return -1
+				}
+				return c
+			}, norm.NFKC.String(k.text)))
+			read := readKeyword(raw)
+			if !named.MatchString(raw) && read != "weixin" && !qqWords.MatchString(read) {
+				t.Errorf("family %s: keyword %q reads %q", k.family, k.text, read)
+			}
+			if k.family == "chaizi" && !regexp.MustCompile(`亻|艹|纟|忄|隹|金金|斤欠|扌|卩|君羊|我鸟|力口`).MatchString(k.text) {
+				t.Errorf("chaizi keyword %q is not split", k.text)
+			}
+		}
+	}
+	for _, f := range []string{"homophone-wide", "pinyin-tone", "zhuyin", "chaizi", "wechat-search", "official-account", "视频号", "企业微信", "qq-group", "bare-q"} {
+		if families[f] == 0 {
+			t.Errorf("no keyword of family %s drawn", f)
 		}
 	}
 }
