@@ -46,6 +46,7 @@ type serveFlags struct {
 	apiKeysFile          string
 	storeFailOpen        bool
 	policyWatch          time.Duration
+	moderatorsWatch      time.Duration
 	logLevel, logFormat  string
 	gw                   gateway.Config
 	maxPixels, maxFrames int
@@ -88,6 +89,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&f.retainDecided, "retain-decided", defaultRetainDecided, "how long a decided review item keeps its texts, findings and images (0: for ever)")
 	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
+	fs.DurationVar(&f.moderatorsWatch, "moderators-watch-interval", time.Second, "how often the moderators file is checked for changes (0 disables; SIGHUP reloads it too)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log `format`: json or text")
 	sizeFlag(fs, &c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body, in `bytes` or with a unit (32MiB) (413 above)")
@@ -276,6 +278,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 			case <-hup:
 			}
 			gw.ReloadPolicy("SIGHUP")
+			// Logged and counted by the review service; the generated
+			// token has no file to read again.
+			svc.ReloadModerators() //nolint:errcheck
 			if err := keys.Reload(); err != nil {
 				log.Error("api keys reload refused; keeping the keys in force", "err", err)
 			}
@@ -283,6 +288,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}()
 	if f.policyWatch > 0 {
 		go pol.Watch(ctx, f.policyWatch, log)
+	}
+	if f.moderatorsWatch > 0 {
+		go svc.WatchModerators(ctx, f.moderatorsWatch)
 	}
 	log.Info("qrgate serving", "listen", pubLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
