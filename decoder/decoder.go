@@ -26,6 +26,11 @@ type Config struct {
 	MaxPixels int
 	// MaxFrames refuses animated GIFs with more frames. Default 50.
 	MaxFrames int
+	// MaxWork refuses images whose headers show more decoding work, in
+	// megapixel-passes (image.Info.Work: pixels × scans of a progressive
+	// JPEG, inflated bytes of a PNG, pixels × frames of a GIF), with
+	// ErrTooComplex. Default DefaultMaxWork.
+	MaxWork int
 	// Budget bounds the strategies spent on one image; when it runs out the
 	// result is marked Partial, or, if no code was found yet, the image
 	// fails with ErrTimeout. Default 2s. The context's deadline also applies.
@@ -105,7 +110,13 @@ func StrategyByName(name string) (Strategy, bool) {
 const (
 	DefaultMaxPixels = 40_000_000
 	DefaultMaxFrames = 50
-	DefaultBudget    = 2 * time.Second
+	// DefaultMaxWork admits the largest JPEG the pixel limit admits in
+	// libjpeg's progression (40 megapixels × 10 scans) and is 3.9 times
+	// the most work an image of the shared corpus or of benchmarks/synth
+	// needs (docs/reliability.md: the distribution and its command); a
+	// 2000-scan progressive JPEG over 0.25 megapixels is past it.
+	DefaultMaxWork = 500
+	DefaultBudget  = 2 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -114,6 +125,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxFrames <= 0 {
 		c.MaxFrames = DefaultMaxFrames
+	}
+	if c.MaxWork <= 0 {
+		c.MaxWork = DefaultMaxWork
 	}
 	if c.Budget <= 0 {
 		c.Budget = DefaultBudget
@@ -128,7 +142,13 @@ func (c Config) withDefaults() Config {
 type Decoder struct {
 	cfg Config
 	// open is image.Open; tests replace it to inject faults.
-	open func(data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+	open func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+}
+
+// Limits are the header limits the decoder applies (for callers that
+// inspect an image before decoding it: image.Inspect, Limits.Check).
+func (d *Decoder) Limits() image.Limits {
+	return image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames, MaxWork: int64(d.cfg.MaxWork) * 1_000_000}
 }
 
 // New returns a decoder with cfg's limits (zero fields take their defaults).
@@ -163,7 +183,7 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	var frames []bitmap.Plane
 	var err error
 	if pe := contain(d.cfg.OnPanic, func() {
-		info, frames, err = d.open(data, image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames})
+		info, frames, err = d.open(ctx, data, d.Limits())
 	}); pe != nil {
 		return &Result{Format: image.Sniff(data)}, &Error{Code: ErrCorrupt, Message: "the image's pixels cannot be decoded (decoder fault)", Err: pe}
 	}
