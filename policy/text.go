@@ -27,6 +27,7 @@ type channel struct {
 type textScanner struct {
 	p          *Policy
 	cfg        textConfig
+	reader     *textnorm.Reader // the policy's readings over Unicode's
 	channels   []channel
 	words      []word     // every dictionary word; hits index into it
 	ac         *automaton // literal words over the normalised text
@@ -66,7 +67,11 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	if err := cfg.validate(p); err != nil {
 		return nil, err
 	}
-	t := &textScanner{p: p, cfg: cfg, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
+	reader, err := cfg.Readings.reader()
+	if err != nil {
+		return nil, err
+	}
+	t := &textScanner{p: p, cfg: cfg, reader: reader, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
 		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
 	var d dictionary
 	add := func(s string, w word) error {
@@ -75,7 +80,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			return err
 		}
 		for _, a := range alts {
-			rs := compactRunes(a)
+			rs := t.compactRunes(a)
 			if len(rs) == 0 {
 				return fmt.Errorf("text: keyword %q is empty after normalisation", s)
 			}
@@ -97,7 +102,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			}
 		}
 		for _, snd := range ch.Sounds {
-			pats, err := soundPatterns(snd, syllables)
+			pats, err := t.soundPatterns(snd, syllables)
 			if err != nil {
 				return nil, &Error{Line: ch.line, Msg: fmt.Sprintf("text channel %q: %v", ch.Name, err)}
 			}
@@ -118,9 +123,9 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 		}
 	}
 	for _, s := range cfg.Stopwords {
-		t.stopwords[string(compactRunes(s))] = true
+		t.stopwords[string(t.compactRunes(s))] = true
 	}
-	for _, r := range compactRunes(cfg.FillerChars) {
+	for _, r := range t.compactRunes(cfg.FillerChars) {
 		t.fillers[r] = true
 	}
 	for syl, sym := range syllables {
@@ -162,7 +167,7 @@ const maxSoundPatterns = 512
 // spelling, or by the other forms after its slashes (abbreviations, a
 // character used for its look, an emoji). syllables numbers the
 // syllables in use.
-func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
+func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 	parts := strings.Fields(strings.ToLower(k))
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("empty sound keyword")
@@ -181,7 +186,7 @@ func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 		}
 		alts := [][]rune{{sym}}
 		for _, f := range forms {
-			rs := compactRunes(f)
+			rs := t.compactRunes(f)
 			if len(rs) == 0 {
 				return nil, fmt.Errorf("sound keyword %q: empty form", k)
 			}
@@ -201,8 +206,8 @@ func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 }
 
 // compactRunes normalises a dictionary word like text and drops its blanks.
-func compactRunes(s string) []rune {
-	n := textnorm.Normalize(s)
+func (t *textScanner) compactRunes(s string) []rune {
+	n := t.reader.Normalize(s)
 	out := make([]rune, 0, n.Len())
 	for _, r := range n.Runes {
 		if !isSpace(r) {

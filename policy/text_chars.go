@@ -28,6 +28,11 @@ func isStrongSep(r rune) bool {
 	return r >= 0x80 && unicode.In(r, unicode.So, unicode.Sm, unicode.Sk)
 }
 
+// isLongDash is an em dash or horizontal bar (textnorm folds every long
+// dash to '—'): sentence punctuation between words, a separator inside a
+// number.
+func isLongDash(r rune) bool { return r == '—' }
+
 // isGap may stand between a keyword and its identifier: blanks, colons,
 // arrows, brackets, plus signs, emoji.
 func isGap(r rune) bool {
@@ -55,7 +60,7 @@ func isValueSep(r rune) bool {
 // isIDSep is a separator a seller inserts between the characters of one
 // identifier: the strong separators, and the enumeration comma and tilde.
 func isIDSep(r rune) bool {
-	return isStrongSep(r) || r == '、' || r == '~'
+	return isStrongSep(r) || r == '、' || r == '~' || isLongDash(r)
 }
 
 // isDot is a full stop or a dot a seller inserts.

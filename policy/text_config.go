@@ -54,6 +54,9 @@ type textConfig struct {
 	WechatID lengthSpec `yaml:"wechat_id"`
 	QQ       lengthSpec `yaml:"qq"`
 	Handle   lengthSpec `yaml:"telegram_handle"`
+	// Readings are characters read as digits or letters beyond Unicode's
+	// tables (the radio reading of digits).
+	Readings readingsSpec `yaml:"readings"`
 
 	line int
 }
@@ -108,7 +111,7 @@ var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
 
 var (
 	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
-		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle"}
+		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings"}
 	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}

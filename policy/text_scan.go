@@ -28,7 +28,7 @@ type textScan struct {
 }
 
 func newTextScan(t *textScanner, text string) *textScan {
-	n := textnorm.Normalize(text)
+	n := t.reader.Normalize(text)
 	s := &textScan{t: t, orig: text, n: n, r: n.Runes, stop: len(n.Runes)}
 	s.at = make([]int32, len(s.r))
 	for i := range s.at {

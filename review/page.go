@@ -173,6 +173,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 		}
 		s.setCookie(ctx, loginCookie, "", -1)
 		s.setCookie(ctx, sessionCookie, cookie, sessionTTL)
+		s.setCookie(ctx, deviceCookie, s.mods.deviceValue(name, s.now().Add(deviceTTL)), deviceTTL)
 		s.log.Info("review login", "moderator", name)
 		ctx.Redirect("/ui/?status=pending", fasthttp.StatusSeeOther)
 		return

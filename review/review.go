@@ -59,8 +59,9 @@ type Options struct {
 	Now            func() time.Time
 	// RetryAfter is sent with 503s (the store cannot answer); 1 s when 0.
 	RetryAfter time.Duration
-	// Throttle counts failed moderator tokens (shared with the public
-	// API's keys when the caller passes the same one); nil makes one.
+	// Throttle counts failed moderator tokens; nil makes one. Give it
+	// its own limiter, not the public API's: guesses at API keys must not
+	// refuse moderators.
 	Throttle *throttle.Limiter
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client that Throttle counts.

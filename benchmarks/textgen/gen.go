@@ -207,7 +207,7 @@ func (c genCase) toCase(id string) scoring.TextCase {
 }
 
 func tagOrder(t string) int {
-	for i, p := range []string{"case:", "len:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "lang:"} {
+	for i, p := range []string{"case:", "len:", "kw:", "kwdisguise:", "pos:", "kwsep:", "filler:", "wechat:", "phone:", "disguise:", "wrap:", "link:", "url:", "multi:", "neg:", "read:", "lang:"} {
 		if strings.HasPrefix(t, p) {
 			return i
 		}

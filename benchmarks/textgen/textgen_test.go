@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/unicode/runenames"
 
 	"github.com/qrgate/qrgate/benchmarks/score/scoring"
 )
@@ -149,7 +152,8 @@ var testReadings = func() map[rune]string {
 		{"АВСЕНКМОРТХҮ", "abcehkmoptxy"},
 		{"〇零一二三四五六七八九", "00123456789"},
 		{"壹贰叁肆伍陆柒捌玖", "123456789"},
-		{"洞幺两拐", "0127"},
+		{"洞幺么两兩拐勾", "0112279"},
+		{"貳參陸", "236"},
 		{"❶❷❸❹❺❻❼❽❾⓿", "1234567890"},
 		{"➀➁➂➃➄➅➆➇➈", "123456789"},
 		{"⓵⓶⓷⓸⓹⓺⓻⓼⓽", "123456789"},
@@ -166,25 +170,63 @@ var testReadings = func() map[rune]string {
 	return m
 }()
 
-// readsAs decodes a shown identifier the way a buyer types it and compares
-// it with the label.
-func readsAs(shown string, l label) bool {
+// readText is how the test reads shown text, independently of the
+// generator's tables: its own table above, then NFKC (and the table again
+// on what NFKC gives, for ㊀ → 一), then the character's Unicode name for
+// what NFKC leaves alone ("ARABIC-INDIC DIGIT FIVE", "NEGATIVE SQUARED
+// LATIN CAPITAL LETTER A"); lowercase.
+func readText(shown string) string {
 	var b strings.Builder
 	for _, c := range shown {
 		if s, ok := testReadings[c]; ok {
 			b.WriteString(s)
 			continue
 		}
-		b.WriteString(norm.NFKC.String(string(c)))
+		for _, n := range norm.NFKC.String(string(c)) {
+			if s, ok := testReadings[n]; ok {
+				b.WriteString(s)
+			} else if s, ok := readByName(n); ok {
+				b.WriteString(s)
+			} else {
+				b.WriteRune(n)
+			}
+		}
 	}
-	read := strings.ToLower(b.String())
+	return strings.ToLower(b.String())
+}
+
+var (
+	digitName  = regexp.MustCompile(` DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$`)
+	letterName = regexp.MustCompile(`LATIN (?:CAPITAL|SMALL) LETTER ([A-Z])$`)
+	digitWords = map[string]string{"ZERO": "0", "ONE": "1", "TWO": "2", "THREE": "3", "FOUR": "4", "FIVE": "5", "SIX": "6", "SEVEN": "7", "EIGHT": "8", "NINE": "9"}
+)
+
+func readByName(c rune) (string, bool) {
+	if c < 0x80 {
+		return "", false
+	}
+	name := runenames.Name(c)
+	if m := digitName.FindStringSubmatch(name); m != nil {
+		return digitWords[m[1]], true
+	}
+	if m := letterName.FindStringSubmatch(name); m != nil {
+		return strings.ToLower(m[1]), true
+	}
+	return "", false
+}
+
+// readsAs decodes a shown identifier the way a buyer types it and compares
+// it with the label.
+func readsAs(shown string, l label) bool {
+	read := readText(shown)
 	if strings.Contains(l.identifier, ".") || strings.Contains(l.identifier, "://") {
 		return readLink(read) == l.identifier
 	}
+	keepUnderscore := strings.Trim(l.identifier, "0123456789") != ""
 	keep := func(s string) string {
 		var o strings.Builder
 		for _, c := range s {
-			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '@' {
+			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '@' || c == '_' && keepUnderscore {
 				o.WriteRune(c)
 			}
 		}
@@ -192,8 +234,94 @@ func readsAs(shown string, l label) bool {
 	}
 	got, want := keep(read), keep(l.identifier)
 	// Parenthesised digits read "(1)"; keycaps carry combining marks: both
-	// are dropped by keep. +86 is not part of a Chinese phone's identifier.
-	return got == want || (l.category == "phone" && got == "86"+want)
+	// are dropped by keep, as are the dashes, brackets and underscores a
+	// number is split by. +86 is not part of a Chinese phone's identifier.
+	// A Telegram handle may be shown without its @.
+	return got == want || (l.category == "phone" && got == "86"+want) || (l.category == "messenger" && "@"+got == want)
+}
+
+// Every digit style writes each digit so that it reads as that digit, and
+// never as a letter.
+func TestDigitStylesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range digitStyles {
+		for d := 0; d <= 9; d++ {
+			for n := 0; n < 20; n++ { // styles that draw among forms
+				shown := s.render(r, d)
+				got := strings.Map(func(c rune) rune {
+					if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+						return c
+					}
+					return -1
+				}, readText(shown))
+				if got != string(rune('0'+d)) {
+					t.Fatalf("style %s writes %d as %q, read %q", s.name, d, shown, got)
+				}
+			}
+		}
+	}
+}
+
+func TestCNNumber(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		formal bool
+		want   string
+	}{
+		{15, false, "十五"}, {250, false, "两百五十"}, {2080, false, "两千零八十"}, {1001, false, "一千零一"},
+		{280, true, "贰佰捌拾"}, {22, false, "二十二"}, {2002, false, "两千零二"}, {2080, true, "贰仟零捌拾"}, {15, true, "壹拾伍"}, {9, false, "九"},
+	} {
+		if got := cnNumber(c.n, c.formal); got != c.want {
+			t.Errorf("cnNumber(%d, %v) = %q, want %q", c.n, c.formal, got, c.want)
+		}
+	}
+}
+
+// Every letter style writes each letter so that it reads as that letter:
+// never as a digit, never as another letter.
+func TestLetterStylesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, s := range letterStyles {
+		for c := 'a'; c <= 'z'; c++ {
+			for n := 0; n < 10; n++ {
+				shown := s.render(r, c)
+				got := strings.Trim(readText(shown), "()") // ⒜ reads (a)
+				if got != string(c) && !(s.name == "small-caps" && c == 'x') {
+					t.Fatalf("style %s writes %c as %q, read %q", s.name, c, shown, got)
+				}
+			}
+		}
+	}
+}
+
+// Round 3's number wraps split a number with every dash width, underscores
+// and brackets; the number still reads the same.
+func TestNumberWrapsRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	canon := "13812345678"
+	gs := idStyle{}.draw(r, canon)
+	seen := map[string]bool{}
+	for _, w := range append(append([]wrap{}, numberWraps...), boxWraps...) {
+		for n := 0; n < 30; n++ {
+			shown := w.apply(r, gs, mobileGroups)
+			if shown == canon {
+				t.Errorf("wrap %s left %q unchanged", w.name, shown)
+			}
+			if !readsAs(shown, label{canon, "phone"}) {
+				t.Errorf("wrap %s: %q does not read as %s", w.name, shown, canon)
+			}
+			for _, c := range shown {
+				if !(c >= '0' && c <= '9') {
+					seen[string(c)] = true
+				}
+			}
+		}
+	}
+	for _, want := range []string{"_", "‐", "‑", "‒", "–", "—", "―", "－", "[", "【", "(", "."} {
+		if !seen[want] {
+			t.Errorf("no number wrap wrote %q", want)
+		}
+	}
 }
 
 var linkWords = strings.NewReplacer("(dot)", ".", "[dot]", ".", " dot ", ".", "[.]", ".", "(.)", ".", "点", ".", "。", ".", "·", ".", "(slash)", "/", " slash ", "/")
@@ -218,6 +346,22 @@ func TestDoubtRejects(t *testing.T) {
 		{"labelled keyword and ID", "出闲置，微信：abc_123，包邮", spanOf("abc_123", lbl("abc_123", "wechat")), false},
 		{"unlabelled mobile", "出闲置，13812345678，包邮", nil, true},
 		{"mobile hidden by dashes", "出闲置，138-1234-5678，包邮", nil, true},
+		{"mobile split by wide dashes", "出闲置，138—1234–5678，包邮", nil, true},
+		{"mobile boxed and underscored", "出闲置，[138]_1234_(5678)，包邮", nil, true},
+		{"mobile in radio digits", "出闲置，幺三八幺两三四五六拐八，包邮", nil, true},
+		{"mobile in other scripts' digits", "出闲置，١٣٨١٢٣٤٥٦٧٨，包邮", nil, true},
+		{"a range with an em dash", "身高150—170cm，包邮", nil, false},
+		{"zhuyin keyword next to an unlabelled ID", "全新，ㄨㄟˊ ㄒㄧㄣˋ：dkb2235", nil, true},
+		{"components keyword next to an unlabelled ID", "全新，威亻言：dkb2235", nil, true},
+		{"toned pinyin next to an unlabelled ID", "全新，wēixìn dkb2235", nil, true},
+		{"official account next to an unlabelled ID", "全新，公众号：dkb2235", nil, true},
+		{"QQ group in components next to a number", "全新，Q君羊 123456", nil, true},
+		{"bare Q before a number", "全新，Q：123456", nil, true},
+		{"a handle without @ a WeChat keyword reaches", "微信：kiki_rui48", spanOf("kiki_rui48", lbl("@kiki_rui48", "messenger")), true},
+		{"a pinyin word that is no keyword", "全新，weixiu：KB2291", nil, false},
+		{"a keyword in the emoji alphabet next to an unlabelled ID", "全新，🆆🅴🅲🅷🅰🆃：dkb2235", nil, true},
+		{"a brand in the emoji alphabet within a keyword's reach", "🅰🅳🅸🅳🅰🆂同款，微信：abc_123", spanOf("abc_123", lbl("abc_123", "wechat")), true},
+		{"a brand in the emoji alphabet alone", "🅰🅳🅸🅳🅰🆂同款，包邮", nil, false},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
 		{"two IDs in reach", "abc_123 微信 def_456", spanOf("def_456", lbl("def_456", "wechat")), true},
 		{"QQ keyword near a number", "QQ飞车周边 库存25000件", nil, true},
@@ -272,6 +416,83 @@ func TestCommandWritesCorpusLayout(t *testing.T) {
 		var u usageError
 		if err := run(args, io.Discard); !errors.As(err, &u) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
+		}
+	}
+}
+
+// The test's own reading of keywords, typed apart from the generator's
+// tables: which characters sound wei, xin, kou (tones ignored), which
+// components make which character, and zhuyin to pinyin.
+var (
+	soundsLike = map[string]string{}
+	components = map[string]string{
+		"亻言": "信", "艹心": "芯", "纟隹": "维", "亻韦": "伟", "口隹": "唯", "忄隹": "惟", "艹微": "薇", "金金金": "鑫",
+		"斤欠": "欣", "扌口": "扣", "扌区": "抠", "口卩": "叩", "君羊": "群", "力口": "加", "我鸟": "鹅", "讠舌": "话", "木几": "机",
+	}
+	zhuyinSyllables = strings.NewReplacer("ㄨㄟ", "wei ", "ㄒㄧㄣ", "xin ", "ㄎㄡ", "kou ", "ˊ", "", "ˇ", "", "ˋ", "", "·", "")
+)
+
+func init() {
+	for syl, chars := range map[string]string{
+		"wei": "微威薇维唯惟卫围伟韦巍葳为位未味胃喂魏危违尾委苇纬玮炜帷慰谓畏渭偎娓煨",
+		"xin": "信芯心新鑫欣馨辛昕锌忻歆薪衅囟炘",
+		"kou": "扣抠寇蔻叩口",
+	} {
+		for _, c := range chars {
+			soundsLike[string(c)] = syl + " "
+		}
+	}
+}
+
+// readKeyword reads a keyword as syllables: components joined back into
+// their character, each character by its sound, zhuyin and toned pinyin as
+// plain pinyin.
+func readKeyword(s string) string {
+	for parts, c := range components {
+		s = strings.ReplaceAll(s, parts, c)
+	}
+	s = zhuyinSyllables.Replace(s)
+	var b strings.Builder
+	for _, c := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, c), c >= '1' && c <= '4', c == ' ', c == '-':
+		case soundsLike[string(c)] != "":
+			b.WriteString(strings.TrimSpace(soundsLike[string(c)]))
+		default:
+			b.WriteRune(unicode.ToLower(c))
+		}
+	}
+	return b.String()
+}
+
+// Round 3's keywords read as their keyword: the sound of 微信 or 扣扣, or a
+// word the rules name.
+func TestRound3KeywordsRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	named := regexp.MustCompile(`^(?:微信搜一搜|微信搜索|微信里搜|searchmeonwechat|wechatsearch|findmeonwechatsearch|公众号|微信公众号|公众号搜|关注公众号|服务号|wechatofficialaccount|officialaccount|视频号|微信视频号|wechatchannels|企业微信|企业微信号|卫星|纸飞机)$`)
+	qqWords := regexp.MustCompile(`^(?:koukou|kou|q|qq|企鹅)(?:号|群|裙|群号)?$`)
+	families := map[string]int{}
+	for i := 0; i < 3000; i++ {
+		for _, k := range []keyword{round3WechatKeyword(r, i%2 == 0), round3QQKeyword(r)} {
+			families[k.family]++
+			raw := strings.ToLower(strings.Map(func(c rune) rune {
+				if invisible(c) || strings.ContainsRune(" ·.-・", c) {
+					return -1
+				}
+				return c
+			}, norm.NFKC.String(k.text)))
+			read := readKeyword(raw)
+			if !named.MatchString(raw) && read != "weixin" && !qqWords.MatchString(read) {
+				t.Errorf("family %s: keyword %q reads %q", k.family, k.text, read)
+			}
+			if k.family == "chaizi" && !regexp.MustCompile(`亻|艹|纟|忄|隹|金金|斤欠|扌|卩|君羊|我鸟|力口`).MatchString(k.text) {
+				t.Errorf("chaizi keyword %q is not split", k.text)
+			}
+		}
+	}
+	for _, f := range []string{"homophone-wide", "pinyin-tone", "zhuyin", "chaizi", "wechat-search", "official-account", "视频号", "企业微信", "qq-group", "bare-q"} {
+		if families[f] == 0 {
+			t.Errorf("no keyword of family %s drawn", f)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.Var(&f.texts, "text", "a listing `TEXT` to scan (repeatable)")
 	fset.StringVar(&f.textsFile, "texts", "", "`FILE.jsonl` of {\"id\":…,\"text\":…} objects to scan")
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
-	fset.Int64Var(&f.maxBytes, "max-bytes", 64<<20, "files larger than this many bytes are refused (too_large)")
+	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.

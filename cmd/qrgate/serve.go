@@ -89,11 +89,11 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log `format`: json or text")
-	fs.IntVar(&c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body in `bytes` (413 above)")
-	fs.IntVar(&c.MaxBodyBytesInFlight, "max-body-in-flight", gateway.DefaultMaxBodyInFlight, "request body `bytes` buffered by all requests together (503 above)")
+	sizeFlag(fs, &c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body, in `bytes` or with a unit (32MiB) (413 above)")
+	sizeFlag(fs, &c.MaxBodyBytesInFlight, "max-body-in-flight", gateway.DefaultMaxBodyInFlight, "request body `bytes` (or with a unit) buffered by all requests together (503 above)")
 	fs.IntVar(&c.MaxImages, "max-images", gateway.DefaultMaxImages, "most images in one listing")
 	fs.IntVar(&c.MaxTexts, "max-texts", gateway.DefaultMaxTexts, "most texts in one listing")
-	fs.IntVar(&c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text in `bytes` (413 above)")
+	sizeFlag(fs, &c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text, in `bytes` or with a unit (413 above)")
 	fs.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fs.IntVar(&f.maxFrames, "max-frames", decoder.DefaultMaxFrames, "animated GIFs with more frames are refused (too_many_frames)")
 	f.imageBudget = decoder.DefaultBudget
@@ -225,9 +225,10 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	// One count of failures per client for both listeners: guessing API
-	// keys and guessing moderator tokens is the same client misbehaving.
-	guard := throttle.New(throttle.Config{})
+	// One limiter per listener: a client guessing API keys on the public
+	// listener must not lock moderators behind the same address out of
+	// the admin one (and the admin listener is usually not public at all).
+	pubGuard, adminGuard := throttle.New(throttle.Config{}), throttle.New(throttle.Config{})
 	quotas := store.Quotas{
 		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
 	}
@@ -238,7 +239,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	svc, err := review.Open(ctx, review.Options{
 		Store: st, DataDir: f.dataDir, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
-		RetryAfter: f.gw.RetryAfter, Throttle: guard, TrustedProxies: proxies,
+		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided,
 	})
 	if err != nil {
@@ -251,7 +252,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Config:  f.gw,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
-		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: guard, TrustedProxies: proxies,
+		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})
 	if err != nil {

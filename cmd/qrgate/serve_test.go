@@ -283,3 +283,23 @@ func TestServeWithAPIKeysIsNotOpen(t *testing.T) {
 		t.Errorf("with API keys: %s", logs)
 	}
 }
+
+// TestSizeFlagsTakeUnits: every byte-size flag reads "32MiB" as it reads
+// bytes, in serve and in scan, and refuses what is not a size.
+func TestSizeFlagsTakeUnits(t *testing.T) {
+	f, err := parseServeFlags([]string{"--max-body", "32MiB", "--max-body-in-flight", "1GiB", "--max-text-bytes", "65536"}, io.Discard,
+		func(k string) string { return map[string]string{"QRGATE_MAX_TEXT_BYTES": "1KiB"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.gw.MaxBody != 32<<20 || f.gw.MaxBodyBytesInFlight != 1<<30 || f.gw.MaxTextBytes != 65536 {
+		t.Errorf("max-body %d, max-body-in-flight %d, max-text-bytes %d", f.gw.MaxBody, f.gw.MaxBodyBytesInFlight, f.gw.MaxTextBytes)
+	}
+	if _, err := parseServeFlags([]string{"--max-body", "32Mb"}, io.Discard, os.Getenv); err == nil {
+		t.Error("--max-body 32Mb was accepted")
+	}
+	s, err := parseScanFlags([]string{"--max-bytes", "64MiB", "--text", "x"}, io.Discard)
+	if err != nil || s.maxBytes != 64<<20 {
+		t.Errorf("scan --max-bytes 64MiB: %v, %v", s, err)
+	}
+}

@@ -32,7 +32,7 @@ var soundIndex = sync.OnceValue(func() map[string][]rune {
 		if !unicode.Is(unicode.Han, r) {
 			continue
 		}
-		if _, digit := chineseDigit(r); digit {
+		if _, digit := hanDigits[r]; digit {
 			continue
 		}
 		for reading := range strings.SplitSeq(readings, ",") {
