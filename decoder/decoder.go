@@ -25,6 +25,11 @@ type Config struct {
 	MaxPixels int
 	// MaxFrames refuses animated GIFs with more frames. Default 50.
 	MaxFrames int
+	// MaxWork refuses images whose headers show more decoding work, in
+	// megapixel-passes (image.Info.Work: pixels × scans of a progressive
+	// JPEG, inflated bytes of a PNG, pixels × frames of a GIF), with
+	// ErrTooComplex. Default DefaultMaxWork.
+	MaxWork int
 	// Budget bounds the work the strategies spend on one image, counted
 	// in pixel-passes and reader calls (see Work), not in time: when it
 	// runs out the result is marked Partial (Cut: CutByBudget), or, if no
@@ -107,6 +112,12 @@ func StrategyByName(name string) (Strategy, bool) {
 const (
 	DefaultMaxPixels = 40_000_000
 	DefaultMaxFrames = 50
+	// DefaultMaxWork admits the largest JPEG the pixel limit admits in
+	// libjpeg's progression (40 megapixels × 10 scans) and is 3.9 times
+	// the most work an image of the shared corpus or of benchmarks/synth
+	// needs (docs/reliability.md: the distribution and its command); a
+	// 2000-scan progressive JPEG over 0.25 megapixels is past it.
+	DefaultMaxWork = 500
 )
 
 func (c Config) withDefaults() Config {
@@ -115,6 +126,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxFrames <= 0 {
 		c.MaxFrames = DefaultMaxFrames
+	}
+	if c.MaxWork <= 0 {
+		c.MaxWork = DefaultMaxWork
 	}
 	if c.Budget <= 0 {
 		c.Budget = DefaultBudget
@@ -129,7 +143,13 @@ func (c Config) withDefaults() Config {
 type Decoder struct {
 	cfg Config
 	// open is image.Open; tests replace it to inject faults.
-	open func(data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+	open func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+}
+
+// Limits are the header limits the decoder applies (for callers that
+// inspect an image before decoding it: image.Inspect, Limits.Check).
+func (d *Decoder) Limits() image.Limits {
+	return image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames, MaxWork: int64(d.cfg.MaxWork) * 1_000_000}
 }
 
 // New returns a decoder with cfg's limits (zero fields take their defaults).
@@ -166,7 +186,7 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	var frames []bitmap.Plane
 	var err error
 	if pe := contain(d.cfg.OnPanic, func() {
-		info, frames, err = d.open(data, image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames})
+		info, frames, err = d.open(ctx, data, d.Limits())
 	}); pe != nil {
 		return &Result{Format: image.Sniff(data)}, &Error{Code: ErrCorrupt, Message: "the image's pixels cannot be decoded (decoder fault)", Err: pe}
 	}

@@ -26,7 +26,7 @@ func stageInput(b *testing.B, name string) ([]byte, bitmap.Plane) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, frames, err := image.Open(data, stageLimits)
+	_, frames, err := image.Open(context.Background(), data, stageLimits)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func BenchmarkStageDecode(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, _, err := image.Open(data, stageLimits); err != nil {
+				if _, _, err := image.Open(context.Background(), data, stageLimits); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -44,6 +44,7 @@ type scanFlags struct {
 	jobs       int
 	maxBytes   int64
 	maxPixels  int
+	maxWork    int
 	budget     decoder.Work
 	paths      []string
 }
@@ -59,6 +60,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
 	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
 	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.
 	for {
@@ -72,6 +74,11 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 		f.paths = append(f.paths, args[0])
 		args = args[1:]
 	}
+	// The work limit is an operator's setting, shared with serve's
+	// environment; the scan's other flags are the caller's.
+	if err := applyEnv(fset, only("QRGATE_MAX_IMAGE_WORK", os.Getenv)); err != nil {
+		return nil, err
+	}
 	if len(f.paths) == 0 && len(f.texts) == 0 && f.textsFile == "" {
 		fset.Usage()
 		return nil, errors.New("nothing to scan: give a PATH, --text or --texts")
@@ -80,6 +87,16 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 		f.jobs = 1
 	}
 	return f, nil
+}
+
+// only is getenv restricted to one variable.
+func only(name string, getenv func(string) string) func(string) string {
+	return func(k string) string {
+		if k != name {
+			return ""
+		}
+		return getenv(k)
+	}
 }
 
 // job is one input; run produces its output line.
@@ -107,7 +124,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	}
 	s := &scanner{
 		pol:      pol,
-		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, Budget: f.budget})),
+		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxWork: f.maxWork, Budget: f.budget})),
 		maxBytes: f.maxBytes,
 	}
 	var jobs []job

@@ -11,16 +11,19 @@ import (
 
 // decodeGIF composites every frame onto the logical screen, honouring
 // disposal, so a code drawn over several frames is seen whole.
-func decodeGIF(data []byte, cfg image.Config) ([]bitmap.Plane, error) {
+func decodeGIF(data []byte, info Info, interrupt func() error) ([]bitmap.Plane, error) {
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	bounds := image.Rect(0, 0, cfg.Width, cfg.Height)
+	bounds := image.Rect(0, 0, info.Width, info.Height)
 	canvas := image.NewRGBA(bounds)
 	frames := make([]bitmap.Plane, 0, len(g.Image))
 	draw.Draw(canvas, bounds, image.White, image.Point{}, draw.Src)
 	for i, fr := range g.Image {
+		if err := interrupt(); err != nil {
+			return nil, err
+		}
 		var prev *image.RGBA
 		disposal := byte(0)
 		if i < len(g.Disposal) {
