@@ -200,6 +200,9 @@ func (s *textScan) valueSepAfter(i int) bool {
 	if i < len(s.r) && s.r[i] == ' ' {
 		i++
 	}
+	if i+1 < len(s.r) && s.r[i] == '-' && s.r[i+1] == '>' {
+		i++ // "V->abc"
+	}
 	if i >= len(s.r) || !isValueSep(s.r[i]) {
 		return false
 	}

@@ -47,7 +47,7 @@ var (
 	asciiToken    = regexp.MustCompile(`[a-z0-9_\-]+`)
 	digitGroup    = regexp.MustCompile(`[0-9](?:[ .\-/、~·_()\[\]【】（）〔〕「」{}]{0,3}[0-9])*`)
 	handleRe      = regexp.MustCompile(`@[a-z0-9_]{3,}`)
-	domainRe      = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|://|wxid_`)
+	domainRe      = regexp.MustCompile(`[a-z0-9-]+\s*(?:\.|点|點|句号|句點|。|·|\(dot\)|\[\.\]|\[dot\]|\(\.\)|\{dot\}|\{\.\}|<dot>|【\.】|〔\.〕|\(点\)|\[点\]|\sdot\s)\s*(?:com|cn|net|me|ly|org|top|shop|vip|xyz|cc|io)(?:[^a-z]|$)|:\s*/\s*/|冒号//|colon\s*//|\[:\]//|\(:\)//|wxid_`)
 	wechatIDRe    = regexp.MustCompile(`^[a-z][a-z0-9_\-]{5,19}$`)
 	mobileRe      = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 	orderNumberRe = regexp.MustCompile(`(?:单号|订单号|货号|发票号|sku|order no\.|tracking no\.|invoice no\.|invoice)$`)
@@ -301,7 +301,7 @@ func (f folded) gluedLabels() string {
 			for n := 0; n < 2 && j >= 0 && j < len(rs) && rs[j] == ' '; n++ {
 				j += step
 			}
-			if j >= 0 && j < len(rs) && strings.ContainsRune(".。·．点・", rs[j]) {
+			if j >= 0 && j < len(rs) && strings.ContainsRune(".。·．点・點句", rs[j]) {
 				return "link touches " + string(rs[j])
 			}
 		}

@@ -63,9 +63,9 @@ func TestDeterministic(t *testing.T) {
 
 // Identifier syntax per category, as the labelling rules define it.
 var categorySyntax = map[string]*regexp.Regexp{
-	"wechat":          regexp.MustCompile(`^(?:[a-z][a-z0-9_-]{5,19}|1[3-9][0-9]{9}|wxid_[a-z0-9]{6,20}|(?:u\.wechat\.com|weixin\.qq\.com|wx\.qq\.com)/\S+|weixin://\S+)$`),
+	"wechat":          regexp.MustCompile(`^(?:[a-z][a-z0-9_-]{5,19}|1[3-9][0-9]{9}|wxid_[a-z0-9]{6,20}|(?:u\.wechat\.com|(?:[a-z0-9-]+\.)?weixin\.qq\.com|wx\.qq\.com)/\S+|weixin://\S+)$`),
 	"qq":              regexp.MustCompile(`^(?:[1-9][0-9]{4,10}|(?:qm|wpa)\.qq\.com/\S+)$`),
-	"messenger":       regexp.MustCompile(`^(?:@[a-z][a-z0-9_]{2,31}|[1-9][0-9]{7,14}|(?:wa|t|line)\.me/\S+)$`),
+	"messenger":       regexp.MustCompile(`^(?:@[a-z][a-z0-9_]{2,31}|[1-9][0-9]{7,14}|(?:wa|t|line|telegram)\.me/\S+|(?:api|chat)\.whatsapp\.com/\S+)$`),
 	"offsite_payment": regexp.MustCompile(`^(?:wxp://\S+|paypal\.me/\S+)$`),
 	"short_link":      regexp.MustCompile(`^(?:t\.cn|url\.cn|bit\.ly)/\S+$`),
 	"platform":        regexp.MustCompile(`^(?:[a-z0-9-]+\.)*(?:taobao\.com|tmall\.com|tb\.cn|alipay\.com)(?:/\S*)?$`),
@@ -74,7 +74,7 @@ var categorySyntax = map[string]*regexp.Regexp{
 	"phone":           regexp.MustCompile(`^(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[2-9][0-9]{6,7}|[1-9][0-9]{9,14})$`),
 }
 
-var knownHosts = regexp.MustCompile(`(?:^|\.)(?:wechat\.com|qq\.com|wa\.me|t\.me|line\.me|paypal\.me|t\.cn|url\.cn|bit\.ly|taobao\.com|tmall\.com|tb\.cn|alipay\.com|weibo\.com|weibo\.cn)(?:/|$)`)
+var knownHosts = regexp.MustCompile(`(?:^|\.)(?:wechat\.com|qq\.com|wa\.me|t\.me|line\.me|telegram\.me|whatsapp\.com|paypal\.me|t\.cn|url\.cn|bit\.ly|taobao\.com|tmall\.com|tb\.cn|alipay\.com|weibo\.com|weibo\.cn)(?:/|$)`)
 
 func TestLabelInvariants(t *testing.T) {
 	verdicts := map[string]int{}
@@ -324,13 +324,29 @@ func TestNumberWrapsRead(t *testing.T) {
 	}
 }
 
-var linkWords = strings.NewReplacer("(dot)", ".", "[dot]", ".", " dot ", ".", "[.]", ".", "(.)", ".", "点", ".", "。", ".", "·", ".", "(slash)", "/", " slash ", "/")
+// linkWords are the test's own dot, slash and colon words, read after NFKC
+// and lowercasing.
+var linkWords = strings.NewReplacer(
+	"(dot)", ".", "[dot]", ".", "{dot}", ".", "<dot>", ".", " dot ", ".", "[.]", ".", "(.)", ".", "{.}", ".", "【.】", ".", "〔.〕", ".",
+	"(点)", ".", "[点]", ".", "句号", ".", "句點", ".", "點", ".", "点", ".", "。", ".", "·", ".",
+	"(slash)", "/", " slash ", "/", "斜杠", "/", "[/]", "/", "(/)", "/",
+	"[:]", ":", "(:)", ":", "冒号", ":", " colon ", ":",
+)
 
+// readLink reads a shown link as its identifier: dot, slash and colon words
+// decoded, spaces dropped, hxxp read as http, the scheme and any user@
+// before the host dropped.
 func readLink(s string) string {
 	s = linkWords.Replace(s)
 	s = strings.ReplaceAll(s, " ", "")
+	if strings.HasPrefix(s, "hxxp") {
+		s = "http" + s[len("hxxp"):]
+	}
 	for _, p := range []string{"https://", "http://"} {
 		s = strings.TrimPrefix(s, p)
+	}
+	if at := strings.Index(s, "@"); at >= 0 && (strings.Index(s, "/") < 0 || at < strings.Index(s, "/")) {
+		s = s[at+1:]
 	}
 	return strings.TrimSuffix(s, "/")
 }
@@ -362,6 +378,12 @@ func TestDoubtRejects(t *testing.T) {
 		{"a keyword in the emoji alphabet next to an unlabelled ID", "全新，🆆🅴🅲🅷🅰🆃：dkb2235", nil, true},
 		{"a brand in the emoji alphabet within a keyword's reach", "🅰🅳🅸🅳🅰🆂同款，微信：abc_123", spanOf("abc_123", lbl("abc_123", "wechat")), true},
 		{"a brand in the emoji alphabet alone", "🅰🅳🅸🅳🅰🆂同款，包邮", nil, false},
+		{"a link defanged with 句号 outside labels", "详情 shop句号example句号com 包邮", nil, true},
+		{"a link defanged with {dot} outside labels", "详情 shop{dot}example{dot}cn 包邮", nil, true},
+		{"a scheme with a colon word outside labels", "详情 hxxps[:]//shop 包邮", nil, true},
+		{"a scheme with spaces outside labels", "详情 h t t p s : / / shop 包邮", nil, true},
+		{"a time and a dot word that are no link", "晚上8点发货，polka dot dress，比例16:9", nil, false},
+		{"traditional 點 beside a link", "營業 點 m.tb.cn/h.abc 包邮", spanOf("m.tb.cn/h.abc", lbl("m.tb.cn/h.abc", "platform")), true},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
 		{"two IDs in reach", "abc_123 微信 def_456", spanOf("def_456", lbl("def_456", "wechat")), true},
 		{"QQ keyword near a number", "QQ飞车周边 库存25000件", nil, true},

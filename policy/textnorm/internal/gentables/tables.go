@@ -91,8 +91,9 @@ func (t *tables) digitOf(r rune) (string, bool) {
 	}
 	if unicode.Is(unicode.No, r) {
 		dec := norm.NFKD.String(string(r))
-		if c, _ := utf8.DecodeRuneInString(dec); utf8.RuneCountInString(dec) == 1 {
-			if v, ok := t.hanDigits[c]; ok { // ㊀ is 一
+		if han := strings.Trim(dec, "()"); utf8.RuneCountInString(han) == 1 {
+			c, _ := utf8.DecodeRuneInString(han)
+			if v, ok := t.hanDigits[c]; ok { // ㊀ is 一, ㈠ is (一)
 				return string(v), true
 			}
 		}
