@@ -71,7 +71,7 @@ var categorySyntax = map[string]*regexp.Regexp{
 	"platform":        regexp.MustCompile(`^(?:[a-z0-9-]+\.)*(?:taobao\.com|tmall\.com|tb\.cn|alipay\.com)(?:/\S*)?$`),
 	"partner":         regexp.MustCompile(`^(?:[a-z0-9-]+\.)*(?:weibo\.com|weibo\.cn)(?:/\S*)?$`),
 	"external_link":   regexp.MustCompile(`^(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$`),
-	"phone":           regexp.MustCompile(`^(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[2-9][0-9]{6,7}|[1-9][0-9]{9,14})$`),
+	"phone":           regexp.MustCompile(`^(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[2-9][0-9]{6,7}|[1-9][0-9]{9,14}|[2-9][0-9]{7}|09[0-9]{8})$`),
 }
 
 var knownHosts = regexp.MustCompile(`(?:^|\.)(?:wechat\.com|qq\.com|wa\.me|t\.me|line\.me|telegram\.me|whatsapp\.com|paypal\.me|t\.cn|url\.cn|bit\.ly|taobao\.com|tmall\.com|tb\.cn|alipay\.com|weibo\.com|weibo\.cn)(?:/|$)`)
@@ -237,6 +237,9 @@ func readsAs(shown string, l label) bool {
 	// are dropped by keep, as are the dashes, brackets and underscores a
 	// number is split by. +86 is not part of a Chinese phone's identifier.
 	// A Telegram handle may be shown without its @.
+	if l.category == "phone" && strings.HasPrefix(got, "00") && len(got) > len(want) {
+		got = got[2:] // 00 is the international prefix, dialled for +
+	}
 	return got == want || (l.category == "phone" && got == "86"+want) || (l.category == "messenger" && "@"+got == want)
 }
 
@@ -290,6 +293,44 @@ func TestLetterStylesRead(t *testing.T) {
 					t.Fatalf("style %s writes %c as %q, read %q", s.name, c, shown, got)
 				}
 			}
+		}
+	}
+}
+
+// Numbers of other regions and styled landlines read as their identifiers:
+// a country code kept when written (a Taiwanese trunk 0 dropped after it),
+// a landline's area code and number whatever dash or digits it is written
+// with.
+func TestRound3PhonesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	regions := map[string]bool{}
+	for i := 0; i < 600; i++ {
+		g := newRegional(r)
+		shown, tags := g.text(r)
+		id := g.identifier()
+		if !readsAs(shown, label{id, "phone"}) {
+			t.Errorf("regional %q does not read as %q", shown, id)
+		}
+		if !categorySyntax["phone"].MatchString(id) {
+			t.Errorf("regional identifier %q does not fit phone", id)
+		}
+		if g.region == "tw" && g.cc != "" && !strings.HasPrefix(id, "8869") {
+			t.Errorf("Taiwanese number %q keeps its trunk 0 after +886", id)
+		}
+		regions[strings.Join(tags, " ")] = true
+		l := newLandline(r)
+		ls, _ := styledLandline(r, l)
+		if !readsAs(ls, label{l.identifier(), "phone"}) {
+			t.Errorf("landline %q does not read as %q", ls, l.identifier())
+		}
+	}
+	for _, want := range []string{"phone:region-hk", "phone:region-mo", "phone:region-tw", "phone:cc"} {
+		found := false
+		for k := range regions {
+			found = found || strings.Contains(k, want)
+		}
+		if !found {
+			t.Errorf("no regional number tagged %s", want)
 		}
 	}
 }
@@ -382,6 +423,9 @@ func TestDoubtRejects(t *testing.T) {
 		{"a link defanged with {dot} outside labels", "详情 shop{dot}example{dot}cn 包邮", nil, true},
 		{"a scheme with a colon word outside labels", "详情 hxxps[:]//shop 包邮", nil, true},
 		{"a scheme with spaces outside labels", "详情 h t t p s : / / shop 包邮", nil, true},
+		{"a fax number alone", "传真：0571—88157858，包邮", nil, false},
+		{"a fax number a phone keyword reaches", "电话/传真：0571-88157858", nil, true},
+		{"a Hong Kong number a QQ keyword reaches", "QQ群满，電話：6734 2815", spanOf("6734 2815", lbl("67342815", "phone")), true},
 		{"a time and a dot word that are no link", "晚上8点发货，polka dot dress，比例16:9", nil, false},
 		{"traditional 點 beside a link", "營業 點 m.tb.cn/h.abc 包邮", spanOf("m.tb.cn/h.abc", lbl("m.tb.cn/h.abc", "platform")), true},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
