@@ -34,9 +34,9 @@ type textScanner struct {
 	ac         *automaton // literal words over the normalised text
 	sound      *automaton // sound keywords over the text read as syllables
 	syllableOf map[rune]rune
-	symbolOf   map[string]rune // keyword syllable → its symbol
+	symbolOf   map[string]rune   // keyword syllable → its symbol
 	components map[rune][]string // a character → how it is written as its components
-	fillers    map[rune]bool // characters that may stand between keyword and identifier
+	fillers    map[rune]bool     // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
 	bare       class           // class of a bare mobile ("" category: off)
