@@ -45,12 +45,12 @@ type scanFlags struct {
 	maxBytes   int64
 	maxPixels  int
 	maxWork    int
-	budget     time.Duration
+	budget     decoder.Work
 	paths      []string
 }
 
 func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
-	f := &scanFlags{}
+	f := &scanFlags{budget: decoder.DefaultBudget}
 	fset := flag.NewFlagSet("qrgate scan", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, scanUsage); fset.PrintDefaults() }
@@ -61,7 +61,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
-	fset.DurationVar(&f.budget, "image-budget", decoder.DefaultBudget, "time budget per image; past it the image is marked partial")
+	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.
 	for {
 		if err := fset.Parse(args); err != nil {
@@ -251,16 +251,19 @@ type scanner struct {
 }
 
 type imageRecord struct {
-	File      string           `json:"file"`
-	Format    string           `json:"format"`
-	Width     int              `json:"width"`
-	Height    int              `json:"height"`
-	Frames    int              `json:"frames"`
-	Verdict   policy.Action    `json:"verdict"`
-	Findings  []policy.Finding `json:"findings"`
-	Error     *scan.ImageError `json:"error"`
-	Partial   bool             `json:"partial"`
-	ElapsedMS float64          `json:"elapsed_ms"`
+	File     string           `json:"file"`
+	Format   string           `json:"format"`
+	Width    int              `json:"width"`
+	Height   int              `json:"height"`
+	Frames   int              `json:"frames"`
+	Verdict  policy.Action    `json:"verdict"`
+	Findings []policy.Finding `json:"findings"`
+	Error    *scan.ImageError `json:"error"`
+	Partial  bool             `json:"partial"`
+	// WorkMPass is the work the strategies were charged, in the unit of
+	// --image-budget: what to measure a budget against.
+	WorkMPass float64 `json:"work_mpass"`
+	ElapsedMS float64 `json:"elapsed_ms"`
 }
 
 // imageJob scans one file as a listing of one image. A file that cannot be
@@ -288,7 +291,7 @@ func (s *scanner) imageJob(in input) job {
 		return mustJSON(imageRecord{
 			File: in.path, Format: img.Format, Width: img.Width, Height: img.Height, Frames: img.Frames,
 			Verdict: l.Verdict, Findings: l.Findings, Error: img.Error, Partial: img.Partial,
-			ElapsedMS: ms(time.Since(start)),
+			WorkMPass: float64(img.Work) / float64(decoder.MPass), ElapsedMS: ms(time.Since(start)),
 		})
 	}
 }
