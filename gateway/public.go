@@ -107,7 +107,8 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 
 // checkKey checks the API key under the throttle: a client address or a
 // key that failed too often is refused (429) without the key being
-// checked, and each wrong key counts against both. An open API (no keys)
+// checked, and each wrong key counts against both (a right one clears
+// only its own). An open API (no keys)
 // has nothing to guess. It returns who the client is for the review
 // store's per-client quota: the key's identity, or with no keys the
 // client's address.
@@ -117,7 +118,8 @@ func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
 		return throttle.AddrKey(client), nil
 	}
 	auth := ctx.Request.Header.Peek("Authorization")
-	keys := []string{throttle.AddrKey(client), throttle.SecretKey(string(auth))}
+	secret := throttle.SecretKey(string(auth))
+	keys := []string{throttle.AddrKey(client), secret}
 	if wait := g.guard.Wait(keys...); wait > 0 {
 		g.m.authThrottled.Inc()
 		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
@@ -130,7 +132,9 @@ func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
 		}
 		return "", &apierror.Error{Status: fasthttp.StatusUnauthorized, Code: apierror.CodeUnauthorized, Message: "missing or invalid API key"}
 	}
-	g.guard.Succeed(keys...)
+	// Only the key that succeeded is cleared: clearing the address too
+	// would give a client holding one valid key unlimited guesses.
+	g.guard.Succeed(secret)
 	return id, nil
 }
 

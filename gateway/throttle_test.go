@@ -103,3 +103,36 @@ func TestRecordNamesTheClient(t *testing.T) {
 		}
 	}
 }
+
+// TestRightKeyKeepsAddressCount: a client holding one valid API key that
+// guesses others from the same address is throttled all the same: a
+// success clears the count of the key that succeeded, never the
+// address's. 500 wrong keys with a right one after every fifth, on a
+// clock that stands still: the sixth wrong key starts the refusal, and
+// from then on every attempt from the address, right or wrong, is 429.
+func TestRightKeyKeepsAddressCount(t *testing.T) {
+	k, err := LoadAPIKeys(writeFile(t, "keys", "key-one\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1e9, 0)
+	tg := startGateway(t, func(o *Options) {
+		o.APIKeys = k
+		o.Throttle = throttle.New(throttle.Config{Free: 5, Now: func() time.Time { return now }})
+	})
+	body := []byte(`{"listing_id":"L","texts":["hello"]}`)
+	wrong, right := map[int]int{}, map[int]int{}
+	for i := range 600 {
+		key, codes := fmt.Sprintf("guess-%04d", i), wrong
+		if i%6 == 5 {
+			key, codes = "key-one", right
+		}
+		codes[do(t, "POST", tg.pub+"/v1/scan", "application/json", body, "Authorization", "Bearer "+key).status]++
+	}
+	if wrong[401] != 6 || wrong[429] != 494 || right[200] != 1 || right[429] != 99 {
+		t.Errorf("500 wrong + 100 right keys from one address: wrong %v, right %v; want wrong 6 × 401 + 494 × 429, right 1 × 200 + 99 × 429", wrong, right)
+	}
+	if n := testutil.ToFloat64(tg.g.m.authFailures); n != 6 {
+		t.Errorf("wrong keys checked: %v, want 6", n)
+	}
+}

@@ -165,6 +165,11 @@ func Parse(b []byte) (*Policy, error) {
 	return compile(&f, &doc)
 }
 
+// unknownKey is yaml's message for a key KnownFields refuses, which names
+// our Go type ("field foo not found in type policy.file"): a policy's
+// author needs the key, not the type.
+var unknownKey = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
 func wrapYAML(err error) error {
 	var pe *Error
 	if errors.As(err, &pe) {
@@ -174,7 +179,11 @@ func wrapYAML(err error) error {
 	if errors.As(err, &te) {
 		// Each entry already reads "line N: …"; a custom validator's own
 		// message is prefixed by yaml with nothing, so keep them all.
-		return &Error{Msg: strings.Join(te.Errors, "; ")}
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = unknownKey.ReplaceAllString(m, `unknown key "$1"`)
+		}
+		return &Error{Msg: strings.Join(msgs, "; ")}
 	}
 	return &Error{Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 }

@@ -53,7 +53,7 @@ func TestClassifyPayloads(t *testing.T) {
 
 func TestParseErrorsNameTheLine(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
-		{"unknown top key", "version: x\nbogus: 1\n", "line 2"},
+		{"unknown top key", "version: x\nbogus: 1\n", "line 2: unknown key \"bogus\""},
 		{"bad action", "version: x\ncategories:\n  wechat: blok\n", "line 3: invalid action \"blok\""},
 		{"unknown rule key", "version: x\ncategories: {a: warn}\nrules:\n  - {name: r, category: a, hots: [x]}\n", "line 4: unknown rule key \"hots\""},
 		{"unknown category", "version: x\nrules:\n  - name: r\n    category: nope\n    hosts: [a.com]\n", "line 3: rule \"r\": unknown category"},
@@ -66,6 +66,9 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		_, err := Parse([]byte(tt.yaml))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "policy.") {
+			t.Errorf("%s: err = %v names a Go type", tt.name, err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
@@ -28,12 +29,15 @@ type channel struct {
 type textScanner struct {
 	p          *Policy
 	cfg        textConfig
+	reader     *textnorm.Reader // the policy's readings over Unicode's
 	channels   []channel
 	words      []word     // every dictionary word; hits index into it
 	ac         *automaton // literal words over the normalised text
 	sound      *automaton // sound keywords over the text read as syllables
 	syllableOf map[rune]rune
-	fillers    map[rune]bool // characters that may stand between keyword and identifier
+	symbolOf   map[string]rune   // keyword syllable → its symbol
+	components map[rune][]string // a character → how it is written as its components
+	fillers    map[rune]bool     // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
 	bare       class           // class of a bare mobile ("" category: off)
@@ -67,7 +71,16 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	if err := cfg.validate(p); err != nil {
 		return nil, err
 	}
-	t := &textScanner{p: p, cfg: cfg, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
+	reader, err := cfg.Readings.reader()
+	if err != nil {
+		return nil, err
+	}
+	comps := textnorm.Components()
+	for c, forms := range cfg.Components {
+		r, _ := utf8.DecodeRuneInString(c)
+		comps[r] = append(comps[r], forms...)
+	}
+	t := &textScanner{p: p, cfg: cfg, reader: reader, components: comps, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
 		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
 	var d dictionary
 	add := func(s string, w word) error {
@@ -76,11 +89,17 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			return err
 		}
 		for _, a := range alts {
-			rs := compactRunes(a)
+			rs := t.compactRunes(a)
 			if len(rs) == 0 {
 				return fmt.Errorf("text: keyword %q is empty after normalisation", s)
 			}
-			d.add(rs, w, false)
+			if w.kind != wordChannel {
+				d.add(rs, w, false)
+				continue
+			}
+			for _, v := range t.spelledOut(rs) {
+				d.add(v, w, false)
+			}
 		}
 		return nil
 	}
@@ -98,7 +117,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			}
 		}
 		for _, snd := range ch.Sounds {
-			pats, err := soundPatterns(snd, syllables)
+			pats, err := t.soundPatterns(snd, syllables)
 			if err != nil {
 				return nil, &Error{Line: ch.line, Msg: fmt.Sprintf("text channel %q: %v", ch.Name, err)}
 			}
@@ -119,11 +138,12 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 		}
 	}
 	for _, s := range cfg.Stopwords {
-		t.stopwords[string(compactRunes(s))] = true
+		t.stopwords[string(t.compactRunes(s))] = true
 	}
-	for _, r := range compactRunes(cfg.FillerChars) {
+	for _, r := range t.compactRunes(cfg.FillerChars) {
 		t.fillers[r] = true
 	}
+	t.symbolOf = syllables
 	for syl, sym := range syllables {
 		for _, r := range textnorm.Homophones(syl) {
 			if _, taken := t.syllableOf[r]; !taken || sym < t.syllableOf[r] {
@@ -163,7 +183,7 @@ const maxSoundPatterns = 512
 // spelling, or by the other forms after its slashes (abbreviations, a
 // character used for its look, an emoji). syllables numbers the
 // syllables in use.
-func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
+func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 	parts := strings.Fields(strings.ToLower(k))
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("empty sound keyword")
@@ -181,8 +201,14 @@ func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 			syllables[syl] = sym
 		}
 		alts := [][]rune{{sym}}
+		for r, spellings := range t.components { // "亻言" for 信 where the syllable is xin
+			if slices.Contains(textnorm.Homophones(syl), r) {
+				forms = append(forms, spellings...)
+			}
+		}
+		slices.Sort(forms[1:])
 		for _, f := range forms {
-			rs := compactRunes(f)
+			rs := t.compactRunes(f)
 			if len(rs) == 0 {
 				return nil, fmt.Errorf("sound keyword %q: empty form", k)
 			}
@@ -201,9 +227,35 @@ func soundPatterns(k string, syllables map[string]rune) ([][]rune, error) {
 	return out, nil
 }
 
+// maxSpellings bounds the forms one keyword takes when its characters are
+// written as their components.
+const maxSpellings = 64
+
+// spelledOut returns a keyword and its forms with characters written as
+// their components (微信 → 微亻言, 扣扣 → 扌口扌口), at most maxSpellings.
+func (t *textScanner) spelledOut(rs []rune) [][]rune {
+	out := [][]rune{nil}
+	for _, r := range rs {
+		alts := [][]rune{{r}}
+		for _, f := range t.components[r] {
+			alts = append(alts, t.compactRunes(f))
+		}
+		var next [][]rune
+		for _, p := range out {
+			for _, a := range alts {
+				if len(next) < maxSpellings {
+					next = append(next, slices.Concat(p, a))
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
 // compactRunes normalises a dictionary word like text and drops its blanks.
-func compactRunes(s string) []rune {
-	n := textnorm.Normalize(s)
+func (t *textScanner) compactRunes(s string) []rune {
+	n := t.reader.Normalize(s)
 	out := make([]rune, 0, n.Len())
 	for _, r := range n.Runes {
 		if !isSpace(r) {

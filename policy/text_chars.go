@@ -28,6 +28,11 @@ func isStrongSep(r rune) bool {
 	return r >= 0x80 && unicode.In(r, unicode.So, unicode.Sm, unicode.Sk)
 }
 
+// isLongDash is an em dash or horizontal bar (textnorm folds every long
+// dash to '—'): sentence punctuation between words, a separator inside a
+// number.
+func isLongDash(r rune) bool { return r == '—' }
+
 // isGap may stand between a keyword and its identifier: blanks, colons,
 // arrows, brackets, plus signs, emoji.
 func isGap(r rune) bool {
@@ -55,13 +60,24 @@ func isValueSep(r rune) bool {
 // isIDSep is a separator a seller inserts between the characters of one
 // identifier: the strong separators, and the enumeration comma and tilde.
 func isIDSep(r rune) bool {
-	return isStrongSep(r) || r == '、' || r == '~'
+	return isStrongSep(r) || r == '、' || r == '~' || isLongDash(r)
 }
 
 // isDot is a full stop or a dot a seller inserts.
 func isDot(r rune) bool {
 	switch r {
 	case '.', '。', '·', '•', '・', '‧', '∙', '⋅':
+		return true
+	}
+	return false
+}
+
+// isJoiner is a character a seller puts between the pieces of one
+// identifier and a writer does not put between words: a word it joins to
+// an identifier is part of it ("hh5-an-nana", "x/5/u/h/a/n", "kiki_").
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '/', '.', '\\', '|', '*', '·', '•', '‧', '・', '∙', '⋅', '、', '~', '—', '_':
 		return true
 	}
 	return false

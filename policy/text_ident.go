@@ -144,23 +144,33 @@ func hasIDMark(rs []rune) bool {
 	return false
 }
 
+// allDigits reports a number: digits, with underscores a seller put
+// between them ("138_0013_8000").
 func allDigits(rs []rune) bool {
-	for _, r := range rs {
-		if !isDigit(r) {
+	for i, r := range rs {
+		if !isDigit(r) && !(r == '_' && i > 0 && i < len(rs)-1 && isDigit(rs[i-1]) && isDigit(rs[i+1])) {
 			return false
 		}
 	}
 	return len(rs) > 0
 }
 
-// joinDigits joins pieces that are all digits (at most 16: no identifier
-// is longer, and a longer run is a product number).
+// joinDigits joins pieces that are numbers (at most 16 digits: no
+// identifier is longer, and a longer run is a product number), without
+// their underscores.
 func joinDigits(r []rune, cs []chunk) (string, bool) {
 	var buf [16]byte
 	n := 0
 	for _, c := range cs {
-		for _, d := range r[c.s:c.e] {
-			if !isDigit(d) || n == len(buf) {
+		rs := r[c.s:c.e]
+		if !allDigits(rs) {
+			return "", false
+		}
+		for _, d := range rs {
+			if d == '_' {
+				continue
+			}
+			if n == len(buf) {
 				return "", false
 			}
 			buf[n] = byte(d)

@@ -18,8 +18,10 @@ import (
 // How requests to the admin listener are authenticated:
 //
 //   - Authorization: Bearer TOKEN, a moderator's token, on any method.
-//     Wrong tokens are throttled by client address and by token (429 with
-//     Retry-After once a client has failed a few times in a row).
+//     Wrong tokens are throttled by client address (or, for a browser
+//     that proves a moderator with a session or a trusted-device cookie,
+//     by that moderator) and by token: 429 with Retry-After once a key
+//     has failed a few times (checkToken, device.go).
 //   - The web page's session cookie. Sessions live in the review store, so
 //     a logout (or a changed token) ends them on every replica. A cookie
 //     rides along on cross-site requests, so it is enough only to read: a
@@ -66,7 +68,7 @@ func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, error) {
 		if got == "" {
 			got = string(ctx.PostArgs().Peek("csrf"))
 		}
-		if !s.mods.checkCSRF(name, sess, got) {
+		if !s.mods().checkCSRF(name, sess, got) {
 			s.m.authFailures.Inc()
 			return "", errNoCSRF
 		}
@@ -100,25 +102,35 @@ func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
 	return strings.TrimSpace(string(h[len(p):])), true
 }
 
-// checkToken checks a presented moderator token under the throttle: a
-// client or a token refused for now gets 429 without the token being
-// looked at; a wrong one counts against both.
+// checkToken checks a presented moderator token under the throttle.
+// Failures count under two keys: the token's digest, and who is trying —
+// the moderator a live session or trusted-device cookie proves (device.go),
+// else the client's address. While either key is refused the answer is 429
+// and the token is not looked at. A success clears only the key of the
+// token that succeeded: a right token must not wipe the count of the wrong
+// ones tried beside it (or one valid token buys unlimited guesses).
 func (s *Service) checkToken(ctx *fasthttp.RequestCtx, token string) (string, error) {
 	client := s.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
-	keys := []string{throttle.AddrKey(client), throttle.SecretKey(token)}
-	if wait := s.lim.Wait(keys...); wait > 0 {
+	secret := throttle.SecretKey(token)
+	who := throttle.AddrKey(client)
+	proven := s.proof(ctx)
+	if proven != "" {
+		who = "moderator:" + proven
+	}
+	if wait := s.lim.Wait(who, secret); wait > 0 {
 		s.m.authThrottled.Inc()
 		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
 	}
-	name, ok := s.mods.byToken(token)
+	name, ok := s.mods().byToken(token)
 	if !ok {
 		s.m.authFailures.Inc()
-		if wait, started := s.lim.Fail(keys...); started {
-			s.log.Warn("moderator token failures: client throttled", "client", client.String(), "retry_after", wait.String())
+		if wait, started := s.lim.Fail(who, secret); started {
+			s.log.Warn("moderator token failures: client throttled", "client", client.String(),
+				"device_of", proven, "retry_after", wait.String())
 		}
 		return "", errNoToken
 	}
-	s.lim.Succeed(keys...)
+	s.lim.Succeed(secret)
 	return name, nil
 }
 
@@ -155,7 +167,7 @@ func (s *Service) session(ctx *fasthttp.RequestCtx) (name, cookie string, err er
 	case err != nil:
 		return "", "", err
 	}
-	md := s.mods.byName(sess.Moderator)
+	md := s.mods().byName(sess.Moderator)
 	if md == nil || md.tag() != sess.TokenTag || !s.now().Before(sess.ExpiresAt) {
 		return "", "", errNoSession
 	}
@@ -164,7 +176,10 @@ func (s *Service) session(ctx *fasthttp.RequestCtx) (name, cookie string, err er
 
 // newSession starts a session for name and returns its cookie value.
 func (s *Service) newSession(name string) (string, error) {
-	md := s.mods.byName(name)
+	md := s.mods().byName(name)
+	if md == nil { // removed by a reload since its token was checked
+		return "", errNoToken
+	}
 	cookie := randomToken()
 	now := s.now()
 	sctx, cancel := storeContext()

@@ -135,7 +135,9 @@ func (l *Limiter) Fail(keys ...string) (wait time.Duration, started bool) {
 	return wait, started
 }
 
-// Succeed forgets the failures of keys (a client that got in).
+// Succeed forgets the failures of keys. Pass only the key of the secret
+// that succeeded, never the client's address: clearing the address would
+// give a client holding one valid secret unlimited guesses at the others.
 func (l *Limiter) Succeed(keys ...string) {
 	if l == nil {
 		return

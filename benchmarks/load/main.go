@@ -6,12 +6,17 @@
 // a target that resolves to anything else is refused, so it cannot be
 // pointed at someone else's server by mistake.
 //
-//	go run ./benchmarks/load -dir ../shared/corpus/images -c 8 -n 2000
-//	go run ./benchmarks/load -texts -c 64 -d 10s -server-pid $(pgrep -n qrgate)
+//	go run ./benchmarks/load -dir testdata/images -c 8 -n 2000
+//	go run ./benchmarks/load -texts-file cases.jsonl -c 64 -d 10s -server-pid "$QRGATE_PID"
+//
+// It reports the server's CPU per request (-server-pid) beside its own: on
+// a 2-core machine the load generator shares the cores with the server, and
+// its own CPU is what the server did not get.
 package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -33,6 +39,7 @@ type options struct {
 	target      string
 	dir         string
 	texts       bool
+	textsFile   string
 	concurrency int
 	requests    int
 	duration    time.Duration
@@ -50,7 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.target, "url", "http://127.0.0.1:8080/v1/scan", "scan endpoint (loopback only)")
 	fs.StringVar(&o.dir, "dir", "", "corpus `DIR` whose image files are sent, raw, one per request, in rotation")
-	fs.BoolVar(&o.texts, "texts", false, "send text-only listings (JSON) instead of images")
+	fs.BoolVar(&o.texts, "texts", false, "send text-only listings (JSON) of one fixed English sentence instead of images")
+	fs.StringVar(&o.textsFile, "texts-file", "", "send text-only listings (JSON), one per line of `FILE.jsonl` ({\"text\":…, \"verdict\":…} as benchmarks/textgen writes): the lines labelled allow (or unlabelled), at their real lengths, in rotation")
 	fs.IntVar(&o.concurrency, "c", 8, "concurrent requests")
 	fs.IntVar(&o.requests, "n", 2000, "stop after this many requests (at most 1,000,000)")
 	fs.DurationVar(&o.duration, "d", 30*time.Second, "stop after this long (at most 10m)")
@@ -70,12 +78,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cpu0, _ := cpuTime(o.serverPID)
+	self0 := selfCPU()
 	res := runLoad(o, u, reqs)
 	res.print(stdout, o)
+	self := selfCPU() - self0
+	fmt.Fprintf(stdout, "load generator CPU (user+sys) %.2fs: %.3f ms/request\n", self.Seconds(), float64(self.Microseconds())/1000/float64(max(len(res.latencies), 1)))
 	if o.serverPID > 0 {
 		if cpu1, err := cpuTime(o.serverPID); err == nil {
 			n := max(len(res.latencies), 1)
-			fmt.Fprintf(stdout, "server CPU (user+sys) %.2fs: %.2f ms/request\n", (cpu1 - cpu0).Seconds(), float64((cpu1-cpu0).Microseconds())/1000/float64(n))
+			fmt.Fprintf(stdout, "server CPU (user+sys) %.2fs: %.3f ms/request\n", (cpu1 - cpu0).Seconds(), float64((cpu1-cpu0).Microseconds())/1000/float64(n))
 		}
 		hwm, rss, err := peakRSS(o.serverPID)
 		if err != nil {
@@ -88,8 +99,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func (o *options) validate() error {
-	if (o.dir == "") == !o.texts {
-		return errors.New("give exactly one of -dir or -texts")
+	modes := 0
+	for _, on := range []bool{o.dir != "", o.texts, o.textsFile != ""} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return errors.New("give exactly one of -dir, -texts or -texts-file")
 	}
 	if o.concurrency < 1 || o.concurrency > 1024 {
 		return errors.New("-c must be in 1..1024")
@@ -135,6 +152,9 @@ type request struct {
 // buildRequests loads the corpus (image files only, recognised by their
 // magic bytes) or prepares text-only listings that raise no finding.
 func buildRequests(o options) ([]request, error) {
+	if o.textsFile != "" {
+		return textFileRequests(o.textsFile)
+	}
 	if o.texts {
 		var reqs []request
 		for i := range 64 {
@@ -268,8 +288,11 @@ func (r *result) print(w io.Writer, o options) {
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
 	}
 	mode := "images from " + o.dir
-	if o.texts {
-		mode = "text-only listings"
+	switch {
+	case o.texts:
+		mode = "text-only listings (one fixed sentence)"
+	case o.textsFile != "":
+		mode = "text-only listings from " + o.textsFile
 	}
 	n := len(lat)
 	secs := r.elapsed.Seconds()
@@ -341,4 +364,45 @@ func peakRSS(pid int) (hwm, rss string, err error) {
 		}
 	}
 	return hwm, rss, nil
+}
+
+// textFileRequests makes one text-only listing of each line of a JSON-lines
+// file whose verdict is allow (or that has none): the realistic mix of what
+// the pipeline sends, at the texts' real lengths, that needs no review.
+func textFileRequests(path string) ([]request, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var reqs []request
+	for i, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var c struct {
+			Text    string `json:"text"`
+			Verdict string `json:"verdict"`
+		}
+		if err := json.Unmarshal(line, &c); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+		}
+		if c.Verdict != "" && c.Verdict != "allow" || c.Text == "" {
+			continue
+		}
+		body, _ := json.Marshal(map[string]any{"listing_id": fmt.Sprintf("load-%d", i), "seller_id": fmt.Sprintf("s%d", i%7), "texts": []string{c.Text}})
+		reqs = append(reqs, request{body: body, contentType: "application/json"})
+	}
+	if len(reqs) == 0 {
+		return nil, fmt.Errorf("%s: no allow-labelled text", path)
+	}
+	return reqs, nil
+}
+
+// selfCPU is this process's user+system CPU time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

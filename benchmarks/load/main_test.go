@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 func TestCheckLoopback(t *testing.T) {
 	tests := []struct {
@@ -29,6 +34,7 @@ func TestBounds(t *testing.T) {
 		{"-texts", "-d", "1h"},
 		{"-texts", "-c", "0"},
 		{"-texts", "-dir", "x"},
+		{"-texts", "-texts-file", "x"},
 		{},
 	} {
 		if code := run(args, nil, discard{}); code != 2 {
@@ -40,3 +46,32 @@ func TestBounds(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestTextsFile keeps the allow-labelled (and unlabelled) lines only, each
+// as one listing carrying its text unchanged.
+func TestTextsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cases.jsonl")
+	lines := `{"id":"a","text":"全新耳机，包邮","verdict":"allow"}
+{"id":"b","text":"加V abc_123456","verdict":"block"}
+
+{"id":"c","text":"Barely used, original box"}
+`
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := textFileRequests(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2 (the allow line and the unlabelled one)", len(reqs))
+	}
+	if !strings.Contains(string(reqs[0].body), "全新耳机，包邮") || !strings.Contains(string(reqs[1].body), "original box") {
+		t.Errorf("bodies %s / %s do not carry the texts", reqs[0].body, reqs[1].body)
+	}
+	if err := os.WriteFile(path, []byte("{not json\n"), 0o644); err == nil {
+		if _, err := textFileRequests(path); err == nil || !strings.Contains(err.Error(), ":1:") {
+			t.Errorf("a bad line: err=%v, want one naming line 1", err)
+		}
+	}
+}

@@ -120,7 +120,25 @@ func foldRune(c rune) string {
 	if l, ok := lookAlikes[c]; ok {
 		return string(l)
 	}
+	if l, ok := enclosedLetter(c); ok {
+		return string(l)
+	}
+	if isDash(c) {
+		return "-"
+	}
+	if c >= 0xC0 && c < 0x250 || c >= 0x1E00 && c < 0x1F00 { // Latin with a tone mark: wēixìn
+		return strings.ToLower(stripMarks(norm.NFKD.String(string(c))))
+	}
 	return strings.ToLower(norm.NFKC.String(string(c)))
+}
+
+func stripMarks(s string) string {
+	return strings.Map(func(c rune) rune {
+		if unicode.Is(unicode.Mn, c) {
+			return -1
+		}
+		return c
+	}, s)
 }
 
 // lookAlikes maps every small capital and look-alike this generator writes
@@ -149,7 +167,16 @@ func digitValue(c rune) (int, bool) {
 			return int(s[0] - '0'), true
 		}
 	}
-	for _, table := range [][]string{cnDigits, cnZero, cnFormal, cnSpoken, superDigits, circled, negCircled, parenDigits, dingbatSans, doubleCircle} {
+	if d, ok := ndValue(c); ok {
+		return d, true
+	}
+	if c == '么' {
+		return 1, true
+	}
+	if c == '兩' {
+		return 2, true
+	}
+	for _, table := range [][]string{cnDigits, cnZero, cnFormal, cnSpoken, superDigits, circled, negCircled, parenDigits, dingbatSans, doubleCircle, cnRadio, cnFormalTrad, fullStopDigits, circledIdeographs, parenIdeographs} {
 		for d, s := range table {
 			if s != "" && []rune(s)[0] == c && len([]rune(s)) == 1 {
 				return d, true
@@ -217,7 +244,7 @@ var (
 func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, labels []label, after bool) clause {
 	var cb builder
 	cb.tag(k.tags()...)
-	if after && !k.bareV {
+	if after && !k.bareV && !k.phrase {
 		cb.tag("pos:after")
 		sep := pickSep(r, sepsAfter, shown)
 		fill := pick(r, words.fillAfterZH)
@@ -247,6 +274,9 @@ func kwClause(r *rand.Rand, en bool, words wording, k keyword, shown string, lab
 	}
 	if k.bareV {
 		sep, fill = pick(r, sepsBareV), ""
+	}
+	if k.phrase {
+		lead, fill = "", ""
 	}
 	if strings.HasSuffix(k.text, "号") && strings.HasPrefix(fill, "号") {
 		fill = ""

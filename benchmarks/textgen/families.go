@@ -15,6 +15,13 @@ func shownID(r *rand.Rand, canon string, groups []int) (string, []string) {
 	tags := style.tags(canon)
 	if w != nil {
 		tags = append(tags, "wrap:"+w.name)
+		if round3Wrap(w.name) {
+			if strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
+				tags = append(tags, "read:letters")
+			} else {
+				tags = append(tags, "read:digits")
+			}
+		}
 	}
 	if len(tags) == 0 {
 		tags = append(tags, "disguise:none")
@@ -44,7 +51,7 @@ func wechatClause(r *rand.Rand, en bool) clause {
 		}
 	}
 	shown, tags := shownID(r, canon, groups)
-	k := wechatKeyword(r)
+	k := wechatKeyword(r, en)
 	c := kwClause(r, en, contactWording, k, shown, []label{{canon, "wechat"}}, r.IntN(100) < 35)
 	c.tags = append(c.tags, extra...)
 	c.tags = append(c.tags, tags...)
@@ -69,9 +76,12 @@ func bareWxid(r *rand.Rand, en bool, canon string) clause {
 
 // sameNumberClause: one mobile that is both the WeChat ID and the phone.
 func sameNumberClause(r *rand.Rand, en bool) clause {
-	wk := wechatKeyword(r)
-	for wk.bareV || wk.family == "add-v" || wk.family == "satellite-emoji" {
-		wk = wechatKeyword(r)
+	if r.IntN(100) < 40 {
+		return wechatIsPhoneClause(r, en)
+	}
+	wk := wechatKeyword(r, false)
+	for wk.bareV || wk.phrase || wk.family == "add-v" || wk.family == "satellite-emoji" {
+		wk = wechatKeyword(r, false)
 	}
 	pk := pick(r, []string{"手机", "电话"})
 	form := pick(r, []string{pk + wk.text + "同号", wk.text + "同" + pk + "号", pk + "同" + wk.text, pk + "/" + wk.text, wk.text + "/" + pk})
@@ -100,6 +110,9 @@ func qqClause(r *rand.Rand, en bool) clause {
 // phoneClause: a mobile after a phone keyword or bare, with or without
 // +86; a landline; a number with another country code.
 func phoneClause(r *rand.Rand, en bool) clause {
+	if r.IntN(100) < 35 {
+		return round3PhoneClause(r, en)
+	}
 	switch n := r.IntN(100); {
 	case n < 35:
 		canon := mobile(r)
@@ -174,10 +187,13 @@ func messengerClause(r *rand.Rand, en bool) clause {
 	h := handle(r)
 	style := pickStyle(r, true)
 	style.digits, style.mixed = nil, false
-	at := pick(r, []string{"@", "@", "＠"})
+	at := pick(r, []string{"@", "@", "＠", ""})
 	shown := at + glyphString(style.draw(r, h))
 	c := kwClause(r, en, contactWording, telegramKeyword(r), shown, []label{{"@" + h, "messenger"}}, false)
 	c.tags = append(c.tags, style.tags(h)...)
+	if at == "" { // the rules: a handle with or without its @; the identifier has it
+		c.tags = append(c.tags, "kw:handle-no-at", "read:keywords")
+	}
 	return c
 }
 

@@ -13,10 +13,17 @@ type keyword struct {
 	family   string // the kw: tag
 	disguise string // the kwdisguise: tag, "" when shown plainly
 	bareV    bool   // a lone V: a keyword only before a separator
+	phrase   bool   // a phrase said before the ID: no lead-in, no filler
 }
 
 func (k keyword) tags() []string {
 	tags := []string{"kw:" + k.family}
+	if round3Families[k.family] {
+		tags = append(tags, "read:keywords")
+	}
+	if k.disguise == "styled-letters" {
+		tags = append(tags, "read:letters")
+	}
 	if k.disguise != "" {
 		tags = append(tags, "kwdisguise:"+k.disguise)
 	}
@@ -26,14 +33,17 @@ func (k keyword) tags() []string {
 // Characters read wei and xin: any pair of them sounds like 微信. ❤ reads
 // xin (心) the way sellers use it.
 var (
-	weiChars = []string{"微", "威", "薇", "维", "唯", "惟", "卫", "围", "伟", "韦", "巍", "葳", "徽"}
-	xinChars = []string{"信", "芯", "心", "新", "鑫", "欣", "馨", "星", "辛", "昕"}
+	weiChars = []string{"微", "威", "薇", "维", "唯", "惟", "卫", "围", "伟", "韦", "巍", "葳"}
+	xinChars = []string{"信", "芯", "心", "新", "鑫", "欣", "馨", "辛", "昕"}
 	xinHeart = []string{"❤", "♥", "💗", "❤️"}
 	kouChars = []string{"扣", "抠", "寇", "蔻", "叩", "口"}
 	qiuChars = []string{"球", "秋"}
 )
 
-func wechatKeyword(r *rand.Rand) keyword {
+func wechatKeyword(r *rand.Rand, en bool) keyword {
+	if r.IntN(100) < 28 {
+		return round3WechatKeyword(r, en)
+	}
 	switch n := r.IntN(100); {
 	case n < 14:
 		return disguiseKeyword(r, keyword{text: "微信", family: "微信"})
@@ -82,6 +92,9 @@ func wechatKeyword(r *rand.Rand) keyword {
 }
 
 func qqKeyword(r *rand.Rand) keyword {
+	if r.IntN(100) < 25 {
+		return round3QQKeyword(r)
+	}
 	switch n := r.IntN(100); {
 	case n < 30:
 		k := keyword{text: pick(r, []string{"QQ", "qq", "Qq", "QQ号", "qq号"}), family: "QQ"}
@@ -134,6 +147,9 @@ func whatsappKeyword(r *rand.Rand) keyword {
 }
 
 func telegramKeyword(r *rand.Rand) keyword {
+	if r.IntN(5) == 0 { // the rules name 纸飞机 (a paper plane, Telegram's logo)
+		return keyword{text: pick(r, telegramPlane), family: "纸飞机"}
+	}
 	switch r.IntN(3) {
 	case 0:
 		return disguiseKeyword(r, keyword{text: pick(r, []string{"Telegram", "telegram", "TELEGRAM"}), family: "telegram"})
@@ -174,6 +190,8 @@ func disguiseKeyword(r *rand.Rand, k keyword) keyword {
 	case n == 2 && !ascii:
 		k.text = insertAt(r, runes, pick(r, []string{"·", "-", ".", "・"}))
 		k.disguise = "punct"
+	case ascii && n == 3 && r.IntN(2) == 0:
+		k = styledKeyword(r, k)
 	case ascii && n == 3:
 		k.text = toFullwidth(k.text)
 		k.disguise = "fullwidth"

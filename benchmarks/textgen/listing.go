@@ -163,7 +163,32 @@ var negatives = []negative{
 	},
 }
 
+// allNegatives are round 2's negatives and each reading's own.
+var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives, letterNegatives, linkNegatives, phoneNegatives)
+
+func concatNegatives(lists ...[]negative) []negative {
+	var out []negative
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// round3Negatives names each round-3 negative's reading, for its read: tag.
+var round3Negatives = map[string]string{
+	"neg:styled-digits": "digits", "neg:dash-range": "digits", "neg:numbered-list": "digits",
+	"neg:cn-number": "digits", "neg:radio-word": "digits",
+	"neg:styled-brand": "letters",
+	"neg:linklike":     "links",
+	"neg:fax":          "phones",
+	"neg:pinyin-word":  "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
+}
+
 func negClause(r *rand.Rand, en bool) clause {
-	text, tag := pick(r, negatives)(r, en)
-	return clause{text: text, tags: []string{tag}}
+	text, tag := pick(r, allNegatives)(r, en)
+	tags := []string{tag}
+	if rd, ok := round3Negatives[tag]; ok {
+		tags = append(tags, "read:"+rd)
+	}
+	return clause{text: text, tags: tags}
 }

@@ -59,7 +59,8 @@ func spokenDigit(r *rand.Rand, d int) string {
 	return cnDigits[d]
 }
 
-var digitStyles = []digitStyle{
+// round2DigitStyles are the digit styles of text round 2.
+var round2DigitStyles = []digitStyle{
 	{"fullwidth", offsetDigit('０')},
 	{"math-bold", offsetDigit(0x1D7CE)},
 	{"math-double", offsetDigit(0x1D7D8)},
@@ -97,7 +98,7 @@ func mixedDigit(r *rand.Rand, d int) string {
 	case 3:
 		return spokenDigit(r, d)
 	default:
-		return digitStyles[r.IntN(len(digitStyles))].render(r, d)
+		return round2DigitStyles[r.IntN(len(round2DigitStyles))].render(r, d)
 	}
 }
 
@@ -138,7 +139,8 @@ var upperHomoglyphs = map[rune]string{
 	't': "Т", 'x': "Х", 'y': "Ү",
 }
 
-var letterStyles = []letterStyle{
+// round2LetterStyles are the letter styles of text round 2.
+var round2LetterStyles = []letterStyle{
 	{"mixedcase", func(r *rand.Rand, c rune) string {
 		if r.IntN(2) == 0 {
 			return strings.ToUpper(string(c))
@@ -210,6 +212,9 @@ func (s idStyle) tags(canon string) []string {
 	var tags []string
 	if s.letters != nil && strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
 		tags = append(tags, "disguise:"+s.letters.name)
+		if isRound3Letters(s.letters.name) {
+			tags = append(tags, "read:letters")
+		}
 	}
 	if strings.ContainsAny(canon, "0123456789") {
 		switch {
@@ -217,6 +222,9 @@ func (s idStyle) tags(canon string) []string {
 			tags = append(tags, "disguise:digits-mixed")
 		case s.digits != nil:
 			tags = append(tags, "disguise:"+s.digits.name)
+			if isRound3Digits(s.digits.name) {
+				tags = append(tags, "read:digits")
+			}
 		}
 	}
 	return tags
@@ -240,7 +248,11 @@ func pickStyle(r *rand.Rand, allowLetters bool) idStyle {
 				break
 			}
 		}
-		s.digits = &digitStyles[r.IntN(len(digitStyles))]
+		ds := digitStyles[r.IntN(len(digitStyles))]
+		if ds.name == "nd-script" && r.IntN(4) > 0 { // one script for the whole number
+			ds.render = offsetDigit(pick(r, ndScripts).zero)
+		}
+		s.digits = &ds
 	}
 	s.wideSym = s.letters != nil && s.letters.name == "fullwidth"
 	return s

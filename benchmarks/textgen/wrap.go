@@ -11,6 +11,7 @@ type wrap struct {
 	name  string
 	every bool // between every pair of characters, not at a few places
 	sep   func(r *rand.Rand) string
+	box   bool // brackets around each piece; sep joins the boxes
 }
 
 func fixed(s ...string) func(*rand.Rand) string {
@@ -22,22 +23,22 @@ var sepEmoji = []string{"🔥", "✨", "🌸", "💖", "🍀", "⭐", "🎀", "�
 var zeroWidth = []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 var wraps = []wrap{
-	{"newline-each", true, fixed("\n")},
-	{"newline-break", false, fixed("\n", "\r\n")},
-	{"indent", false, fixed("\n  ", "\n    ", "\n\t", "\n　　", "\n        ")},
-	{"sep-space", true, fixed(" ")},
-	{"sep-space-some", false, fixed(" ", "  ")},
-	{"sep-dot", true, fixed(".")},
-	{"sep-dash", false, fixed("-")},
-	{"sep-slash", true, fixed("/")},
-	{"sep-dunhao", true, fixed("、")},
-	{"sep-tilde", false, fixed("~", "～")},
-	{"sep-middot", true, fixed("·", "・")},
-	{"sep-emoji", false, fixed(sepEmoji...)},
-	{"sep-emoji-each", true, fixed(sepEmoji...)},
-	{"zero-width", false, fixed(zeroWidth...)},
-	{"zero-width-each", true, fixed(zeroWidth...)},
-	{"sep-mixed", false, fixed(".", "-", "、", "~", "·", "🔥", "\u200b")},
+	{"newline-each", true, fixed("\n"), false},
+	{"newline-break", false, fixed("\n", "\r\n"), false},
+	{"indent", false, fixed("\n  ", "\n    ", "\n\t", "\n　　", "\n        "), false},
+	{"sep-space", true, fixed(" "), false},
+	{"sep-space-some", false, fixed(" ", "  "), false},
+	{"sep-dot", true, fixed("."), false},
+	{"sep-dash", false, fixed("-"), false},
+	{"sep-slash", true, fixed("/"), false},
+	{"sep-dunhao", true, fixed("、"), false},
+	{"sep-tilde", false, fixed("~", "～"), false},
+	{"sep-middot", true, fixed("·", "・"), false},
+	{"sep-emoji", false, fixed(sepEmoji...), false},
+	{"sep-emoji-each", true, fixed(sepEmoji...), false},
+	{"zero-width", false, fixed(zeroWidth...), false},
+	{"zero-width-each", true, fixed(zeroWidth...), false},
+	{"sep-mixed", false, fixed(".", "-", "、", "~", "·", "🔥", "\u200b"), false},
 }
 
 // pickWrap draws a wrap, or none (nil) about half the time. Spaces at a
@@ -47,6 +48,15 @@ var wraps = []wrap{
 func pickWrap(r *rand.Rand, canon string) *wrap {
 	if r.IntN(100) < 45 {
 		return nil
+	}
+	digitsOnly := strings.Trim(canon, "0123456789") == ""
+	// Round 3's wraps: about a third of a number's wraps, one in ten of a
+	// name's (boxed one by one).
+	switch n := r.IntN(100); {
+	case digitsOnly && n < 28:
+		return &numberWraps[r.IntN(len(numberWraps))]
+	case digitsOnly && n < 34, !digitsOnly && n < 10:
+		return &boxWraps[r.IntN(len(boxWraps))]
 	}
 	w := &wraps[r.IntN(len(wraps))]
 	if w.name == "sep-space-some" && strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
@@ -86,11 +96,45 @@ func (w *wrap) apply(r *rand.Rand, gs []glyph, groups []int) string {
 			}
 		}
 	}
+	if w != nil && w.box {
+		return w.boxed(r, gs, cuts)
+	}
 	for i, g := range gs {
 		if i > 0 && w != nil && (w.every || cuts[i]) {
 			b.WriteString(w.sep(r))
 		}
 		b.WriteString(g.shown)
+	}
+	return b.String()
+}
+
+// boxed puts each piece between brackets, one kind of bracket and one
+// joiner for the whole identifier: [1][3][8], (138) 1234 5678, 【a】【b】;
+// a third of the time a grouped number boxes only its first group, as in
+// (020)38527716.
+func (w *wrap) boxed(r *rand.Rand, gs []glyph, cuts map[int]bool) string {
+	var b strings.Builder
+	bx := pick(r, boxes)
+	join := w.sep(r)
+	firstOnly := !w.every && r.IntN(3) == 0
+	open := true
+	for i, g := range gs {
+		if i > 0 && (w.every || cuts[i]) {
+			if open {
+				b.WriteString(bx[1])
+			}
+			b.WriteString(join)
+			open = !firstOnly
+			if open {
+				b.WriteString(bx[0])
+			}
+		} else if i == 0 {
+			b.WriteString(bx[0])
+		}
+		b.WriteString(g.shown)
+	}
+	if open {
+		b.WriteString(bx[1])
 	}
 	return b.String()
 }

@@ -12,11 +12,13 @@ const usage = `qrgate: find QR codes, links and contact handles in listings.
 
 Usage:
   qrgate scan [--policy FILE] [--text TEXT]... [--texts FILE.jsonl] [PATH]...
-  qrgate policy check FILE
+  qrgate policy check FILE       validate a policy file
+  qrgate policy default          print the built-in policy
   qrgate serve [flags]
   qrgate version
+  qrgate help [COMMAND]
 
-Run "qrgate COMMAND --help" for a command's flags.
+Run "qrgate help COMMAND" or "qrgate COMMAND --help" for a command's flags.
 `
 
 // Exit statuses (../shared/CONTRACT.md).
@@ -45,7 +47,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "qrgate", version)
 		return exitOK
-	case "-h", "--help", "help":
+	case "help":
+		return runHelp(args[1:], stdout, stderr)
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
@@ -54,3 +58,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 var version = "dev"
+
+// runHelp prints a command's help ("qrgate help scan" is "qrgate scan
+// --help"), or the top-level usage.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	switch args[0] {
+	case "scan", "policy", "serve":
+		// Each command prints its own flags on --help, to stderr as the
+		// flag package does; help asked for goes to stdout.
+		run([]string{args[0], "--help"}, stdout, stdout)
+		return exitOK
+	case "version", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "qrgate help: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"strconv"
@@ -104,4 +105,34 @@ func (b *byteSize) Set(s string) error {
 	}
 	*b = byteSize(n)
 	return nil
+}
+
+// sizeVar is a flag holding a positive size in bytes, written as bytes or
+// with a unit ("32MiB"), for limits that are never off.
+type sizeVar[T int | int64] struct{ p *T }
+
+func (v sizeVar[T]) String() string {
+	if v.p == nil {
+		return ""
+	}
+	b := byteSize(*v.p)
+	return b.String()
+}
+
+func (v sizeVar[T]) Set(s string) error {
+	n, err := parseBytes(s)
+	if err != nil {
+		return err
+	}
+	if int64(T(n)) != n {
+		return fmt.Errorf("%q is too large", s)
+	}
+	*v.p = T(n)
+	return nil
+}
+
+// sizeFlag defines a size flag over p with the default def.
+func sizeFlag[T int | int64](fs *flag.FlagSet, p *T, name string, def T, usage string) {
+	*p = def
+	fs.Var(sizeVar[T]{p}, name, usage)
 }

@@ -68,3 +68,34 @@ func TestRunCommands(t *testing.T) {
 		t.Errorf("unknown command: exit %d, %q", code, stderr.String())
 	}
 }
+
+// TestHelpEverywhere: help for a command is that command's help, on
+// stdout, exit 0 — also "policy check --help", which the flag package
+// would take for a FILE; a misspelt subcommand is named.
+func TestHelpEverywhere(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "scan"}, "Usage: qrgate scan"},
+		{[]string{"help", "serve"}, "Usage: qrgate serve"},
+		{[]string{"help", "policy"}, "qrgate policy default"},
+		{[]string{"policy", "check", "--help"}, "Usage: qrgate policy check FILE"},
+		{[]string{"policy", "--help"}, "Usage: qrgate policy check FILE"},
+		{[]string{"help"}, "qrgate policy default"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tc.args, &stdout, &stderr)
+		if code != exitOK || !strings.Contains(stdout.String()+stderr.String(), tc.want) || strings.Contains(stderr.String(), "no such file") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 0 and %q", tc.args, code, stdout.String(), stderr.String(), tc.want)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"policy", "chek", "x"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown subcommand "chek"`) {
+		t.Errorf("policy chek: exit %d, stderr %q", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"help", "chek"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `"chek"`) {
+		t.Errorf("help chek: exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -184,6 +185,43 @@ func TestScanTooLarge(t *testing.T) {
 	code, recs, _ := scanCLI(t, "--max-bytes", "100", filepath.Join(images, "qr-url.png"))
 	if code != exitOK || len(recs) != 1 || recs[0].Error == nil || recs[0].Error.Code != "too_large" {
 		t.Errorf("exit %d, %+v", code, recs)
+	}
+}
+
+// TestScanTooComplex: a progressive JPEG of 2000 scans is refused from its
+// markers (too_complex, warn); --max-image-work, or QRGATE_MAX_IMAGE_WORK
+// when the flag is not given, sets the limit.
+func TestScanTooComplex(t *testing.T) {
+	dir := t.TempDir()
+	bomb, modest := filepath.Join(dir, "bomb.jpg"), filepath.Join(dir, "modest.jpg")
+	writeFile(t, bomb, testfixtures.ProgressiveJPEG(1024, 1024, 2000))
+	writeFile(t, modest, testfixtures.ProgressiveJPEG(512, 512, 100)) // 26 megapixel-passes
+	errCode := func(r record) string {
+		if r.Error == nil {
+			return ""
+		}
+		return r.Error.Code
+	}
+	code, recs, _ := scanCLI(t, bomb, modest)
+	if code != exitOK || len(recs) != 2 || errCode(recs[0]) != "too_complex" || recs[0].Verdict != policy.Warn || errCode(recs[1]) != "" {
+		t.Errorf("default limit: exit %d, %+v", code, recs)
+	}
+	if _, recs, _ = scanCLI(t, "--max-image-work", "20", modest); len(recs) != 1 || errCode(recs[0]) != "too_complex" {
+		t.Errorf("--max-image-work 20: %+v", recs)
+	}
+	t.Setenv("QRGATE_MAX_IMAGE_WORK", "20")
+	if _, recs, _ = scanCLI(t, modest); len(recs) != 1 || errCode(recs[0]) != "too_complex" {
+		t.Errorf("QRGATE_MAX_IMAGE_WORK=20: %+v", recs)
+	}
+	if _, recs, _ = scanCLI(t, "--max-image-work", "30", modest); len(recs) != 1 || errCode(recs[0]) != "" {
+		t.Errorf("QRGATE_MAX_IMAGE_WORK=20 and --max-image-work 30: the flag must win: %+v", recs)
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

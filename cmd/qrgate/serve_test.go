@@ -26,6 +26,7 @@ func TestServeFlagsFromEnv(t *testing.T) {
 		"QRGATE_WORKERS":         "3",
 		"QRGATE_QUEUE_TIMEOUT":   "250ms",
 		"QRGATE_STORE_FAIL_OPEN": "true",
+		"QRGATE_MAX_IMAGE_WORK":  "123",
 		"QRGATE_LISTEN":          "127.0.0.1:1", // the command line wins
 	}
 	f, err := parseServeFlags([]string{"--listen", "127.0.0.1:2"}, io.Discard, func(k string) string { return env[k] })
@@ -33,7 +34,7 @@ func TestServeFlagsFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.adminListen != "127.0.0.1:7777" || f.gw.Workers != 3 || f.gw.QueueTimeout != 250*time.Millisecond ||
-		!f.gw.StoreFailOpen || f.listen != "127.0.0.1:2" {
+		!f.gw.StoreFailOpen || f.maxImageWork != 123 || f.listen != "127.0.0.1:2" {
 		t.Errorf("flags: %+v", f)
 	}
 	if _, err := parseServeFlags(nil, io.Discard, func(k string) string {
@@ -281,5 +282,25 @@ func TestServeWithAPIKeysIsNotOpen(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"api_keys":true`) || strings.Contains(logs.String(), "PUBLIC API IS OPEN") {
 		t.Errorf("with API keys: %s", logs)
+	}
+}
+
+// TestSizeFlagsTakeUnits: every byte-size flag reads "32MiB" as it reads
+// bytes, in serve and in scan, and refuses what is not a size.
+func TestSizeFlagsTakeUnits(t *testing.T) {
+	f, err := parseServeFlags([]string{"--max-body", "32MiB", "--max-body-in-flight", "1GiB", "--max-text-bytes", "65536"}, io.Discard,
+		func(k string) string { return map[string]string{"QRGATE_MAX_TEXT_BYTES": "1KiB"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.gw.MaxBody != 32<<20 || f.gw.MaxBodyBytesInFlight != 1<<30 || f.gw.MaxTextBytes != 65536 {
+		t.Errorf("max-body %d, max-body-in-flight %d, max-text-bytes %d", f.gw.MaxBody, f.gw.MaxBodyBytesInFlight, f.gw.MaxTextBytes)
+	}
+	if _, err := parseServeFlags([]string{"--max-body", "32Mb"}, io.Discard, os.Getenv); err == nil {
+		t.Error("--max-body 32Mb was accepted")
+	}
+	s, err := parseScanFlags([]string{"--max-bytes", "64MiB", "--text", "x"}, io.Discard)
+	if err != nil || s.maxBytes != 64<<20 {
+		t.Errorf("scan --max-bytes 64MiB: %v, %v", s, err)
 	}
 }

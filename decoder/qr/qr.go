@@ -156,8 +156,9 @@ func readPairs(h Host, p bitmap.Plane, cands []candidate, rings finderRings) {
 				continue
 			}
 			var r *Read
-			h.Attempt(func() { r, ok = decodeTriplet(p, t, false, rings) })
-			if ok && r.Text != "" {
+			var read bool // stays false when the attempt is not made (budget) or panics
+			h.Attempt(func() { r, read = decodeTriplet(p, t, false, rings) })
+			if read && r.Text != "" {
 				h.Found(r)
 				break
 			}

@@ -1,156 +1,119 @@
 package textnorm
 
-import "unicode"
+import (
+	"fmt"
+	"unicode"
+)
 
-// chineseDigit reads a Chinese numeral used for one digit: the everyday
-// 〇一二…九 and 零, and the financial 壹贰叁… (simplified and traditional).
-// Sellers spell numbers out digit by digit; 十, 百 and the like never stand
-// for one digit and are left alone.
-func chineseDigit(r rune) (rune, bool) {
-	switch r {
-	case '〇', '零', '○':
-		return '0', true
-	case '一', '壹':
-		return '1', true
-	case '二', '贰', '貳', '弍':
-		return '2', true
-	case '三', '叁', '參', '弎':
-		return '3', true
-	case '四', '肆':
-		return '4', true
-	case '五', '伍':
-		return '5', true
-	case '六', '陆', '陸':
-		return '6', true
-	case '七', '柒':
-		return '7', true
-	case '八', '捌':
-		return '8', true
-	case '九', '玖':
-		return '9', true
-	}
-	return 0, false
+// Readings are characters a policy reads beyond Unicode's tables: each maps
+// one character to one lower-case ASCII letter or digit.
+type Readings struct {
+	// Digits are read as their digit anywhere.
+	Digits map[rune]byte
+	// NumberDigits are read as their digit only inside a number (see
+	// Reader.Normalize): the telephone and radio reading of digits (幺 1,
+	// 两 2, 拐 7, 洞 0, 勾 9), which are words elsewhere ("两件", "拐角").
+	NumberDigits map[rune]byte
+	// Letters are read as their letter.
+	Letters map[rune]byte
 }
 
-// enclosed reports whether r is an enclosed alphanumeric whose NFKC form
-// wraps the digit or letter in punctuation (⑴ → "(1)", ⒈ → "1.", ⒜ → "(a)").
-func enclosed(r rune) bool {
-	return r >= 0x2460 && r <= 0x24FF || r >= 0x3200 && r <= 0x32FF || r >= 0x1F100 && r <= 0x1F1FF
+// Reader normalises text with Unicode's tables and a policy's readings. It
+// is immutable and safe for concurrent use.
+type Reader struct {
+	extra        bool // any reading of the policy's own
+	digits       map[rune]byte
+	numberDigits map[rune]byte
+	letters      map[rune]byte
 }
 
-// enclosedDigit reads the enclosed digits that have no NFKC decomposition:
-// negative and double circled numbers (⓫, ⓵, ⓿) and the dingbat circled
-// digits (❶, ➀, ➊).
-func enclosedDigit(r rune) ([]rune, bool) {
-	switch {
-	case r == 0x24FF: // ⓿
-		return []rune{'0'}, true
-	case r >= 0x24EB && r <= 0x24F4: // ⓫..⓴ = 11..20
-		return twoDigits(int(r-0x24EB) + 11), true
-	case r >= 0x24F5 && r <= 0x24FE: // ⓵..⓾ = 1..10
-		return twoDigits(int(r-0x24F5) + 1), true
-	case r >= 0x2776 && r <= 0x2793: // ❶..❿, ➀..➉, ➊..➓ = 1..10 three times
-		return twoDigits(int(r-0x2776)%10 + 1), true
-	}
-	return nil, false
+// ReadingError is a reading a Reader refuses.
+type ReadingError struct {
+	Table string // "digits", "number_digits" or "letters"
+	Char  rune
+	Msg   string
 }
 
-func twoDigits(n int) []rune {
-	if n < 10 {
-		return []rune{rune('0' + n)}
-	}
-	return []rune{rune('0' + n/10), rune('0' + n%10)}
+func (e *ReadingError) Error() string {
+	return fmt.Sprintf("%s: %q %s", e.Table, e.Char, e.Msg)
 }
 
-// invisible reports characters a reader does not see: zero-width spaces and
-// joiners, direction marks, word joiners, the BOM, soft hyphens, Hangul
-// fillers, tags and other default-ignorable code points.
-func invisible(r rune) bool {
-	switch {
-	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
-		r == 0x180E, r == 0x3164, r == 0xFEFF, r == 0xFFA0:
-		return true
-	case r >= 0x180B && r <= 0x180F, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-		r >= 0x2060 && r <= 0x206F, r >= 0xFFF0 && r <= 0xFFF8, r >= 0x1BCA0 && r <= 0x1BCA3,
-		r >= 0x1D173 && r <= 0x1D17A, r >= 0xE0000 && r <= 0xE0FFF:
-		return true
+// NewReader checks rd and builds a Reader. A reading must give one ASCII
+// digit (digit tables) or lower-case letter (letters) for a character that
+// is not ASCII; a letter of an alphabet (Latin, Cyrillic …) never reads as
+// a digit, and a digit never reads as a letter.
+func NewReader(rd Readings) (*Reader, error) {
+	check := func(table string, m map[rune]byte, digit bool) error {
+		for r, c := range m {
+			switch {
+			case r < 0x80:
+				return &ReadingError{table, r, "is ASCII: it reads as itself"}
+			case digit && (c < '0' || c > '9'):
+				return &ReadingError{table, r, fmt.Sprintf("must read as one digit 0-9, not %q", c)}
+			case !digit && (c < 'a' || c > 'z'):
+				return &ReadingError{table, r, fmt.Sprintf("must read as one letter a-z, not %q", c)}
+			case digit && unicode.IsLetter(r) && !unicode.Is(unicode.Han, r):
+				return &ReadingError{table, r, "is a letter: a letter never reads as a digit"}
+			case !digit && unicode.In(r, unicode.Nd, unicode.No, unicode.Nl) && !unicode.Is(unicode.Han, r):
+				return &ReadingError{table, r, "is a digit: a digit never reads as a letter"}
+			}
+		}
+		return nil
 	}
-	return false
-}
-
-// decimalDigit reads a character of Unicode class Nd as its ASCII digit.
-// Every script's digits are encoded as runs of ten consecutive code points
-// from zero to nine, so the value is the offset within the class's range
-// (ranges that hold several runs, like the mathematical digits, start on a
-// zero too).
-func decimalDigit(r rune) (rune, bool) {
-	if r < 0x80 || !unicode.Is(unicode.Nd, r) {
-		return 0, false
+	if err := check("digits", rd.Digits, true); err != nil {
+		return nil, err
 	}
-	for _, rg := range unicode.Nd.R16 {
-		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
-			return '0' + (r-lo)%10, true
+	if err := check("number_digits", rd.NumberDigits, true); err != nil {
+		return nil, err
+	}
+	if err := check("letters", rd.Letters, false); err != nil {
+		return nil, err
+	}
+	for r := range rd.NumberDigits {
+		if _, ok := rd.Digits[r]; ok {
+			return nil, &ReadingError{"number_digits", r, "is also under digits"}
 		}
 	}
-	for _, rg := range unicode.Nd.R32 {
-		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
-			return '0' + (r-lo)%10, true
-		}
+	return &Reader{
+		extra:  len(rd.Digits)+len(rd.NumberDigits)+len(rd.Letters) > 0,
+		digits: rd.Digits, numberDigits: rd.NumberDigits, letters: rd.Letters,
+	}, nil
+}
+
+// numberDigit reads a character that stands for a digit inside a number.
+func (rd *Reader) numberDigit(r rune) (rune, bool) {
+	if c, ok := rd.numberDigits[r]; ok {
+		return rune(c), true
+	}
+	if c, ok := hanNumberDigits[r]; ok {
+		return rune(c), true
 	}
 	return 0, false
 }
 
-// smallCapital reads the Latin small capitals (ᴀ ʙ ᴄ …), which have no
-// compatibility decomposition, as their letters.
-func smallCapital(r rune) (rune, bool) {
-	c, ok := smallCapitals[r]
-	return c, ok
-}
+// minNumberRun is the shortest run of digits that number-only digits make
+// part of: the shortest identifier a number can be (a QQ number has five).
+const minNumberRun = 5
 
-var smallCapitals = map[rune]rune{
-	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h',
-	'ɪ': 'i', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p',
-	'ꞯ': 'q', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y',
-	'ᴢ': 'z',
-}
-
-// spokenDigit reads the characters used for digits when a number is read
-// aloud (幺 for 1 on the phone, 两 2, 拐 7, 洞 0). They are ordinary words
-// elsewhere ("两件", "拐角"), so they count as digits only inside a run of
-// digits (see readSpokenDigits).
-func spokenDigit(r rune) (rune, bool) {
-	switch r {
-	case '幺', '么':
-		return '1', true
-	case '两', '兩':
-		return '2', true
-	case '拐':
-		return '7', true
-	case '洞':
-		return '0', true
-	}
-	return 0, false
-}
-
-// minSpokenRun is the shortest run of digits that spoken digits make part
-// of: the shortest identifier a number can be (a QQ number has five).
-const minSpokenRun = 5
-
-// readSpokenDigits turns spoken digits into digits where they are part of
-// a number: in a run of at least minSpokenRun digits and spoken digits
-// holding another digit (separators a seller inserts allowed inside:
-// "幺·三·八", "两\n１"), or written right after or before an identifier's
-// letters or underscore ("bogood_幺六", "kiki四四洞").
-func readSpokenDigits(t *Text) {
+// readNumberDigits turns number-only digits into digits where they are
+// part of a number: in a run of at least minNumberRun digits and
+// number-only digits holding another digit (separators a seller inserts
+// allowed inside: "幺·三·八", "两\n１"), or written right after or before an
+// identifier's letters or underscore ("bogood_幺六", "kiki四四洞").
+func (rd *Reader) readNumberDigits(t *Text) {
 	rs := t.Runes
+	isDigitish := func(r rune) bool {
+		_, ok := rd.numberDigit(r)
+		return ok || r >= '0' && r <= '9'
+	}
 	for i := 0; i < len(rs); {
-		if !isDigitOrSpoken(rs[i]) {
+		if !isDigitish(rs[i]) {
 			i++
 			continue
 		}
 		j, last, n, plain := i, i, 0, 0
 		for j < len(rs) {
-			if isDigitOrSpoken(rs[j]) {
+			if isDigitish(rs[j]) {
 				n++
 				if rs[j] >= '0' && rs[j] <= '9' {
 					plain++
@@ -163,15 +126,15 @@ func readSpokenDigits(t *Text) {
 			for k < len(rs) && k-j < 3 && insertedSeparator(rs[k]) {
 				k++
 			}
-			if k == j || k >= len(rs) || !isDigitOrSpoken(rs[k]) {
+			if k == j || k >= len(rs) || !isDigitish(rs[k]) {
 				break
 			}
 			j = k
 		}
 		attached := i > 0 && isIDLetter(rs[i-1]) || last < len(rs) && isIDLetter(rs[last])
-		if n >= minSpokenRun && plain > 0 || attached {
+		if n >= minNumberRun && plain > 0 || attached {
 			for k := i; k < last; k++ {
-				if d, ok := spokenDigit(rs[k]); ok {
+				if d, ok := rd.numberDigit(rs[k]); ok {
 					rs[k] = d
 				}
 			}
@@ -193,7 +156,75 @@ func insertedSeparator(r rune) bool {
 	return r == ' ' || r == '\n' || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Han, r) && r != '_'
 }
 
-func isDigitOrSpoken(r rune) bool {
-	_, ok := spokenDigit(r)
-	return ok || r >= '0' && r <= '9'
+// maxBox bounds what one box holds.
+const maxBox = 20
+
+// readBoxes reads letters and digits boxed one by one or in groups
+// ("[a][b][c]", "【1】【3】", "(w) (x)", "「19」「9400」", "【138】-【0013】") as
+// written without the boxes: in a row of at least two boxes (nothing, a
+// blank or a dash between them), each an opening bracket, up to maxBox
+// letters, digits, '_', '-' or number-only digits and a closing bracket,
+// the brackets are dropped and the first and last unit of each box widen
+// their spans over them. One box alone ("size (m)") is left as it is.
+func (rd *Reader) readBoxes(t *Text) {
+	rs := t.Runes
+	boxAt := func(i int) int { // the unit after the box at i, or -1
+		if i >= len(rs) || !unicode.Is(unicode.Ps, rs[i]) {
+			return -1
+		}
+		j := i + 1
+		for j < len(rs) && j-i <= maxBox && rd.boxable(rs[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(rs) || !unicode.Is(unicode.Pe, rs[j]) {
+			return -1
+		}
+		return j + 1
+	}
+	between := func(e int) int { // where the next box of a row may start
+		if e < len(rs) && (rs[e] == ' ' || rs[e] == '-') {
+			return e + 1
+		}
+		return e
+	}
+	drop := make([]bool, len(rs))
+	any := false
+	for i := 0; i < len(rs); i++ {
+		e := boxAt(i)
+		if e < 0 || boxAt(between(e)) < 0 {
+			continue
+		}
+		for ; e >= 0; e = boxAt(between(e)) {
+			t.Start[i+1], t.End[e-2] = t.Start[i], t.End[e-1]
+			drop[i], drop[e-1] = true, true
+			any = true
+			if boxAt(between(e)) < 0 {
+				break
+			}
+			i = between(e)
+		}
+		i = e - 1
+	}
+	if !any {
+		return
+	}
+	w := 0
+	for i := range rs {
+		if !drop[i] {
+			t.Runes[w], t.Start[w], t.End[w] = t.Runes[i], t.Start[i], t.End[i]
+			w++
+		}
+	}
+	t.Runes, t.Start, t.End = t.Runes[:w], t.Start[:w], t.End[:w]
 }
+
+// boxable is what a box read as part of a word holds.
+func (rd *Reader) boxable(r rune) bool {
+	if isASCIIAlnum(r) || r == '_' || r == '-' {
+		return true
+	}
+	_, ok := rd.numberDigit(r)
+	return ok
+}
+
+func isASCIIAlnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }

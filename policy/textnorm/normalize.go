@@ -26,12 +26,20 @@ func (t *Text) Len() int { return len(t.Runes) }
 // Span is the original byte span of units [i, j).
 func (t *Text) Span(i, j int) (start, end int) { return t.Start[i], t.End[j-1] }
 
-// Normalize folds s unit by unit: NFKC (compatibility forms, full width,
-// superscripts, circled letters), width folding, TR39 look-alikes to ASCII
-// (only where the target is an ASCII letter or digit), Chinese numerals and
-// enclosed or keycap digits to ASCII digits, lower case, and invisible
-// characters removed. Invalid UTF-8 bytes become U+FFFD units.
-func Normalize(s string) *Text {
+// defaultReader reads with Unicode's tables alone.
+var defaultReader = &Reader{}
+
+// Normalize folds s with Unicode's readings alone (see Reader.Normalize).
+func Normalize(s string) *Text { return defaultReader.Normalize(s) }
+
+// Normalize folds s unit by unit: the reader's own readings first, then
+// Chinese numerals, styled digits (Nd, No) and styled or look-alike letters
+// from the generated tables, dashes, NFKC and width folding for the rest;
+// lower case; invisible characters removed. Then it reads the characters
+// that stand for a digit only inside a number (幺, 洞) where the number's
+// shape asks for digits, and letters boxed one by one ("[a][b]") as a word.
+// Invalid UTF-8 bytes become U+FFFD units.
+func (rd *Reader) Normalize(s string) *Text {
 	n := utf8.RuneCountInString(s) + 8 // a few runes grow ("ﬁ"); append handles more
 	t := &Text{
 		Runes: make([]rune, 0, n),
@@ -44,7 +52,7 @@ func Normalize(s string) *Text {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		out := fold(r, buf[:0])
+		out := rd.fold(r, buf[:0])
 		switch {
 		case out == nil && attaches(r):
 			if n := len(t.End); n > 0 && t.End[n-1] == i {
@@ -59,7 +67,8 @@ func Normalize(s string) *Text {
 		}
 		i += size
 	}
-	readSpokenDigits(t)
+	rd.readBoxes(t)
+	rd.readNumberDigits(t)
 	return t
 }
 
@@ -71,7 +80,7 @@ func attaches(r rune) bool {
 }
 
 // fold appends the normalised form of r to dst; nil means the rune vanishes.
-func fold(r rune, dst []rune) []rune {
+func (rd *Reader) fold(r rune, dst []rune) []rune {
 	if r < utf8.RuneSelf {
 		switch {
 		case r >= 'A' && r <= 'Z':
@@ -85,26 +94,40 @@ func fold(r rune, dst []rune) []rune {
 		}
 		return append(dst, r)
 	}
-	if d, ok := chineseDigit(r); ok {
-		return append(dst, d)
+	if rd.extra {
+		if c, ok := rd.digits[r]; ok {
+			return append(dst, rune(c))
+		}
+		if c, ok := rd.letters[r]; ok {
+			return append(dst, rune(c))
+		}
+		if _, ok := rd.numberDigits[r]; ok {
+			return append(dst, r) // read by readNumberDigits
+		}
 	}
 	if r >= 0x4E00 && r <= 0x9FFF { // CJK unified ideographs are NFKC-stable
+		if d, ok := hanDigits[r]; ok {
+			return append(dst, rune(d))
+		}
 		return append(dst, r)
 	}
 	if invisible(r) || attaches(r) {
 		return nil
 	}
-	if d, ok := enclosedDigit(r); ok {
-		return append(dst, d...)
+	if d, ok := digits[r]; ok {
+		for i := 0; i < len(d); i++ {
+			dst = append(dst, rune(d[i]))
+		}
+		return dst
 	}
-	// A decimal digit of any script or style (𝟎, ٣, ३, ０) is a digit:
-	// read it by its class before look-alike folding, which would turn a
-	// mathematical 0 or 1 into the letters o and l.
-	if d, ok := decimalDigit(r); ok {
-		return append(dst, d)
+	if l, ok := letters[r]; ok {
+		for i := 0; i < len(l); i++ {
+			dst = append(dst, rune(l[i]))
+		}
+		return dst
 	}
-	if c, ok := smallCapital(r); ok {
-		return append(dst, c)
+	if p, ok := punct[r]; ok {
+		return append(dst, p)
 	}
 	if r == 0x2028 || r == 0x2029 || r == 0x85 {
 		return append(dst, '\n')
@@ -112,45 +135,32 @@ func fold(r rune, dst []rune) []rune {
 	if p := width.LookupRune(r); p.Folded() != 0 {
 		r = p.Folded()
 		if r < utf8.RuneSelf {
-			return fold(r, dst)
+			return rd.fold(r, dst)
 		}
 	}
+	return foldNFKC(r, dst)
+}
+
+// foldNFKC folds what the tables leave (punctuation, symbols, other
+// scripts) by its compatibility decomposition, marks dropped.
+func foldNFKC(r rune, dst []rune) []rune {
 	var tmp [utf8.UTFMax]byte
 	n := utf8.EncodeRune(tmp[:], r)
-	// NFKC first (mathematical alphanumerics, ligatures, compatibility
-	// forms have exact decompositions), look-alikes only for what it leaves.
 	dec := norm.NFKC.Properties(tmp[:n]).Decomposition()
 	if dec == nil {
-		if c, ok := confusables[r]; ok {
-			return append(dst, asciiLower(rune(c)))
-		}
 		return append(dst, r)
 	}
 	start := len(dst)
 	for len(dec) > 0 {
 		c, sz := utf8.DecodeRune(dec)
 		dec = dec[sz:]
-		if unicode.In(c, unicode.Mn, unicode.Me) {
-			continue
-		}
-		if c < utf8.RuneSelf {
+		switch {
+		case unicode.In(c, unicode.Mn, unicode.Me):
+		case c < utf8.RuneSelf:
 			dst = append(dst, asciiLower(c))
-		} else if d, ok := decimalDigit(c); ok {
-			dst = append(dst, d)
-		} else if a, ok := confusables[c]; ok {
-			dst = append(dst, asciiLower(rune(a)))
-		} else {
+		default:
 			dst = append(dst, c)
 		}
-	}
-	if enclosed(r) { // ⑴ is "(1)", ⒈ is "1.": keep the digits or letters only
-		keep := dst[:start]
-		for _, c := range dst[start:] {
-			if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
-				keep = append(keep, c)
-			}
-		}
-		dst = keep
 	}
 	if len(dst) == start {
 		return nil
@@ -163,4 +173,20 @@ func asciiLower(r rune) rune {
 		return r + 'a' - 'A'
 	}
 	return r
+}
+
+// invisible reports characters a reader does not see: zero-width spaces and
+// joiners, direction marks, word joiners, the BOM, soft hyphens, Hangul
+// fillers, tags and other default-ignorable code points.
+func invisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
+		r == 0x180E, r == 0x3164, r == 0xFEFF, r == 0xFFA0:
+		return true
+	case r >= 0x180B && r <= 0x180F, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+		r >= 0x2060 && r <= 0x206F, r >= 0xFFF0 && r <= 0xFFF8, r >= 0x1BCA0 && r <= 0x1BCA3,
+		r >= 0x1D173 && r <= 0x1D17A, r >= 0xE0000 && r <= 0xE0FFF:
+		return true
+	}
+	return false
 }

@@ -23,13 +23,13 @@ func TestNormalize(t *testing.T) {
 		{"微信　号", "微信 号"},
 		{"ｈｔｔｐ：／／", "http://"},
 		{"ﬁ", "fi"},
-		{"𝟎𝟏𝐨𝐥", "01ol"},           // math bold digits stay digits
-		{"𝟢𝟣𝟶𝟷𝟬𝟭", "010101"},       // sans, monospace, sans bold
-		{"٣४৫๖", "3456"},           // Arabic-Indic, Devanagari, Bengali, Thai
-		{"ᴋᴀɪ ᴍᴏᴏɴ", "kai moon"},   // small capitals
-		{"幺三八洞洞", "13800"},         // spoken digits inside a number
-		{"两件，拐角，洞洞鞋", "两件,拐角,洞洞鞋"}, // and words elsewhere
-		{"幺 3 8 两 9", "1 3 8 2 9"}, {"幺 3 8 两", "幺 3 8 两"},
+		{"𝟎𝟏𝐨𝐥", "01ol"},         // math bold digits stay digits
+		{"𝟢𝟣𝟶𝟷𝟬𝟭", "010101"},     // sans, monospace, sans bold
+		{"٣४৫๖", "3456"},         // Arabic-Indic, Devanagari, Bengali, Thai
+		{"ᴋᴀɪ ᴍᴏᴏɴ", "kai moon"}, // small capitals
+		{"幺三八兩兩", "13822"},       // number-only digits inside a number
+		{"兩件，幺蛾子", "兩件,幺蛾子"},     // and words elsewhere
+		{"幺 3 8 兩 9", "1 3 8 2 9"}, {"幺 3 8 兩", "幺 3 8 兩"},
 	}
 	for _, tt := range tests {
 		if got := string(Normalize(tt.in).Runes); got != tt.want {
@@ -54,20 +54,6 @@ func TestEveryDecimalDigitIsADigit(t *testing.T) {
 		if nfkc := norm.NFKC.String(string(r)); len(nfkc) == 1 && nfkc != got {
 			t.Errorf("%U: got %q, NFKC says %q", r, got, nfkc)
 		}
-	}
-}
-
-func TestConfusablesOnlyASCIITargets(t *testing.T) {
-	for r, c := range confusables {
-		if r < 0x80 {
-			t.Errorf("ASCII source %q in table", r)
-		}
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			t.Errorf("%q maps to non-alphanumeric %q", r, c)
-		}
-	}
-	if _, ok := confusables['〇']; ok {
-		t.Error("〇 must be read as a digit, not as O")
 	}
 }
 

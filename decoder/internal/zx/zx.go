@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+	dmdecoder "github.com/makiuchi-d/gozxing/datamatrix/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
 
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
@@ -128,4 +129,31 @@ func unit(x, y float64) (float64, float64) {
 		return 0, 0
 	}
 	return x / n, y / n
+}
+
+// DecodeDataMatrix decodes a sampled ECC200 module grid (dark reports
+// whether the module in column x, row y is dark) with gozxing's Data Matrix
+// decoder: Reed–Solomon correction and the encodation modes. It fails on a
+// size that is no ECC200 symbol's and on a grid the correction cannot
+// repair.
+func DecodeDataMatrix(cols, rows int, dark func(x, y int) bool) (text string, raw []byte, ok bool) {
+	bm, err := gozxing.NewBitMatrix(cols, rows)
+	if err != nil {
+		return "", nil, false
+	}
+	for y := 0; y < rows; y++ {
+		for x := 0; x < cols; x++ {
+			if dark(x, y) {
+				bm.Set(x, y)
+			}
+		}
+	}
+	res, err := dmdecoder.NewDecoder().Decode(bm)
+	if err != nil {
+		return "", nil, false
+	}
+	for _, s := range res.GetByteSegments() {
+		raw = append(raw, s...)
+	}
+	return res.GetText(), raw, true
 }

@@ -1,0 +1,109 @@
+package datamatrix
+
+import (
+	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+	"github.com/qrgate/qrgate/decoder/internal/zx"
+	"github.com/qrgate/qrgate/decoder/symbology"
+)
+
+// Host is what the Data Matrix reader needs from the scan that runs it.
+type Host interface {
+	// Expired reports whether the scan's budget or deadline has run out.
+	Expired() bool
+	// Attempt runs one decode, containing a panic inside it.
+	Attempt(decode func())
+}
+
+// ReadLevel finds the Data Matrix codes of one pyramid level (the plane
+// downscaled by scale, binarized by th), dark on light and light on dark,
+// with the edge tracer, samples and decodes each; corners are in the
+// full image's pixels.
+func ReadLevel(h Host, th *bitmap.Thresholds, scale int) []zx.Code {
+	var out []zx.Code
+	for _, invert := range []bool{false, true} {
+		if h.Expired() {
+			break
+		}
+		out = readBinary(h, newBinImage(th, invert), float64(scale), out)
+	}
+	return out
+}
+
+// readBinary runs the detector over one binarized plane, appending the
+// codes it decodes to out.
+func readBinary(h Host, im *binImage, scale float64, out []zx.Code) []zx.Code {
+	d := newDetector(im, h.Expired)
+	var read [][4]pt // corners of the codes read, in the plane's pixels
+	d.detect(func(s symbol) bool {
+		if insideAny(read, s.center()) {
+			return true // the same code again, from another start
+		}
+		var c zx.Code
+		ok := false
+		h.Attempt(func() { c, ok = decodeSymbol(im, s) })
+		if ok {
+			read = append(read, s.corners)
+			for i, p := range s.corners {
+				c.Corners[i] = [2]int{roundInt(p.x * scale), roundInt(p.y * scale)}
+			}
+			out = append(out, c)
+		}
+		return !h.Expired()
+	})
+	return out
+}
+
+// decodeSymbol samples s through its homography and decodes it; failing
+// that, with its module centres refined on the timing edges.
+func decodeSymbol(im *binImage, s symbol) (zx.Code, bool) {
+	if g, ok := sample(im, s, nil, nil); ok {
+		if c, ok := decodeGrid(g); ok {
+			return c, true
+		}
+	}
+	colC, rowC := timingCentres(s)
+	if colC == nil && rowC == nil {
+		return zx.Code{}, false
+	}
+	g, ok := sample(im, s, colC, rowC)
+	if !ok {
+		return zx.Code{}, false
+	}
+	return decodeGrid(g)
+}
+
+func decodeGrid(g grid) (zx.Code, bool) {
+	text, raw, ok := zx.DecodeDataMatrix(g.cols, g.rows, g.at)
+	if !ok {
+		return zx.Code{}, false
+	}
+	return zx.Code{Symbology: symbology.DATA_MATRIX, Text: text, Raw: raw, Corners: make([][2]int, 4)}, true
+}
+
+func (s symbol) center() pt {
+	return s.mod2pix.apply(pt{float64(s.cols) / 2, float64(s.rows) / 2})
+}
+
+// insideAny reports whether p lies inside one of the convex quadrilaterals.
+func insideAny(quads [][4]pt, p pt) bool {
+	for _, q := range quads {
+		in := true
+		for i := range q {
+			if cross(q[(i+1)%4].sub(q[i]), p.sub(q[i])) < 0 {
+				in = false
+				break
+			}
+		}
+		if in {
+			return true
+		}
+	}
+	return false
+}
+
+func roundInt(v float64) int {
+	if v < 0 {
+		return -int(-v + 0.5)
+	}
+	return int(v + 0.5)
+}
