@@ -12,7 +12,6 @@ package decoder
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
@@ -26,10 +25,18 @@ type Config struct {
 	MaxPixels int
 	// MaxFrames refuses animated GIFs with more frames. Default 50.
 	MaxFrames int
-	// Budget bounds the strategies spent on one image; when it runs out the
-	// result is marked Partial, or, if no code was found yet, the image
-	// fails with ErrTimeout. Default 2s. The context's deadline also applies.
-	Budget time.Duration
+	// MaxWork refuses images whose headers show more decoding work, in
+	// megapixel-passes (image.Info.Work: pixels × scans of a progressive
+	// JPEG, inflated bytes of a PNG, pixels × frames of a GIF), with
+	// ErrTooComplex. Default DefaultMaxWork.
+	MaxWork int
+	// Budget bounds the work the strategies spend on one image, counted
+	// in pixel-passes and reader calls (see Work), not in time: when it
+	// runs out the result is marked Partial (Cut: CutByBudget), or, if no
+	// code was found yet, the image fails with ErrTimeout. Default
+	// DefaultBudget. The context's deadline is the wall-clock guard
+	// around it (CutByDeadline).
+	Budget Work
 	// OnPanic is called with a *PanicError whenever decoding panics. In
 	// pixel decoding the image then fails with ErrCorrupt (the *PanicError
 	// as its cause); in one reader call of the strategies, that attempt
@@ -110,7 +117,12 @@ func StrategyByName(name string) (Strategy, bool) {
 const (
 	DefaultMaxPixels = 40_000_000
 	DefaultMaxFrames = 50
-	DefaultBudget    = 2 * time.Second
+	// DefaultMaxWork admits the largest JPEG the pixel limit admits in
+	// libjpeg's progression (40 megapixels × 10 scans) and is 3.9 times
+	// the most work an image of the shared corpus or of benchmarks/synth
+	// needs (docs/reliability.md: the distribution and its command); a
+	// 2000-scan progressive JPEG over 0.25 megapixels is past it.
+	DefaultMaxWork = 500
 )
 
 func (c Config) withDefaults() Config {
@@ -119,6 +131,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxFrames <= 0 {
 		c.MaxFrames = DefaultMaxFrames
+	}
+	if c.MaxWork <= 0 {
+		c.MaxWork = DefaultMaxWork
 	}
 	if c.Budget <= 0 {
 		c.Budget = DefaultBudget
@@ -133,7 +148,13 @@ func (c Config) withDefaults() Config {
 type Decoder struct {
 	cfg Config
 	// open is image.Open; tests replace it to inject faults.
-	open func(data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+	open func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []bitmap.Plane, error)
+}
+
+// Limits are the header limits the decoder applies (for callers that
+// inspect an image before decoding it: image.Inspect, Limits.Check).
+func (d *Decoder) Limits() image.Limits {
+	return image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames, MaxWork: int64(d.cfg.MaxWork) * 1_000_000}
 }
 
 // New returns a decoder with cfg's limits (zero fields take their defaults).
@@ -155,20 +176,22 @@ type Result struct {
 	Height  int
 	Frames  int
 	Codes   []Code
-	Partial bool // the budget or deadline cut the strategies short (after a code was found)
+	Partial bool // frames, levels or strategies were left unscanned (Cut says why)
+	Cut     Cut  // what cut the scan short, if anything
+	Work    Work // the work the strategies were charged
 }
 
 // Decode reads every code in data. Images that cannot be read return an
 // *Error (with the Result's Format and dimensions filled in as far as known).
 func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	if ctx.Err() != nil { // the caller's deadline passed: decode nothing
-		return &Result{Format: image.Sniff(data)}, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was decoded")
+		return &Result{Format: image.Sniff(data), Partial: true, Cut: CutByDeadline}, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was decoded")
 	}
 	var info image.Info
 	var frames []bitmap.Plane
 	var err error
 	if pe := contain(d.cfg.OnPanic, func() {
-		info, frames, err = d.open(data, image.Limits{MaxPixels: d.cfg.MaxPixels, MaxFrames: d.cfg.MaxFrames})
+		info, frames, err = d.open(ctx, data, d.Limits())
 	}); pe != nil {
 		return &Result{Format: image.Sniff(data)}, &Error{Code: ErrCorrupt, Message: "the image's pixels cannot be decoded (decoder fault)", Err: pe}
 	}
@@ -177,11 +200,10 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 		return res, classify(err)
 	}
 	if ctx.Err() != nil { // the deadline passed while the pixels were decoded
+		res.Partial, res.Cut = true, CutByDeadline
 		return res, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was scanned")
 	}
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
-	defer cancel()
-	s := newScanState(ctx, d.cfg.OnPanic)
+	s := newScanState(ctx, d.cfg.Budget, d.cfg.OnPanic)
 	s.skip = d.cfg.Skip
 	for i, img := range frames {
 		if s.Expired() {
@@ -190,12 +212,11 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 		s.frame = i
 		s.scan(img)
 	}
-	res.Codes = s.codes
-	res.Partial = s.partial
-	if s.partial && len(s.codes) == 0 {
+	res.Codes, res.Cut, res.Partial, res.Work = s.codes, s.cut, s.cut != NotCut, s.spent
+	if res.Partial && len(s.codes) == 0 {
 		// Cut short before anything was found is not a clean image: a
 		// seller must not make a code pass by making the image slow.
-		return res, newError(ErrTimeout, ctx.Err(), "the scan's budget or deadline ran out before any code was found")
+		return res, newError(ErrTimeout, ctx.Err(), "%s ran out before any code was found", s.cut)
 	}
 	return res, nil
 }

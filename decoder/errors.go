@@ -18,6 +18,7 @@ const (
 	ErrTruncated     ErrorCode = "truncated"
 	ErrTooLarge      ErrorCode = "too_large"
 	ErrTooManyFrames ErrorCode = "too_many_frames"
+	ErrTooComplex    ErrorCode = "too_complex"
 	ErrTimeout       ErrorCode = "timeout"
 )
 
@@ -60,6 +61,10 @@ func classify(err error) *Error {
 		code = ErrTooLarge
 	case image.TooManyFrames:
 		code = ErrTooManyFrames
+	case image.TooComplex:
+		code = ErrTooComplex
+	case image.Interrupted:
+		code = ErrTimeout
 	}
 	return &Error{Code: code, Message: ie.Message, Err: ie.Err}
 }

@@ -24,7 +24,7 @@ import (
 
 var errorCodes = map[decoder.ErrorCode]bool{
 	decoder.ErrUnsupported: true, decoder.ErrCorrupt: true, decoder.ErrTruncated: true,
-	decoder.ErrTooLarge: true, decoder.ErrTooManyFrames: true, decoder.ErrTimeout: true,
+	decoder.ErrTooLarge: true, decoder.ErrTooManyFrames: true, decoder.ErrTooComplex: true, decoder.ErrTimeout: true,
 }
 
 var symbologies = map[symbology.Symbology]bool{
@@ -241,15 +241,16 @@ func TestPolyglotGIFZip(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	data := readFixture(t, "qr-url.png")
 	t.Run("tiny budget", func(t *testing.T) {
-		dec := decoder.New(decoder.Config{Budget: time.Nanosecond})
-		res, err := decodeSafely(t, dec, "1ns budget", data)
-		// Cut short before any code was found is the timeout error, never
-		// a clean (or partial) result with nothing in it.
-		if de := decoder.AsError(err); err != nil && (de == nil || de.Code != decoder.ErrTimeout) {
-			t.Errorf("error %v, want none or timeout", err)
+		// One pixel-pass pays for nothing: the first level is refused, so
+		// the scan is cut before any code, and that is the timeout error,
+		// never a clean result with nothing in it.
+		dec := decoder.New(decoder.Config{Budget: 1})
+		res, err := decodeSafely(t, dec, "1 pixel-pass budget", data)
+		if de := decoder.AsError(err); de == nil || de.Code != decoder.ErrTimeout {
+			t.Errorf("error %v, want timeout", err)
 		}
-		if err == nil && len(res.Codes) == 0 {
-			t.Errorf("a 1ns budget gave a result with no code (partial %v) instead of a timeout error", res.Partial)
+		if res.Cut != decoder.CutByBudget || !res.Partial || res.Work != 0 || len(res.Codes) != 0 {
+			t.Errorf("cut %v, partial %v, work %v, %d codes; want cut by the work budget, partial, nothing spent, no code", res.Cut, res.Partial, res.Work, len(res.Codes))
 		}
 	})
 	t.Run("expired context", func(t *testing.T) {
@@ -282,7 +283,7 @@ var hostileSeeds = []string{"qr-url.png", "qr.jpg", "qr-still.gif", "gif-code-in
 
 // fastDecoder keeps each hostile decode short.
 func fastDecoder() *decoder.Decoder {
-	return decoder.New(decoder.Config{Budget: 100 * time.Millisecond, MaxPixels: 4 << 20, MaxFrames: 8})
+	return decoder.New(decoder.Config{Budget: 20 * decoder.MPass, MaxPixels: 4 << 20, MaxFrames: 8})
 }
 
 // TestTruncatedAtManyOffsets cuts every format's file at every header byte
@@ -397,4 +398,85 @@ func TestErrorsUnwrap(t *testing.T) {
 	if de.Error() == "" || de.Message == "" {
 		t.Errorf("empty message: %+v", de)
 	}
+}
+
+// TestProgressiveScanBombs (issue 22): a progressive JPEG of thousands of
+// tiny scans costs scans × blocks to decode however few its bytes. Its
+// headers state the work (the SOS markers counted by the marker walk), and
+// over the default limit it is refused as too_complex before a pixel is
+// decoded, allocating nothing in proportion to what it declares.
+func TestProgressiveScanBombs(t *testing.T) {
+	dec := decoder.New(decoder.Config{})
+	for _, scans := range []int{2000, 8000} {
+		const side = 1024
+		data := testfixtures.ProgressiveJPEG(side, side, scans)
+		info, err := dimage.Inspect(data)
+		if err != nil || info.Scans != scans || info.Work != int64(side*side*scans) {
+			t.Errorf("%d scans: Inspect = %+v, %v; want %d scans and %d pixel-passes", scans, info, err, scans, side*side*scans)
+		}
+		name := fmt.Sprintf("%d-scan progressive JPEG (%d bytes)", scans, len(data))
+		var res *decoder.Result
+		allocated := allocatedBy(func() { res, err = decodeSafely(t, dec, name, data) })
+		wantCode(t, name, err, decoder.ErrTooComplex)
+		if res.Width != side || res.Height != side {
+			t.Errorf("%s: result says %dx%d, want the header's %dx%d", name, res.Width, res.Height, side, side)
+		}
+		if allocated > 256<<10 {
+			t.Errorf("%s: refusing it allocated %d bytes (the luma plane alone is %d)", name, allocated, side*side)
+		}
+	}
+	// An ordinary progression (libjpeg's has 10 scans for colour) of the
+	// same size is well within the limit, and decodes.
+	ok := testfixtures.ProgressiveJPEG(1024, 1024, 10)
+	if _, err := decodeSafely(t, dec, "10-scan progressive JPEG", ok); err != nil {
+		t.Errorf("10-scan progressive JPEG: %v", err)
+	}
+	// The limit is the flag's: a lower one refuses what the default admits.
+	strict := decoder.New(decoder.Config{MaxWork: 5})
+	_, err := decodeSafely(t, strict, "10 scans of a megapixel with MaxWork 5", ok)
+	wantCode(t, "10 scans of a megapixel with MaxWork 5", err, decoder.ErrTooComplex)
+}
+
+// TestDecodeChecksItsContext: a context that ends while the pixels are
+// decoded stops the decoder inside (here the JPEG fork, per scan and MCU
+// row) and the image is a timeout — not a decode that runs to its end.
+func TestDecodeChecksItsContext(t *testing.T) {
+	data := testfixtures.ProgressiveJPEG(512, 512, 300) // 79 megapixel-passes: admitted
+	ctx := &countingContext{Context: context.Background(), endAfter: 5}
+	_, _, err := dimage.Open(ctx, data, decoder.New(decoder.Config{}).Limits())
+	var ie *dimage.Error
+	if !errors.As(err, &ie) || ie.Kind != dimage.Interrupted {
+		t.Fatalf("context ended during the decode: %v, want an Interrupted error", err)
+	}
+	if ctx.calls != ctx.endAfter+1 {
+		t.Errorf("the decoder checked its context %d times; it ended at check %d and must stop there", ctx.calls, ctx.endAfter+1)
+	}
+	// Undisturbed, it checks before each scan and each of its 64 MCU rows.
+	all := &countingContext{Context: context.Background(), endAfter: 1 << 30}
+	if _, _, err := dimage.Open(all, data, decoder.New(decoder.Config{}).Limits()); err != nil {
+		t.Fatal(err)
+	}
+	if want := 300 * (1 + 64); all.calls < want {
+		t.Errorf("a decode of 300 scans of 64 MCU rows checked its context %d times, want at least %d", all.calls, want)
+	}
+	res, err := decoder.New(decoder.Config{}).Decode(&countingContext{Context: context.Background(), endAfter: 5}, data)
+	wantCode(t, "context ended during the decode", err, decoder.ErrTimeout)
+	if res.Width != 512 {
+		t.Errorf("result %+v, want the header's dimensions", res)
+	}
+}
+
+// countingContext is a context whose Err reports it ended from its
+// endAfter+1-th call on: an event the decoder's checks reach, not a clock.
+type countingContext struct {
+	context.Context
+	endAfter, calls int
+}
+
+func (c *countingContext) Err() error {
+	c.calls++
+	if c.calls > c.endAfter {
+		return context.DeadlineExceeded
+	}
+	return nil
 }

@@ -19,7 +19,9 @@ const pngHeader = "\x89PNG\r\n\x1a\n"
 func TestPixelPanicReachesOnPanic(t *testing.T) {
 	var got []any
 	d := New(Config{OnPanic: func(r any) { got = append(got, r) }})
-	d.open = func([]byte, image.Limits) (image.Info, []bitmap.Plane, error) { panic("injected fault") }
+	d.open = func(context.Context, []byte, image.Limits) (image.Info, []bitmap.Plane, error) {
+		panic("injected fault")
+	}
 	res, err := d.Decode(context.Background(), []byte(pngHeader))
 	if len(got) != 1 {
 		t.Fatalf("OnPanic called %d times, want once", len(got))
@@ -45,7 +47,7 @@ func TestPixelPanicReachesOnPanic(t *testing.T) {
 // costs only that attempt.
 func TestAttemptPanicReachesOnPanic(t *testing.T) {
 	var got []any
-	s := newScanState(context.Background(), func(r any) { got = append(got, r) })
+	s := charged{newScanState(context.Background(), DefaultBudget, func(r any) { got = append(got, r) }), chargeTriplet}
 	ran := false
 	s.Attempt(func() { panic(errors.New("reader fault")) })
 	s.Attempt(func() { ran = true })
@@ -64,9 +66,9 @@ func TestAttemptPanicReachesOnPanic(t *testing.T) {
 func TestExpiredContextDecodesNothing(t *testing.T) {
 	opened := 0
 	d := New(Config{})
-	d.open = func(b []byte, l image.Limits) (image.Info, []bitmap.Plane, error) {
+	d.open = func(ctx context.Context, b []byte, l image.Limits) (image.Info, []bitmap.Plane, error) {
 		opened++
-		return image.Open(b, l)
+		return image.Open(ctx, b, l)
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()

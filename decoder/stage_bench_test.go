@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
@@ -27,7 +26,7 @@ func stageInput(b *testing.B, name string) ([]byte, bitmap.Plane) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, frames, err := image.Open(data, stageLimits)
+	_, frames, err := image.Open(context.Background(), data, stageLimits)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +46,7 @@ func BenchmarkStageDecode(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, _, err := image.Open(data, stageLimits); err != nil {
+				if _, _, err := image.Open(context.Background(), data, stageLimits); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -124,7 +123,7 @@ func BenchmarkStagePyramid(b *testing.B) {
 func BenchmarkStageScan(b *testing.B) {
 	for _, name := range stageFiles {
 		data, _ := stageInput(b, name)
-		d := New(Config{Budget: time.Minute})
+		d := New(Config{})
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -1,17 +1,15 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/qrgate/qrgate/internal/filewatch"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -24,10 +22,10 @@ var ErrNoPolicyFile = errors.New("no policy file configured (the built-in policy
 // good one.
 type PolicyHolder struct {
 	path string
+	file *filewatch.File // nil for the built-in policy
 	cur  atomic.Pointer[policy.Policy]
 
-	mu       sync.Mutex // serialises reloads
-	lastHash [sha256.Size]byte
+	mu sync.Mutex // serialises reloads
 
 	onSwap   func(old, new *policy.Policy)
 	onResult func(err error)
@@ -40,7 +38,8 @@ func NewPolicyHolder(path string) (*PolicyHolder, error) {
 		h.cur.Store(policy.Default())
 		return h, nil
 	}
-	b, err := os.ReadFile(path)
+	h.file = filewatch.New(path)
+	b, err := h.file.Read()
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
@@ -49,7 +48,6 @@ func NewPolicyHolder(path string) (*PolicyHolder, error) {
 		return nil, err
 	}
 	h.cur.Store(p)
-	h.lastHash = sha256.Sum256(b)
 	return h, nil
 }
 
@@ -74,10 +72,7 @@ func (h *PolicyHolder) Reload() (*policy.Policy, error) {
 	if h.path == "" {
 		return h.Get(), ErrNoPolicyFile
 	}
-	b, err := os.ReadFile(h.path)
-	if err == nil {
-		h.lastHash = sha256.Sum256(b)
-	}
+	b, err := h.file.Read()
 	return h.apply(b, err)
 }
 
@@ -102,44 +97,15 @@ func (h *PolicyHolder) apply(b []byte, err error) (*policy.Policy, error) {
 	return p, nil
 }
 
-// changed reads the file and reports whether its content differs from the
-// last one loaded or tried. Hashing the content, rather than trusting mtime
-// and size, sees a Kubernetes ConfigMap update (an atomic swap of the
-// ..data symlink, possibly keeping size and mtime) and ignores touches.
-func (h *PolicyHolder) changed() ([]byte, bool) {
-	b, err := os.ReadFile(h.path)
-	if err != nil {
-		return nil, false // a file briefly missing mid-swap is not a change
-	}
-	sum := sha256.Sum256(b)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if bytes.Equal(sum[:], h.lastHash[:]) {
-		return nil, false
-	}
-	h.lastHash = sum
-	return b, true
-}
-
-// Watch polls the policy file every interval until ctx ends and reloads it
-// when its content changes. A bad file is refused once (counted and logged
-// by the hooks) and not retried until it changes again.
+// Watch checks the policy file every interval until ctx ends and reloads
+// it when its content changes (filewatch: a ConfigMap's symlink swap is
+// seen, a touch is not). A bad file is refused once (counted and logged by
+// the hooks) and not retried until it changes again.
 func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	if h.path == "" {
+	if h.file == nil {
 		return
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		b, changed := h.changed()
-		if !changed {
-			continue
-		}
+	h.file.Watch(ctx, interval, func(b []byte) {
 		h.mu.Lock()
 		p, err := h.apply(b, nil)
 		h.mu.Unlock()
@@ -148,7 +114,7 @@ func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *s
 		} else {
 			log.Info("policy file changed; reloaded", "file", h.path, "version", p.Version())
 		}
-	}
+	})
 }
 
 func parsePolicy(path string, b []byte) (*policy.Policy, error) {

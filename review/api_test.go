@@ -271,6 +271,7 @@ func TestModeratorsFileErrors(t *testing.T) {
 		{"al<ice> " + aliceToken + "\n", "moderator name"},
 		{"alice " + aliceToken + "\nalice " + bobToken + "\n", "listed twice"},
 		{"# nobody\n", "no moderators"},
+		{"alice " + aliceToken + "\nbob " + aliceToken + "\n", "bob has the same token as alice"},
 	} {
 		_, err := parseModerators([]byte(c.file), "mods")
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -68,7 +68,7 @@ func (s *Service) Authenticate(ctx *fasthttp.RequestCtx) (string, error) {
 		if got == "" {
 			got = string(ctx.PostArgs().Peek("csrf"))
 		}
-		if !s.mods.checkCSRF(name, sess, got) {
+		if !s.mods().checkCSRF(name, sess, got) {
 			s.m.authFailures.Inc()
 			return "", errNoCSRF
 		}
@@ -121,7 +121,7 @@ func (s *Service) checkToken(ctx *fasthttp.RequestCtx, token string) (string, er
 		s.m.authThrottled.Inc()
 		return "", apierror.TooManyRequests("too many failed attempts; retry later", wait)
 	}
-	name, ok := s.mods.byToken(token)
+	name, ok := s.mods().byToken(token)
 	if !ok {
 		s.m.authFailures.Inc()
 		if wait, started := s.lim.Fail(who, secret); started {
@@ -167,7 +167,7 @@ func (s *Service) session(ctx *fasthttp.RequestCtx) (name, cookie string, err er
 	case err != nil:
 		return "", "", err
 	}
-	md := s.mods.byName(sess.Moderator)
+	md := s.mods().byName(sess.Moderator)
 	if md == nil || md.tag() != sess.TokenTag || !s.now().Before(sess.ExpiresAt) {
 		return "", "", errNoSession
 	}
@@ -176,7 +176,10 @@ func (s *Service) session(ctx *fasthttp.RequestCtx) (name, cookie string, err er
 
 // newSession starts a session for name and returns its cookie value.
 func (s *Service) newSession(name string) (string, error) {
-	md := s.mods.byName(name)
+	md := s.mods().byName(name)
+	if md == nil { // removed by a reload since its token was checked
+		return "", errNoToken
+	}
 	cookie := randomToken()
 	now := s.now()
 	sctx, cancel := storeContext()

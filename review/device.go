@@ -67,7 +67,7 @@ func (m *moderators) deviceOwner(value string, now time.Time) string {
 // proof is the moderator a request proves to be without a token: its
 // trusted-device cookie, or a live session. "" when it proves nothing.
 func (s *Service) proof(ctx *fasthttp.RequestCtx) string {
-	if name := s.mods.deviceOwner(string(ctx.Request.Header.Cookie(deviceCookie)), s.now()); name != "" {
+	if name := s.mods().deviceOwner(string(ctx.Request.Header.Cookie(deviceCookie)), s.now()); name != "" {
 		return name
 	}
 	if len(ctx.Request.Header.Cookie(sessionCookie)) == 0 {

@@ -43,17 +43,10 @@ type moderators struct {
 	list []moderator
 }
 
-// loadModerators reads "name token" lines from file, or, with no file,
-// the generated token in dataDir (creating it, and logging it once, the
-// first time).
-func loadModerators(file, dataDir string, log *slog.Logger) (*moderators, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("moderators file: %w", err)
-		}
-		return parseModerators(b, file)
-	}
+// generatedModerators reads the generated token in dataDir (creating it,
+// and logging it once, the first time): the moderators when there is no
+// moderators file.
+func generatedModerators(dataDir string, log *slog.Logger) (*moderators, error) {
 	if dataDir == "" {
 		return nil, errors.New("no moderators: set a moderators file or a data dir to keep a generated token in")
 	}
@@ -77,7 +70,7 @@ func loadModerators(file, dataDir string, log *slog.Logger) (*moderators, error)
 	// generate (and print) a token, one of them then invalid.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return loadModerators("", dataDir, log)
+		return generatedModerators(dataDir, log)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("moderator token: %w", err)
@@ -104,6 +97,7 @@ func loadModerators(file, dataDir string, log *slog.Logger) (*moderators, error)
 func parseModerators(b []byte, src string) (*moderators, error) {
 	m := &moderators{}
 	seen := map[string]bool{}
+	tokens := map[[32]byte]string{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -121,8 +115,14 @@ func parseModerators(b []byte, src string) (*moderators, error) {
 		case seen[f[0]]:
 			return nil, fmt.Errorf("%s:%d: moderator %s listed twice", src, n, f[0])
 		}
-		seen[f[0]] = true
-		m.list = append(m.list, moderator{name: f[0], token: []byte(f[1]), hash: sha256.Sum256([]byte(f[1]))})
+		hash := sha256.Sum256([]byte(f[1]))
+		// One token for two names would log one moderator's decisions
+		// under the other's name.
+		if other, ok := tokens[hash]; ok {
+			return nil, fmt.Errorf("%s:%d: %s has the same token as %s: give each moderator a token of their own", src, n, f[0], other)
+		}
+		seen[f[0]], tokens[hash] = true, f[0]
+		m.list = append(m.list, moderator{name: f[0], token: []byte(f[1]), hash: hash})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
@@ -147,6 +147,25 @@ func (m *moderators) byToken(token string) (string, bool) {
 		return "", false
 	}
 	return m.list[found].name, true
+}
+
+// changes lists who was added, removed, or given a new token from m to
+// next (names only: the log must never hold a token).
+func (m *moderators) changes(next *moderators) (added, removed, changed []string) {
+	for _, md := range next.list {
+		switch old := m.byName(md.name); {
+		case old == nil:
+			added = append(added, md.name)
+		case old.hash != md.hash:
+			changed = append(changed, md.name)
+		}
+	}
+	for _, md := range m.list {
+		if next.byName(md.name) == nil {
+			removed = append(removed, md.name)
+		}
+	}
+	return added, removed, changed
 }
 
 func (m *moderators) byName(name string) *moderator {

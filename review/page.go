@@ -84,8 +84,8 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 		s.pageError(ctx, "", "", e.Status, e.Message)
 		return
 	}
-	csrf := s.mods.csrf(name, sess)
-	if ctx.IsPost() && !s.mods.checkCSRF(name, sess, string(ctx.PostArgs().Peek("csrf"))) {
+	csrf := s.mods().csrf(name, sess)
+	if ctx.IsPost() && !s.mods().checkCSRF(name, sess, string(ctx.PostArgs().Peek("csrf"))) {
 		s.pageError(ctx, name, csrf, fasthttp.StatusForbidden, "The form had expired (CSRF check failed): reload the page and try again.")
 		return
 	}
@@ -173,7 +173,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 		}
 		s.setCookie(ctx, loginCookie, "", -1)
 		s.setCookie(ctx, sessionCookie, cookie, sessionTTL)
-		s.setCookie(ctx, deviceCookie, s.mods.deviceValue(name, s.now().Add(deviceTTL)), deviceTTL)
+		s.setCookie(ctx, deviceCookie, s.mods().deviceValue(name, s.now().Add(deviceTTL)), deviceTTL)
 		s.log.Info("review login", "moderator", name)
 		ctx.Redirect("/ui/?status=pending", fasthttp.StatusSeeOther)
 		return

@@ -14,11 +14,13 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/qrgate/qrgate/internal/filewatch"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
 	"github.com/qrgate/qrgate/throttle"
@@ -81,7 +83,9 @@ type Service struct {
 	st         store.Store
 	log        *slog.Logger
 	now        func() time.Time
-	mods       *moderators
+	modSet     atomic.Pointer[moderators]
+	modFile    *filewatch.File // nil with the generated token
+	reloadMu   sync.Mutex      // serialises moderator reloads
 	tpl        *ui.Templates
 	m          metrics
 	retryAfter time.Duration
@@ -105,6 +109,7 @@ type metrics struct {
 	maxBytes      prometheus.Gauge
 	purged        *prometheus.CounterVec
 	maintainErrs  prometheus.Counter
+	modReloads    *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
@@ -151,6 +156,13 @@ func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
 			Name: "qrgate_review_maintenance_errors_total",
 			Help: "Maintenance rounds (purge, size) that failed.",
 		}),
+		modReloads: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_moderators_reloads_total",
+			Help: "Reloads of the moderators file (SIGHUP or a changed file), by result (ok, error: the moderators in force stay).",
+		}, []string{"result"}),
+	}
+	for _, r := range []string{"ok", "error"} {
+		m.modReloads.WithLabelValues(r)
 	}
 	for _, r := range []string{store.OverSellerQuota, store.OverClientQuota, store.StoreFull} {
 		m.notStored.WithLabelValues(r)
@@ -180,10 +192,6 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	mods, err := loadModerators(o.ModeratorsFile, o.DataDir, o.Logger)
-	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
-	}
 	st := o.Store
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = time.Second
@@ -195,9 +203,12 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 		o.MaintainEvery = time.Minute
 	}
 	s := &Service{
-		st: st, log: o.Logger, now: o.Now, mods: mods, tpl: tpl, m: newMetrics(o.Registerer, o.Quotas),
+		st: st, log: o.Logger, now: o.Now, tpl: tpl, m: newMetrics(o.Registerer, o.Quotas),
 		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies, retain: o.RetainDecided,
 		stop: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	if err := s.openModerators(o.ModeratorsFile, o.DataDir); err != nil {
+		return nil, fmt.Errorf("review: %w", err)
 	}
 	go s.maintain(o.MaintainEvery)
 	return s, nil

@@ -120,6 +120,9 @@ func foldRune(c rune) string {
 	if l, ok := lookAlikes[c]; ok {
 		return string(l)
 	}
+	if l, ok := enclosedLetter(c); ok {
+		return string(l)
+	}
 	if isDash(c) {
 		return "-"
 	}

@@ -102,8 +102,19 @@ func positiveClause(r *rand.Rand, en bool) clause {
 	case n < 78:
 		return messengerClause(r, en)
 	default:
-		return linkClause(r, en, newLink(r, pick(r, linkCategories)))
+		return linkClause(r, en, pickLink(r, pick(r, linkCategories)))
 	}
+}
+
+// pickLink draws a link of a category, a quarter of the time from the
+// hosts round 3 adds when the category has some.
+func pickLink(r *rand.Rand, category string) link {
+	if r.IntN(4) == 0 {
+		if l, ok := round3Link(r, category); ok {
+			return l
+		}
+	}
+	return newLink(r, category)
 }
 
 // join puts the title and clauses together with sentence punctuation, so a

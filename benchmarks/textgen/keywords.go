@@ -21,6 +21,9 @@ func (k keyword) tags() []string {
 	if round3Families[k.family] {
 		tags = append(tags, "read:keywords")
 	}
+	if k.disguise == "styled-letters" {
+		tags = append(tags, "read:letters")
+	}
 	if k.disguise != "" {
 		tags = append(tags, "kwdisguise:"+k.disguise)
 	}
@@ -187,6 +190,8 @@ func disguiseKeyword(r *rand.Rand, k keyword) keyword {
 	case n == 2 && !ascii:
 		k.text = insertAt(r, runes, pick(r, []string{"·", "-", ".", "・"}))
 		k.disguise = "punct"
+	case ascii && n == 3 && r.IntN(2) == 0:
+		k = styledKeyword(r, k)
 	case ascii && n == 3:
 		k.text = toFullwidth(k.text)
 		k.disguise = "fullwidth"

@@ -164,7 +164,7 @@ var negatives = []negative{
 }
 
 // allNegatives are round 2's negatives and each reading's own.
-var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives)
+var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives, letterNegatives, linkNegatives, phoneNegatives)
 
 func concatNegatives(lists ...[]negative) []negative {
 	var out []negative
@@ -178,7 +178,10 @@ func concatNegatives(lists ...[]negative) []negative {
 var round3Negatives = map[string]string{
 	"neg:styled-digits": "digits", "neg:dash-range": "digits", "neg:numbered-list": "digits",
 	"neg:cn-number": "digits", "neg:radio-word": "digits",
-	"neg:pinyin-word": "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
+	"neg:styled-brand": "letters",
+	"neg:linklike":     "links",
+	"neg:fax":          "phones",
+	"neg:pinyin-word":  "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
 }
 
 func negClause(r *rand.Rand, en bool) clause {

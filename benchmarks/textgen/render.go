@@ -139,7 +139,8 @@ var upperHomoglyphs = map[rune]string{
 	't': "Т", 'x': "Х", 'y': "Ү",
 }
 
-var letterStyles = []letterStyle{
+// round2LetterStyles are the letter styles of text round 2.
+var round2LetterStyles = []letterStyle{
 	{"mixedcase", func(r *rand.Rand, c rune) string {
 		if r.IntN(2) == 0 {
 			return strings.ToUpper(string(c))
@@ -211,6 +212,9 @@ func (s idStyle) tags(canon string) []string {
 	var tags []string
 	if s.letters != nil && strings.ContainsAny(canon, "abcdefghijklmnopqrstuvwxyz") {
 		tags = append(tags, "disguise:"+s.letters.name)
+		if isRound3Letters(s.letters.name) {
+			tags = append(tags, "read:letters")
+		}
 	}
 	if strings.ContainsAny(canon, "0123456789") {
 		switch {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -187,6 +188,43 @@ func TestScanTooLarge(t *testing.T) {
 	}
 }
 
+// TestScanTooComplex: a progressive JPEG of 2000 scans is refused from its
+// markers (too_complex, warn); --max-image-work, or QRGATE_MAX_IMAGE_WORK
+// when the flag is not given, sets the limit.
+func TestScanTooComplex(t *testing.T) {
+	dir := t.TempDir()
+	bomb, modest := filepath.Join(dir, "bomb.jpg"), filepath.Join(dir, "modest.jpg")
+	writeFile(t, bomb, testfixtures.ProgressiveJPEG(1024, 1024, 2000))
+	writeFile(t, modest, testfixtures.ProgressiveJPEG(512, 512, 100)) // 26 megapixel-passes
+	errCode := func(r record) string {
+		if r.Error == nil {
+			return ""
+		}
+		return r.Error.Code
+	}
+	code, recs, _ := scanCLI(t, bomb, modest)
+	if code != exitOK || len(recs) != 2 || errCode(recs[0]) != "too_complex" || recs[0].Verdict != policy.Warn || errCode(recs[1]) != "" {
+		t.Errorf("default limit: exit %d, %+v", code, recs)
+	}
+	if _, recs, _ = scanCLI(t, "--max-image-work", "20", modest); len(recs) != 1 || errCode(recs[0]) != "too_complex" {
+		t.Errorf("--max-image-work 20: %+v", recs)
+	}
+	t.Setenv("QRGATE_MAX_IMAGE_WORK", "20")
+	if _, recs, _ = scanCLI(t, modest); len(recs) != 1 || errCode(recs[0]) != "too_complex" {
+		t.Errorf("QRGATE_MAX_IMAGE_WORK=20: %+v", recs)
+	}
+	if _, recs, _ = scanCLI(t, "--max-image-work", "30", modest); len(recs) != 1 || errCode(recs[0]) != "" {
+		t.Errorf("QRGATE_MAX_IMAGE_WORK=20 and --max-image-work 30: the flag must win: %+v", recs)
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestScanFatalAndUsage: exit statuses of the command's own failures.
 func TestScanFatalAndUsage(t *testing.T) {
 	dir := t.TempDir()
@@ -328,5 +366,36 @@ func TestWalkKeepsUnlistableDirectories(t *testing.T) {
 	}
 	if r.Error == nil || r.Error.Code != "unreadable" || r.Verdict != policy.Warn {
 		t.Errorf("record of the unlistable directory: %+v", r)
+	}
+}
+
+// TestScanTextFindingsCap: --max-text-findings bounds what one text lists;
+// the most severe findings stay and one too_many_findings finding counts the
+// rest. The default is 50.
+func TestScanTextFindingsCap(t *testing.T) {
+	code, recs, stderr := scanCLI(t, "--max-text-findings", "2", "--text", "x.io/1 x.io/2 x.io/3，微信：abc_123456")
+	if code != exitOK || len(recs) != 1 {
+		t.Fatalf("exit %d, %d records, %s", code, len(recs), stderr)
+	}
+	var got []string
+	for _, f := range recs[0].Findings {
+		got = append(got, fmt.Sprint(f.Category, " ", f.Identifier, " ", f.Count))
+	}
+	if want := []string{"external_link x.io/1 0", "wechat abc_123456 0", "too_many_findings  2"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if recs[0].Verdict != policy.Block {
+		t.Errorf("verdict %s, want block", recs[0].Verdict)
+	}
+	var links strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&links, "x.io/%d ", i)
+	}
+	_, recs, _ = scanCLI(t, "--text", links.String())
+	if n := len(recs[0].Findings); n != policy.DefaultMaxTextFindings+1 || recs[0].Findings[n-1].Count != 10 {
+		t.Errorf("60 links at the default cap: %d findings", n)
+	}
+	if code, _, stderr := scanCLI(t, "--max-text-findings", "0", "--text", "x"); code != exitUsage || !strings.Contains(stderr, "max-text-findings") {
+		t.Errorf("--max-text-findings 0: exit %d, %s", code, stderr)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
 	"github.com/qrgate/qrgate/review/store"
@@ -46,10 +47,12 @@ type serveFlags struct {
 	apiKeysFile          string
 	storeFailOpen        bool
 	policyWatch          time.Duration
+	moderatorsWatch      time.Duration
 	logLevel, logFormat  string
 	gw                   gateway.Config
 	maxPixels, maxFrames int
-	imageBudget          time.Duration
+	maxImageWork         int
+	imageBudget          decoder.Work
 	memoryLimit          string
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
@@ -87,6 +90,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&f.retainDecided, "retain-decided", defaultRetainDecided, "how long a decided review item keeps its texts, findings and images (0: for ever)")
 	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
+	fs.DurationVar(&f.moderatorsWatch, "moderators-watch-interval", time.Second, "how often the moderators file is checked for changes (0 disables; SIGHUP reloads it too)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info, warn, error")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log `format`: json or text")
 	sizeFlag(fs, &c.MaxBody, "max-body", gateway.DefaultMaxBody, "largest request body, in `bytes` or with a unit (32MiB) (413 above)")
@@ -94,14 +98,17 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.IntVar(&c.MaxImages, "max-images", gateway.DefaultMaxImages, "most images in one listing")
 	fs.IntVar(&c.MaxTexts, "max-texts", gateway.DefaultMaxTexts, "most texts in one listing")
 	sizeFlag(fs, &c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text, in `bytes` or with a unit (413 above)")
+	fs.IntVar(&c.MaxTextFindings, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fs.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fs.IntVar(&f.maxFrames, "max-frames", decoder.DefaultMaxFrames, "animated GIFs with more frames are refused (too_many_frames)")
-	fs.DurationVar(&f.imageBudget, "image-budget", decoder.DefaultBudget, "time budget of one image's strategies")
+	fs.IntVar(&f.maxImageWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes (pixels × scans of a progressive JPEG, × bytes per pixel of a PNG, × frames of a GIF), are refused (too_complex)")
+	f.imageBudget = decoder.DefaultBudget
+	fs.Var(&f.imageBudget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	fs.IntVar(&c.Workers, "workers", 0, "concurrent decodes (default GOMAXPROCS)")
 	fs.StringVar(&f.memoryLimit, "memory-limit", "auto", "soft heap `limit` for the Go GC: auto (64 MiB + 96 MiB per worker, within 90% of a container's limit; GOMEMLIMIT wins), off, or a size such as 512MiB")
 	fs.IntVar(&c.QueueSize, "queue-size", gateway.DefaultQueueSize, "requests that may wait for a decode worker (503 above)")
 	fs.DurationVar(&c.QueueTimeout, "queue-timeout", gateway.DefaultQueueTimeout, "longest wait for a decode worker (503 when it would be exceeded)")
-	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "deadline of one request's scan; images cut short are marked partial")
+	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "wall-clock deadline of one request's scan, the outer guard around --image-budget; an image cut short has error timeout and partial: true (and is not cached)")
 	fs.DurationVar(&c.RecordTimeout, "record-timeout", gateway.DefaultRecordTimeout, "deadline for persisting a flagged listing")
 	fs.IntVar(&c.CacheEntries, "cache-entries", gateway.DefaultCacheEntries, "decode results cached by content hash (negative disables)")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", gateway.DefaultReadTimeout, "time to read a whole request")
@@ -249,7 +256,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 
 	gw, err := gateway.New(gateway.Options{
 		Config:  f.gw,
-		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, Budget: f.imageBudget},
+		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
@@ -274,6 +281,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 			case <-hup:
 			}
 			gw.ReloadPolicy("SIGHUP")
+			// Logged and counted by the review service; the generated
+			// token has no file to read again.
+			svc.ReloadModerators() //nolint:errcheck
 			if err := keys.Reload(); err != nil {
 				log.Error("api keys reload refused; keeping the keys in force", "err", err)
 			}
@@ -281,6 +291,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}()
 	if f.policyWatch > 0 {
 		go pol.Watch(ctx, f.policyWatch, log)
+	}
+	if f.moderatorsWatch > 0 {
+		go svc.WatchModerators(ctx, f.moderatorsWatch)
 	}
 	log.Info("qrgate serving", "listen", pubLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,

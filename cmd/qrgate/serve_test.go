@@ -26,6 +26,7 @@ func TestServeFlagsFromEnv(t *testing.T) {
 		"QRGATE_WORKERS":         "3",
 		"QRGATE_QUEUE_TIMEOUT":   "250ms",
 		"QRGATE_STORE_FAIL_OPEN": "true",
+		"QRGATE_MAX_IMAGE_WORK":  "123",
 		"QRGATE_LISTEN":          "127.0.0.1:1", // the command line wins
 	}
 	f, err := parseServeFlags([]string{"--listen", "127.0.0.1:2"}, io.Discard, func(k string) string { return env[k] })
@@ -33,7 +34,7 @@ func TestServeFlagsFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.adminListen != "127.0.0.1:7777" || f.gw.Workers != 3 || f.gw.QueueTimeout != 250*time.Millisecond ||
-		!f.gw.StoreFailOpen || f.listen != "127.0.0.1:2" {
+		!f.gw.StoreFailOpen || f.maxImageWork != 123 || f.listen != "127.0.0.1:2" {
 		t.Errorf("flags: %+v", f)
 	}
 	if _, err := parseServeFlags(nil, io.Discard, func(k string) string {

@@ -1,19 +1,21 @@
 // Package image turns an upload's bytes into luminance planes: it
 // recognises the container from the bytes (JPEG, PNG, GIF, WebP, BMP),
-// refuses oversized or over-animated images from their headers before any
-// big allocation, decodes the pixels of a still image to luminance only
-// (JPEG and WebP through the luma-only forks under internal/) and
-// composites every frame of an animated GIF. What it cannot read comes back
-// as an *Error saying why.
+// states from the headers what decoding will cost in work and memory
+// (Inspect) and refuses oversized, over-animated or over-complex images
+// before any big allocation (Limits.Check), decodes the pixels of a still
+// image to luminance only (JPEG and WebP through the luma-only forks under
+// internal/, PNG row by row) and composites every frame of an animated GIF
+// onto one luminance screen. The decoders check a context as they go. What
+// it cannot read comes back as an *Error saying why.
 package image
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
-	"image/png"
 	"io"
 
 	"golang.org/x/image/bmp"
@@ -24,16 +26,11 @@ import (
 )
 
 // Limits bound what an image may declare before any pixel is decoded.
+// A zero field is no limit.
 type Limits struct {
-	MaxPixels int // width × height, per frame and over all frames
-	MaxFrames int // frames of an animated GIF
-}
-
-// Info is what the header says of an image (as far as it was read).
-type Info struct {
-	Format        Format
-	Width, Height int
-	Frames        int
+	MaxPixels int   // width × height, per frame and over all frames
+	MaxFrames int   // frames of an animated GIF
+	MaxWork   int64 // decoding work in pixel-passes (Info.Work)
 }
 
 // Kind says why an image cannot be read.
@@ -46,6 +43,8 @@ const (
 	Truncated                     // the file ends early
 	TooLarge                      // more pixels than Limits.MaxPixels
 	TooManyFrames                 // more frames than Limits.MaxFrames
+	TooComplex                    // more decoding work than Limits.MaxWork
+	Interrupted                   // the context ended while the pixels were decoded
 )
 
 // Error is an image that cannot be read. Message is safe to show a client.
@@ -62,81 +61,74 @@ func newError(k Kind, err error, format string, args ...any) *Error {
 	return &Error{Kind: k, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
-// Open sniffs data, checks its header against lim and decodes its pixels:
-// one luminance plane per frame. The Info is filled in as far as the
-// header was read, also when an error is returned.
+// Open inspects data's headers (Inspect), checks them against lim and
+// decodes its pixels: one luminance plane per frame. The Info is filled in
+// as far as the header was read, also when an error is returned. The
+// decoders check ctx as they go (per JPEG scan and MCU row, per PNG row,
+// per GIF frame): when it ends, Open returns an Interrupted *Error.
 //
 // Open does not recover panics of the readers it calls (hostile bytes can
 // reach a bug in any of them): its caller contains them, in one place, and
 // reports them.
-func Open(data []byte, lim Limits) (Info, []bitmap.Plane, error) {
-	info := Info{Format: Sniff(data)}
-	if len(data) == 0 {
-		return info, nil, newError(Truncated, nil, "empty file")
-	}
-	if info.Format == "" {
-		return info, nil, newError(Unsupported, nil, "not a JPEG, PNG, GIF, WebP or BMP image")
-	}
-	cfg, err := Header(info.Format, data)
+func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, error) {
+	info, err := Inspect(data)
 	if err != nil {
-		if w, h, ok := webpCanvas(data); info.Format == WebP && ok && int64(w)*int64(h) > int64(lim.MaxPixels) {
-			info.Width, info.Height = w, h
-			return info, nil, newError(TooLarge, err, "%dx%d pixels is over the limit of %d megapixels", w, h, lim.MaxPixels/1_000_000)
-		}
-		return info, nil, classify(info.Format, err, "header", nil)
+		return info, nil, err
 	}
-	info.Width, info.Height, info.Frames = cfg.Width, cfg.Height, 1
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return info, nil, newError(Corrupt, nil, "%s header declares %dx%d pixels", info.Format, cfg.Width, cfg.Height)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > int64(lim.MaxPixels) {
-		return info, nil, newError(TooLarge, nil, "%dx%d pixels is over the limit of %d megapixels", cfg.Width, cfg.Height, lim.MaxPixels/1_000_000)
+	if err := lim.Check(info); err != nil {
+		return info, nil, err
 	}
 	if info.Format == WebP && webpIsAnimated(data) {
 		return info, nil, newError(Unsupported, nil, "animated WebP is not supported")
 	}
-	if info.Format == GIF {
-		return openGIF(info, data, cfg, lim)
+	interrupt := func() error {
+		if err := ctx.Err(); err != nil {
+			return newError(Interrupted, err, "deadline passed while the pixels were decoded")
+		}
+		return nil
 	}
-	img, err := decodeStill(info.Format, data)
+	if info.Format == GIF {
+		frames, err := decodeGIF(data, info, interrupt)
+		if err != nil {
+			return info, nil, classify(GIF, err, "pixels", data)
+		}
+		info.Frames = len(frames)
+		return info, frames, nil
+	}
+	plane, err := decodeStill(info, data, lim, interrupt)
 	if err != nil {
 		return info, nil, classify(info.Format, err, "pixels", data)
 	}
-	return info, []bitmap.Plane{Luma(img)}, nil
+	return info, []bitmap.Plane{plane}, nil
 }
 
-// openGIF counts a GIF's frames from its blocks before decoding any, then
-// composites them.
-func openGIF(info Info, data []byte, cfg image.Config, lim Limits) (Info, []bitmap.Plane, error) {
-	n, err := gifFrameCount(data, lim.MaxFrames)
-	if n > lim.MaxFrames {
-		return info, nil, newError(TooManyFrames, nil, "animated GIF has more than %d frames", lim.MaxFrames)
-	}
-	if err != nil && n == 0 {
-		return info, nil, classify(GIF, err, "frames", data)
-	}
-	info.Frames = max(n, 1)
-	if int64(info.Frames)*int64(cfg.Width)*int64(cfg.Height) > int64(lim.MaxPixels) {
-		return info, nil, newError(TooLarge, nil, "%d frames of %dx%d pixels is over the limit of %d megapixels", info.Frames, cfg.Width, cfg.Height, lim.MaxPixels/1_000_000)
-	}
-	frames, err := decodeGIF(data, cfg)
-	if err != nil {
-		return info, nil, classify(GIF, err, "pixels", data)
-	}
-	info.Frames = len(frames)
-	return info, frames, nil
-}
-
-// decodeStill decodes a still image's pixels. JPEG and WebP go through the
+// decodeStill decodes a still image's pixels to luminance. PNG goes
+// through the row-streaming reader of png.go; JPEG and WebP through the
 // luma-only forks: chroma is entropy-decoded (the bitstream requires it)
 // but never transformed or stored.
-func decodeStill(f Format, data []byte) (image.Image, error) {
+func decodeStill(info Info, data []byte, lim Limits, interrupt func() error) (bitmap.Plane, error) {
+	if info.Format == PNG {
+		return decodePNG(data, interrupt)
+	}
+	img, err := decodeImage(info, data, lim, interrupt)
+	if err != nil {
+		return bitmap.Plane{}, err
+	}
+	return Luma(img), nil
+}
+
+// decodeImage decodes the formats whose readers return an image.Image.
+func decodeImage(info Info, data []byte, lim Limits, interrupt func() error) (image.Image, error) {
 	r := bytes.NewReader(data)
-	switch f {
+	switch info.Format {
 	case JPEG:
-		return ljpeg.DecodeLuma(r, ljpeg.Options{Scale: 1})
-	case PNG:
-		return png.Decode(r)
+		opts := ljpeg.Options{Scale: 1, Interrupt: interrupt}
+		if px := int64(info.Width) * int64(info.Height); lim.MaxWork > 0 {
+			// Each scan costs at least the pixels: the fork enforces the
+			// bound itself, whatever the marker walk counted.
+			opts.MaxScans = int(min(lim.MaxWork/px, 1<<20))
+		}
+		return ljpeg.DecodeLuma(r, opts)
 	case WebP:
 		return lwebp.DecodeLuma(r)
 	case BMP:
@@ -150,6 +142,13 @@ func decodeStill(f Format, data []byte) (image.Image, error) {
 // container end marker is missing counts as truncated (data is nil where
 // the end of the file is not in question, as for a bad header).
 func classify(f Format, err error, stage string, data []byte) *Error {
+	var own *Error
+	if errors.As(err, &own) { // Interrupted, from the interrupt func
+		return own
+	}
+	if errors.Is(err, ljpeg.ErrTooManyScans) {
+		return newError(TooComplex, err, "jpeg has more scans than the work limit allows")
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || data != nil && !hasEndMarker(f, data) {
 		return newError(Truncated, err, "%s data ends early (%s)", f, stage)
 	}

@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,7 @@ func stagePlane(b *testing.B, name string) bitmap.Plane {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, frames, err := image.Open(data, image.Limits{MaxPixels: 40_000_000, MaxFrames: 1})
+	_, frames, err := image.Open(context.Background(), data, image.Limits{MaxPixels: 40_000_000, MaxFrames: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

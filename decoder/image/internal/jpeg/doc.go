@@ -67,5 +67,7 @@
 // licence reproduced in the LICENSE file of this directory; the forked files
 // keep their original copyright headers. Changes: luma-only storage and
 // reconstruction, reduced-scale IDCT, the entropy decoding described above,
-// no encoder, and no image.RegisterFormat.
+// no encoder, no image.RegisterFormat, and Options.Interrupt (called before each
+// scan and each MCU row, so that a deadline reaches inside) and
+// Options.MaxScans (a bound on the SOS segments decoded).
 package jpeg

@@ -6,6 +6,7 @@ package jpeg
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	stdjpeg "image/jpeg"
@@ -17,7 +18,18 @@ type Options struct {
 	// Scale is the reduction factor: the output is 1/Scale of the full
 	// size in each dimension, rounded up. It must be 1, 2, 4 or 8; 0 means 1.
 	Scale int
+	// Interrupt, if set, is called before each scan and each row of MCUs
+	// (and each block row of the final reconstruction); decoding stops
+	// with the error it returns. A deadline is checked there: a file of
+	// many scans costs its scans × its blocks, however few its bytes.
+	Interrupt func() error
+	// MaxScans, if positive, refuses a file with more scans (SOS
+	// segments) with ErrTooManyScans before decoding the extra one.
+	MaxScans int
 }
+
+// ErrTooManyScans is a file with more scans than Options.MaxScans.
+var ErrTooManyScans = errors.New("jpeg: more scans than allowed")
 
 // DecodeConfig returns the color model and dimensions of a JPEG image without
 // decoding the entire image. It is image/jpeg's DecodeConfig.
@@ -75,7 +87,7 @@ func DecodeLuma(r io.Reader, opts Options) (*image.Gray, error) {
 		return io.MultiReader(bytes.NewReader(rec.buf), r), nil
 	}
 
-	d := &decoder{scale: scale, bsz: 8 / scale}
+	d := &decoder{scale: scale, bsz: 8 / scale, interrupt: opts.Interrupt, maxScans: opts.MaxScans}
 	d.onFirstSOS = func(d *decoder) error {
 		if d.nComp == 4 || (d.nComp == 3 && d.isRGB()) {
 			return errFallback
@@ -98,6 +110,9 @@ func DecodeLuma(r io.Reader, opts Options) (*image.Gray, error) {
 		full, err := fullStream()
 		if err != nil {
 			return nil, err
+		}
+		if opts.Interrupt != nil {
+			full = &interruptReader{r: full, interrupt: opts.Interrupt}
 		}
 		return decodeFallback(full, scale)
 	}
@@ -129,6 +144,21 @@ func (rc *recorder) Read(p []byte) (int, error) {
 }
 
 func (rc *recorder) stop() { rc.on, rc.buf = false, nil }
+
+// interruptReader calls interrupt before each read: image/jpeg, which the
+// fallback colour models go through, has no other hook, and reads its
+// input 4 KiB at a time.
+type interruptReader struct {
+	r         io.Reader
+	interrupt func() error
+}
+
+func (ir *interruptReader) Read(p []byte) (int, error) {
+	if err := ir.interrupt(); err != nil {
+		return 0, err
+	}
+	return ir.r.Read(p)
+}
 
 // decodeFallback decodes with image/jpeg and converts to luma.
 func decodeFallback(r io.Reader, scale int) (*image.Gray, error) {

@@ -119,6 +119,9 @@ type decoder struct {
 	pix        []byte // luma output, stride bw*bsz.
 	pixStride  int
 	onFirstSOS func(d *decoder) error // called before the first scan is decoded.
+	interrupt  func() error           // Options.Interrupt, or nil.
+	maxScans   int                    // Options.MaxScans (0: no limit).
+	scans      int                    // SOS segments seen.
 
 	ri    int // Restart Interval.
 	nComp int
@@ -568,9 +571,17 @@ func (d *decoder) decode(r io.Reader) error {
 		return FormatError("missing SOS marker")
 	}
 	if d.progressive {
-		d.reconstructProgressiveImage()
+		return d.reconstructProgressiveImage()
 	}
 	return nil
+}
+
+// checkInterrupt calls Options.Interrupt, if any.
+func (d *decoder) checkInterrupt() error {
+	if d.interrupt == nil {
+		return nil
+	}
+	return d.interrupt()
 }
 
 func (d *decoder) isRGB() bool {

@@ -27,6 +27,13 @@ func (d *decoder) processSOS(n int) error {
 	if d.nComp == 0 {
 		return FormatError("missing SOF marker")
 	}
+	d.scans++
+	if d.maxScans > 0 && d.scans > d.maxScans {
+		return ErrTooManyScans
+	}
+	if err := d.checkInterrupt(); err != nil {
+		return err
+	}
 	if n < 6 || 4+2*d.nComp < n || n%2 != 0 {
 		return FormatError("SOS has wrong length")
 	}
@@ -163,6 +170,9 @@ func (d *decoder) processSOS(n int) error {
 		blockCount int
 	)
 	for my := 0; my < myy; my++ {
+		if err := d.checkInterrupt(); err != nil {
+			return err
+		}
 		for mx := 0; mx < mxx; mx++ {
 			for i := 0; i < nComp; i++ {
 				compIndex := scan[i].compIndex
@@ -621,10 +631,10 @@ func (d *decoder) refineNonZeroesMask(m uint64, zig, zigEnd, nz int32) (int32, e
 }
 
 // reconstructProgressiveImage reconstructs the luma blocks after all scans.
-func (d *decoder) reconstructProgressiveImage() {
+func (d *decoder) reconstructProgressiveImage() error {
 	if d.scale == 8 {
 		if d.lumaDC == nil {
-			return
+			return nil
 		}
 		q0 := d.quant[d.comp[0].tq][0]
 		for by := 0; by < d.bh; by++ {
@@ -632,16 +642,20 @@ func (d *decoder) reconstructProgressiveImage() {
 				d.pix[by*d.pixStride+bx] = dcPixel(d.lumaDC[by*d.bw+bx] * q0)
 			}
 		}
-		return
+		return nil
 	}
 	if d.lumaCoeffs == nil {
-		return
+		return nil
 	}
 	for by := 0; by < d.bh; by++ {
+		if err := d.checkInterrupt(); err != nil {
+			return err
+		}
 		for bx := 0; bx < d.bw; bx++ {
 			d.reconstructBlock(&d.lumaCoeffs[by*d.bw+bx], bx, by, blockSize-1)
 		}
 	}
+	return nil
 }
 
 // findRST advances past the next RST restart marker that matches expectedRST.

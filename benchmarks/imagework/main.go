@@ -1,0 +1,96 @@
+// Command imagework prints the decoding work and memory estimate that
+// decoder/image.Inspect gives each image under the directories it is
+// given, and their distribution: what --max-image-work (the work limit in
+// megapixel-passes) must stay above so that no real image is refused.
+//
+//	go run ./benchmarks/imagework ../shared/corpus/images /tmp/synth/images
+//	go run ./benchmarks/imagework -v DIR   # one line per image
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	dimage "github.com/qrgate/qrgate/decoder/image"
+)
+
+type measured struct {
+	file string
+	info dimage.Info
+}
+
+func main() {
+	verbose := flag.Bool("v", false, "print every image")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: imagework [-v] DIR...")
+		os.Exit(2)
+	}
+	var all []measured
+	for _, dir := range flag.Args() {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			info, err := dimage.Inspect(data)
+			if info.Format == "" {
+				return nil // not an image (a manifest)
+			}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+				return nil
+			}
+			all = append(all, measured{path, info})
+			if *verbose {
+				fmt.Printf("%s\t%s\t%dx%d\tframes %d\tscans %d\twork %.1f MP-passes\tbytes %.1f MiB\n",
+					path, info.Format, info.Width, info.Height, info.Frames, info.Scans, info.WorkMP(), float64(info.Bytes)/(1<<20))
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	report(all)
+}
+
+// report prints, per format and over all, the count and the work's
+// median, 99th percentile and maximum, and the image of the maximum.
+func report(all []measured) {
+	byFormat := map[dimage.Format][]measured{}
+	for _, m := range all {
+		byFormat[m.info.Format] = append(byFormat[m.info.Format], m)
+	}
+	formats := make([]string, 0, len(byFormat))
+	for f := range byFormat {
+		formats = append(formats, string(f))
+	}
+	sort.Strings(formats)
+	fmt.Printf("%-6s %5s %9s %9s %9s %11s  %s\n", "format", "n", "p50 MPP", "p99 MPP", "max MPP", "max MiB", "heaviest")
+	for _, f := range formats {
+		line(f, byFormat[dimage.Format(f)])
+	}
+	line("all", all)
+}
+
+func line(name string, ms []measured) {
+	if len(ms) == 0 {
+		return
+	}
+	slices.SortFunc(ms, func(a, b measured) int { return int(a.info.Work - b.info.Work) })
+	q := func(p float64) float64 { return ms[min(len(ms)-1, int(p*float64(len(ms))))].info.WorkMP() }
+	maxBytes := slices.MaxFunc(ms, func(a, b measured) int { return int(a.info.Bytes - b.info.Bytes) }).info.Bytes
+	top := ms[len(ms)-1]
+	fmt.Printf("%-6s %5d %9.1f %9.1f %9.1f %11.1f  %s (%dx%d, %d scans, %d frames)\n", name, len(ms), q(0.5), q(0.99), top.info.WorkMP(),
+		float64(maxBytes)/(1<<20), top.file, top.info.Width, top.info.Height, top.info.Scans, top.info.Frames)
+}
