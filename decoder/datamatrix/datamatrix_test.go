@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+	"github.com/qrgate/qrgate/decoder/qr"
 )
 
 // squareSizes are the square symbols the tests draw (up to 52×52: bigger
@@ -191,4 +192,37 @@ func wrongBits(g grid, e encoded) int {
 		}
 	}
 	return n
+}
+
+// budgetHost pays for a fixed number of pixel visits.
+type budgetHost struct {
+	host
+	left *int64
+}
+
+func (b budgetHost) Spend(n int64) bool {
+	*b.left -= n
+	return *b.left >= 0
+}
+
+// TestBudgetStopsTracing: the tracing is charged to the scan's budget
+// line by line, and stops when the budget cannot pay.
+func TestBudgetStopsTracing(t *testing.T) {
+	// the code in a corner, which the first start lines (from the middle
+	// out) do not cross
+	e := encode(t, payloadFor(24, 24), 24, 24)
+	p := render(e, scene{w: 400, h: 400, toModule: similarity(e, 3, 10, 330, 330), quiet: 2, ink: 30, paper: 220, background: busy(400, 400, 3)})
+	th := bitmap.NewThresholds(p, bitmap.StatsOf(p))
+	ls := qr.ScanLevel(th, 2, 1.3, 5)
+	left := int64(p.W * 4) // a few start lines' worth
+	if codes := ReadLevel(budgetHost{left: &left}, th, ls.Changes, 1); len(codes) > 0 {
+		t.Errorf("read %d codes on a budget of a few lines", len(codes))
+	}
+	if left < -int64(p.W)*pixelsPerTraceStep*40 {
+		t.Errorf("went on %d pixel visits past the budget", -left)
+	}
+	left = 1 << 40
+	if codes := ReadLevel(budgetHost{left: &left}, th, ls.Changes, 1); len(codes) != 1 || codes[0].Text != e.text {
+		t.Errorf("with budget to spare: read %v, want %q", codes, e.text)
+	}
 }

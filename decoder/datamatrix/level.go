@@ -10,9 +10,19 @@ import (
 type Host interface {
 	// Expired reports whether the scan's budget or deadline has run out.
 	Expired() bool
-	// Attempt runs one decode, containing a panic inside it.
+	// Attempt runs one decode (sampling and ECC200 decoding), containing
+	// a panic inside it.
 	Attempt(decode func())
+	// Spend charges the tracing of one start line, in pixel visits (each
+	// pixel the start line walks, pixelsPerTraceStep for each step of an
+	// edge trace); false: the budget cannot pay it, stop.
+	Spend(pixels int64) bool
 }
+
+// pixelsPerTraceStep is what one step of an edge trace costs in pixel
+// visits: it tests up to ten pixels ahead and beside the edge, and walks
+// back out to the light side.
+const pixelsPerTraceStep = 8
 
 // ReadLevel finds the Data Matrix codes of one pyramid level (the plane
 // downscaled by scale, binarized by th), dark on light and, from the half
@@ -74,7 +84,7 @@ func (m busyMask) at(p pt) bool {
 // readBinary runs the detector over one binarized plane, appending the
 // codes it decodes to out.
 func readBinary(h Host, im *binImage, near busyMask, scale float64, out []zx.Code) []zx.Code {
-	d := newDetector(im, h.Expired)
+	d := newDetector(im, h.Spend)
 	d.startAt = near.at
 	var read [][4]pt // corners of the codes read, in the plane's pixels
 	d.detect(func(s symbol) bool {

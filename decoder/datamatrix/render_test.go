@@ -193,6 +193,7 @@ type host struct{}
 
 func (host) Expired() bool         { return false }
 func (host) Attempt(decode func()) { decode() }
+func (host) Spend(int64) bool      { return true }
 
 // readPlane runs the reader on p as the full-resolution level of a scan,
 // with the busy blocks of that level's finder scan (as the decoder does).
@@ -215,7 +216,7 @@ func detectPlane(p bitmap.Plane, invert bool) []symbol {
 	th := bitmap.NewThresholds(p, bitmap.StatsOf(p))
 	im := newBinImage(th, invert)
 	var out []symbol
-	newDetector(im, func() bool { return false }).detect(func(s symbol) bool {
+	newDetector(im, func(int64) bool { return true }).detect(func(s symbol) bool {
 		out = append(out, s)
 		return true
 	})
