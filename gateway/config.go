@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"github.com/qrgate/qrgate/policy"
 )
 
 // Config holds the gateway's limits and timeouts. Zero fields take their
@@ -21,6 +23,9 @@ type Config struct {
 	MaxTexts     int
 	MaxTextBytes int
 	MaxIDBytes   int
+	// MaxTextFindings bounds the findings one text lists (the contract's
+	// too_many_findings summary counts the rest).
+	MaxTextFindings int
 
 	// Workers is how many images decode at once; QueueSize how many
 	// requests may wait for a worker; a request is refused (503) when the
@@ -99,6 +104,7 @@ func (c Config) WithDefaults() Config {
 	def(&c.MaxTexts, DefaultMaxTexts)
 	def(&c.MaxTextBytes, DefaultMaxTextBytes)
 	def(&c.MaxIDBytes, DefaultMaxIDBytes)
+	def(&c.MaxTextFindings, policy.DefaultMaxTextFindings)
 	def(&c.Workers, runtime.GOMAXPROCS(0))
 	def(&c.QueueSize, DefaultQueueSize)
 	def(&c.CacheEntries, DefaultCacheEntries)
@@ -124,7 +130,7 @@ var ErrInvalidConfig = errors.New("invalid gateway config")
 func (c Config) Validate() error {
 	pos := map[string]int{
 		"max-body": c.MaxBody, "max-body-in-flight": c.MaxBodyBytesInFlight, "max-images": c.MaxImages, "max-texts": c.MaxTexts,
-		"max-text-bytes": c.MaxTextBytes, "max-id-bytes": c.MaxIDBytes, "workers": c.Workers,
+		"max-text-bytes": c.MaxTextBytes, "max-id-bytes": c.MaxIDBytes, "max-text-findings": c.MaxTextFindings, "workers": c.Workers,
 		"queue-size": c.QueueSize, "max-conns": c.MaxConns,
 	}
 	for name, v := range pos {

@@ -30,7 +30,7 @@ type listingResult struct {
 // image's result.
 func (g *Gateway) scanListing(ctx context.Context, pol *policy.Policy, req *scanRequest) (*listingResult, error) {
 	out := &listingResult{Policy: pol, Names: make([]string, len(req.Images)), Hashes: make([]imageKey, len(req.Images))}
-	in := scan.Input{Texts: req.Texts, Images: make([][]byte, len(req.Images))}
+	in := scan.Input{Texts: req.Texts, Images: make([][]byte, len(req.Images)), MaxTextFindings: g.cfg.MaxTextFindings}
 	for i, im := range req.Images {
 		in.Images[i], out.Names[i], out.Hashes[i] = im.Data, im.Name, sha256.Sum256(im.Data)
 	}
