@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy/textnorm"
@@ -33,7 +34,9 @@ type textScanner struct {
 	ac         *automaton // literal words over the normalised text
 	sound      *automaton // sound keywords over the text read as syllables
 	syllableOf map[rune]rune
-	fillers    map[rune]bool // characters that may stand between keyword and identifier
+	symbolOf   map[string]rune   // keyword syllable → its symbol
+	components map[rune][]string // a character → how it is written as its components
+	fillers    map[rune]bool     // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
 	bare       class           // class of a bare mobile ("" category: off)
@@ -71,7 +74,12 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &textScanner{p: p, cfg: cfg, reader: reader, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
+	comps := textnorm.Components()
+	for c, forms := range cfg.Components {
+		r, _ := utf8.DecodeRuneInString(c)
+		comps[r] = append(comps[r], forms...)
+	}
+	t := &textScanner{p: p, cfg: cfg, reader: reader, components: comps, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
 		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
 	var d dictionary
 	add := func(s string, w word) error {
@@ -84,7 +92,13 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			if len(rs) == 0 {
 				return fmt.Errorf("text: keyword %q is empty after normalisation", s)
 			}
-			d.add(rs, w, false)
+			if w.kind != wordChannel {
+				d.add(rs, w, false)
+				continue
+			}
+			for _, v := range t.spelledOut(rs) {
+				d.add(v, w, false)
+			}
 		}
 		return nil
 	}
@@ -128,6 +142,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	for _, r := range t.compactRunes(cfg.FillerChars) {
 		t.fillers[r] = true
 	}
+	t.symbolOf = syllables
 	for syl, sym := range syllables {
 		for _, r := range textnorm.Homophones(syl) {
 			if _, taken := t.syllableOf[r]; !taken || sym < t.syllableOf[r] {
@@ -185,6 +200,12 @@ func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]ru
 			syllables[syl] = sym
 		}
 		alts := [][]rune{{sym}}
+		for r, spellings := range t.components { // "亻言" for 信 where the syllable is xin
+			if slices.Contains(textnorm.Homophones(syl), r) {
+				forms = append(forms, spellings...)
+			}
+		}
+		slices.Sort(forms[1:])
 		for _, f := range forms {
 			rs := t.compactRunes(f)
 			if len(rs) == 0 {
@@ -203,6 +224,32 @@ func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]ru
 		}
 	}
 	return out, nil
+}
+
+// maxSpellings bounds the forms one keyword takes when its characters are
+// written as their components.
+const maxSpellings = 64
+
+// spelledOut returns a keyword and its forms with characters written as
+// their components (微信 → 微亻言, 扣扣 → 扌口扌口), at most maxSpellings.
+func (t *textScanner) spelledOut(rs []rune) [][]rune {
+	out := [][]rune{nil}
+	for _, r := range rs {
+		alts := [][]rune{{r}}
+		for _, f := range t.components[r] {
+			alts = append(alts, t.compactRunes(f))
+		}
+		var next [][]rune
+		for _, p := range out {
+			for _, a := range alts {
+				if len(next) < maxSpellings {
+					next = append(next, slices.Concat(p, a))
+				}
+			}
+		}
+		out = next
+	}
+	return out
 }
 
 // compactRunes normalises a dictionary word like text and drops its blanks.

@@ -24,6 +24,13 @@ func (s *textScan) keyword(w int) int {
 			next = s.at[g]
 		}
 		if next < 0 {
+			// "微信就是电话", "WeChat = my phone": fillers between two
+			// keywords chain them, so both read the identifier.
+			if j, void := s.skipFillers(g); !void && j > g && j < len(s.r) && s.at[j] >= 0 && s.t.words[s.words[s.at[j]].word].kind == wordChannel {
+				g, next = j, s.at[j]
+			}
+		}
+		if next < 0 {
 			break
 		}
 		if _, _, ok := s.readURL(g); ok {

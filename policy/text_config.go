@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -57,6 +59,9 @@ type textConfig struct {
 	// Readings are characters read as digits or letters beyond Unicode's
 	// tables (the radio reading of digits).
 	Readings readingsSpec `yaml:"readings"`
+	// Components add ways of writing a keyword character as its components
+	// (拆字) to those of the CJK Decomposition Data: {信: [人言]}.
+	Components map[string][]string `yaml:"components"`
 
 	line int
 }
@@ -111,7 +116,7 @@ var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
 
 var (
 	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
-		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings"}
+		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings", "components"}
 	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}
@@ -212,6 +217,16 @@ func (c *textConfig) validate(p *Policy) error {
 	if c.WxidCategory != "" {
 		if _, ok := p.actions[c.WxidCategory]; !ok {
 			return errAt(c.line, "wxid_category: unknown category %q (not under categories:)", c.WxidCategory)
+		}
+	}
+	for ch, forms := range c.Components {
+		if r, n := utf8.DecodeRuneInString(ch); n != len(ch) || !unicode.Is(unicode.Han, r) {
+			return errAt(c.line, "components: %q is not one Chinese character", ch)
+		}
+		for _, f := range forms {
+			if utf8.RuneCountInString(strings.Join(strings.Fields(f), "")) < 2 {
+				return errAt(c.line, "components of %q: %q is not two or more components", ch, f)
+			}
 		}
 	}
 	if c.MaxFiller < 0 || c.MaxFiller > 8 {

@@ -36,7 +36,14 @@ func newTextScan(t *textScanner, text string) *textScan {
 	}
 	s.taken = make([]bool, len(s.r))
 	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
-	raw = t.sound.find(s.syllables(), isKeywordBlank, raw)
+	syl := s.syllables()
+	n0 := len(raw)
+	raw = t.sound.find(syl, isSoundBlank, raw)
+	for k := n0; k < len(raw); k++ { // a hit ends after its last zhuyin letter
+		for raw[k].end < len(syl) && syl[raw[k].end] == zhuyinRest {
+			raw[k].end++
+		}
+	}
 	// Keep hits whose ASCII ends stand on word boundaries ("tel" is not in
 	// "telephoto", "wx" not in "WXGA"), then merge overlapping hits into the
 	// longest ("加微" + "微信" = "加微信"); a veto word wins a tie.
@@ -77,14 +84,26 @@ func newTextScan(t *textScanner, text string) *textScan {
 
 // syllables is the text as the sound automaton reads it: ASCII letters as
 // they are, a character with a keyword syllable among its readings as that
-// syllable's symbol.
+// syllable's symbol, and a zhuyin syllable read as a keyword syllable
+// ("ㄒㄧㄣˋ") as its symbol followed by zhuyinRest units.
 func (s *textScan) syllables() []rune {
 	if len(s.t.syllableOf) == 0 {
 		return s.r
 	}
 	out := make([]rune, len(s.r))
-	for i, r := range s.r {
+	for i := 0; i < len(s.r); i++ {
+		r := s.r[i]
 		if r >= 0x80 {
+			if syl, n := textnorm.ReadZhuyin(s.r, i); n > 0 {
+				if sym, ok := s.t.symbolOf[syl]; ok {
+					out[i] = sym
+					for k := 1; k < n; k++ {
+						out[i+k] = zhuyinRest
+					}
+					i += n - 1
+					continue
+				}
+			}
 			if sym, ok := s.t.syllableOf[r]; ok {
 				r = sym
 			}
@@ -93,6 +112,14 @@ func (s *textScan) syllables() []rune {
 	}
 	return out
 }
+
+// zhuyinRest stands for the letters and tone of a zhuyin syllable after
+// its first in the text the sound automaton reads.
+const zhuyinRest = syllableBase - 1
+
+// isSoundBlank is skipped by the sound automaton: keyword blanks and the
+// rest of a zhuyin syllable.
+func isSoundBlank(r rune) bool { return r == zhuyinRest || isKeywordBlank(r) }
 
 // isKeywordBlank may stand inside a keyword: blanks and the punctuation
 // sellers put between its characters ("Wei-Xin", "V.X", "热·线").

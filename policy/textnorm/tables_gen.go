@@ -3572,6 +3572,47 @@ var punct = map[rune]rune{
 	0x10ead: '-', // 𐺭
 }
 
+// bopomofo maps a zhuyin letter of Mandarin to the spelling its Unicode name gives (ㄒ x, ㄟ ei, ㄠ au, ㄩ iu).
+var bopomofo = map[rune]string{
+	0x3105: "b",   // ㄅ
+	0x3106: "p",   // ㄆ
+	0x3107: "m",   // ㄇ
+	0x3108: "f",   // ㄈ
+	0x3109: "d",   // ㄉ
+	0x310a: "t",   // ㄊ
+	0x310b: "n",   // ㄋ
+	0x310c: "l",   // ㄌ
+	0x310d: "g",   // ㄍ
+	0x310e: "k",   // ㄎ
+	0x310f: "h",   // ㄏ
+	0x3110: "j",   // ㄐ
+	0x3111: "q",   // ㄑ
+	0x3112: "x",   // ㄒ
+	0x3113: "zh",  // ㄓ
+	0x3114: "ch",  // ㄔ
+	0x3115: "sh",  // ㄕ
+	0x3116: "r",   // ㄖ
+	0x3117: "z",   // ㄗ
+	0x3118: "c",   // ㄘ
+	0x3119: "s",   // ㄙ
+	0x311a: "a",   // ㄚ
+	0x311b: "o",   // ㄛ
+	0x311c: "e",   // ㄜ
+	0x311d: "eh",  // ㄝ
+	0x311e: "ai",  // ㄞ
+	0x311f: "ei",  // ㄟ
+	0x3120: "au",  // ㄠ
+	0x3121: "ou",  // ㄡ
+	0x3122: "an",  // ㄢ
+	0x3123: "en",  // ㄣ
+	0x3124: "ang", // ㄤ
+	0x3125: "eng", // ㄥ
+	0x3126: "er",  // ㄦ
+	0x3127: "i",   // ㄧ
+	0x3128: "u",   // ㄨ
+	0x3129: "iu",  // ㄩ
+}
+
 // components maps a keyword character to the ways it is written as its components (拆字).
 var components = map[rune][]string{
 	0x4f01: {"人止"},  // 企
