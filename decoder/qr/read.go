@@ -20,6 +20,7 @@ type Read struct {
 	Corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
 	Timing  float64       // timing-pattern agreement of the best sampling
 	squares bool          // every finder showed its concentric square rings
+	fits    bool          // and their corners fit one code's layout (undecodedFit)
 }
 
 // dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
@@ -68,6 +69,10 @@ func decodeTriplet(p bitmap.Plane, t triplet, cornerSearch bool, rings finderRin
 	}
 	// Timing patterns alone can line up on a barcode's bars turned in the
 	// plane; three finders that show concentric square rings cannot.
+	if r.seen != nil {
+		r.seen.Timing = r.best.Timing
+		return r.seen, false
+	}
 	r.best.squares = measured && complete(fg)
 	return r.best, false
 }
@@ -82,6 +87,8 @@ type tripletReader struct {
 	cornerSearch bool
 	dec          *qrdecoder.Decoder
 	best         *Read // best timing seen, for UNDECODED
+	seen         *Read // the finders' tightest fit as one code (noteFit)
+	seenFit      float64
 }
 
 func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTransform {
