@@ -21,7 +21,10 @@ func TestChargesAddUp(t *testing.T) {
 	for scale := 1; scale <= 8; scale *= 2 {
 		levels += Work(640/scale) * Work(480/scale)
 	}
-	all := FinderFull | FinderHalf | FinderQuarter | CornerSearch | Regions | Linear | FinderPairs
+	var all Strategy
+	for _, st := range AllStrategies() {
+		all |= st
+	}
 	res, err := New(Config{Skip: all}).Decode(context.Background(), data)
 	if err != nil || res.Partial || res.Width != 640 || res.Height != 480 {
 		t.Fatalf("%v, %+v", err, res)
