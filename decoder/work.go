@@ -18,19 +18,19 @@ type Work int64
 // MPass is a million pixel-passes: the flags' unit of work.
 const MPass Work = 1_000_000
 
-// DefaultBudget is the work one image's strategies may spend: 11 times
+// DefaultBudget is the work one image's strategies may spend: 5.9 times
 // the most an image of the shared corpus or of the generator's set spends
-// (36 MPass) and 6 times a 40-megapixel photo's, so that only hostile
+// (68 MPass) and 2.9 times a 40-megapixel photo's, so that only hostile
 // images (many noisy frames, photos full of finder look-alikes) are cut
-// short; about 1.3–2.5 CPU-s here (docs/reliability.md has the
-// distribution it was set from and its command).
+// short; about 1–2.6 CPU-s here (docs/reliability.md has the distribution
+// it was set from and its command).
 const DefaultBudget = 400 * MPass
 
 // The charges of the strategies, in pixel-passes: each kind of call's CPU
 // relative to a level's pixel (about 4.5 ns here), fitted by least squares
 // to the scan CPU of the shared corpus's images and of the decoy GIF,
 // counted per kind of call. Over the corpus and the generator's images a
-// pixel-pass then costs 1.5–6.2 ns of scan CPU (p10–p90, TestWorkTracksCPU;
+// pixel-pass then costs 2.3–6.6 ns of scan CPU (p10–p90, TestWorkTracksCPU;
 // docs/reliability.md, "The decoy GIF and the work budget").
 const (
 	// chargeTriplet is one QR decode from a finder triplet or pair
