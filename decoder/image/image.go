@@ -81,12 +81,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, e
 	if info.Format == WebP && webpIsAnimated(data) {
 		return info, nil, newError(Unsupported, nil, "animated WebP is not supported")
 	}
-	interrupt := func() error {
-		if err := ctx.Err(); err != nil {
-			return newError(Interrupted, err, "deadline passed while the pixels were decoded")
-		}
-		return nil
-	}
+	interrupt := interruptOn(ctx)
 	if info.Format == GIF {
 		frames, err := decodeGIF(data, info, interrupt)
 		if err != nil {
