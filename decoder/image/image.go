@@ -125,7 +125,7 @@ func decodeImage(info Info, data []byte, lim Limits, interrupt func() error) (im
 		}
 		return ljpeg.DecodeLuma(r, opts)
 	case WebP:
-		return lwebp.DecodeLuma(r)
+		return lwebp.DecodeLumaUntil(r, interrupt)
 	case BMP:
 		return bmp.Decode(r)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"os"
 	"testing"
 
 	"github.com/qrgate/qrgate/internal/testfixtures"
@@ -66,5 +67,34 @@ func TestThumbnail(t *testing.T) {
 	info, g, err = Thumbnail(ctx, gif, defaultLimits, 100)
 	if err != nil || info.Frames != 3 || g.Bounds().Dx() != 100 || g.Bounds().Dy() != 67 {
 		t.Errorf("GIF 300x200 at 100: %+v, %v, %v", info, g.Bounds(), err)
+	}
+}
+
+// TestWebPDecodeChecksItsContext: a lossy WebP decode checks its context
+// before each row of macroblocks and stops where it ends.
+func TestWebPDecodeChecksItsContext(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/images/qr-lossy.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Inspect(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := (info.Height + 15) / 16
+	calls := 0
+	if _, err := decodeStill(info, data, defaultLimits, func() error { calls++; return nil }); err != nil || calls != rows {
+		t.Errorf("%d rows of macroblocks, %d checks (%v)", rows, calls, err)
+	}
+	stop := errors.New("stop")
+	calls = 0
+	if _, err := decodeStill(info, data, defaultLimits, func() error {
+		calls++
+		if calls == 2 {
+			return stop
+		}
+		return nil
+	}); !errors.Is(err, stop) || calls != 2 {
+		t.Errorf("interrupted at the 2nd row: %v after %d checks", err, calls)
 	}
 }
