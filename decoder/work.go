@@ -43,6 +43,11 @@ const (
 	// binarizes and searches the whole crop, about 16 ns a pixel).
 	chargeRegionCall  Work = 5_000
 	chargeRegionPixel Work = 4
+	// chargeDMDecode is one Data Matrix symbol the tracer found, sampled
+	// and handed to gozxing's ECC200 decoder (twice when the timing edges
+	// refine it): about 20 µs. Its tracing is charged by the pixels it
+	// visits (datamatrix.Host).
+	chargeDMDecode Work = 5_000
 )
 
 // String prints w in megapixel-passes.

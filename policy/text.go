@@ -6,14 +6,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
-// textMatch is one channel found in a text: a byte span of the original text and its class.
+// textMatch is one channel found in a text: a byte span of the original
+// text and its class; seq is its place in the order the scan found it.
 type textMatch struct {
 	Start, End int
 	class
+	seq int
 }
 
 // channel is a compiled channelSpec.
@@ -266,31 +267,17 @@ func (t *textScanner) compactRunes(s string) []rune {
 	return out
 }
 
-// scan finds every channel in text, in text order. Spans are byte offsets
-// into text and never overlap except where one span carries two channels
-// ("手机微信同号 138…" is both wechat and phone).
-func (t *textScanner) scan(text string) []textMatch {
+// scan finds the channels in text and returns those it lists, in text
+// order, with how many it left out (see textFindings; max ≤ 0 lists all).
+// Spans are byte offsets into text and never overlap except where one span
+// carries two channels ("手机微信同号 138…" is both wechat and phone).
+func (t *textScanner) scan(text string, max int) ([]textMatch, int) {
 	if t == nil || text == "" {
-		return nil
+		return nil, 0
 	}
 	s := newTextScan(t, text)
+	s.found.max = max
 	s.keywordsAndLinks()
 	s.bareNumbers()
-	slices.SortStableFunc(s.out, func(a, b textMatch) int { return a.Start - b.Start })
-	return s.out
-}
-
-// ScanText finds the channels in one listing text; index is the text's
-// position in the listing.
-func (p *Policy) ScanText(index int, text string) []Finding {
-	ms := p.text.scan(text)
-	out := make([]Finding, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, Finding{
-			Source: SourceText, Text: index, Start: m.Start, End: m.End,
-			Symbology: symbology.TEXT, Payload: text[m.Start:m.End], Identifier: m.Identifier,
-			Category: m.Category, Action: m.Action, Rule: m.Rule,
-		})
-	}
-	return out
+	return s.found.listed()
 }

@@ -7,6 +7,7 @@ import "strings"
 // after them or, failing that, the one just before them. It returns the unit
 // to continue from.
 func (s *textScan) keyword(w int) int {
+	s.chanSpans = s.chanSpans[:0]
 	first := s.words[w]
 	var chans []int
 	same := false
@@ -234,14 +235,16 @@ func (s *textScan) trailingSame(e int) ([]int, bool) {
 }
 
 // emitChannel records a channel and, after "同号", the phone behind a mobile ID.
+// Only the keyword being read can have emitted the same span: what earlier
+// keywords read is taken.
 func (s *textScan) emitChannel(i, j int, c class, same bool) {
-	for _, m := range s.out {
-		if m.Identifier == c.Identifier && m.Category == c.Category {
-			if st, en := s.n.Span(i, j); m.Start == st && m.End == en {
-				return
-			}
+	st, en := s.n.Span(i, j)
+	for _, m := range s.chanSpans {
+		if m.Identifier == c.Identifier && m.Category == c.Category && m.Start == st && m.End == en {
+			return
 		}
 	}
+	s.chanSpans = append(s.chanSpans, textMatch{Start: st, End: en, class: c})
 	s.emit(i, j, c)
 	if same && s.t.sameNumber.Category != "" && c.Category != s.t.sameNumber.Category {
 		p := s.t.sameNumber

@@ -19,10 +19,17 @@ type chunk struct {
 // one side is a lone character or both are digit groups, since a blank also
 // ends words ("WeChat Pay accepted"). digitsOnly stops at the first piece
 // holding a letter (bare numbers).
+//
+// Pieces past maxIDUnits are not read, except for bare numbers: no
+// identifier is that long, and reading a run of pieces to its end from
+// every keyword and every "w" in it made a text of 20,000 "wxid_…" words
+// cost minutes (issue 22). Bare numbers read the whole run, since their
+// caller skips it: a digit run is read once.
 func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	r := s.r
 	out := s.chunkBuf[:0]
 	defer func() { s.chunkBuf = out[:0] }()
+	units := 0
 	for j, dash := i, false; ; {
 		c := s.peekChunk(j)
 		c.dash = dash
@@ -30,6 +37,9 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 			break
 		}
 		out = append(out, c)
+		if units += c.e - c.s; units > maxIDUnits && !digitsOnly {
+			break
+		}
 		if digitsOnly && !allDigits(r[c.s:c.e]) {
 			break
 		}
@@ -46,6 +56,11 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	}
 	return out
 }
+
+// maxIDUnits is the most identifier characters any identifier holds: a
+// policy's length bounds go up to 64 (lengthSpec), numbers to 16 digits
+// (joinDigits), and the separators between pieces are not counted.
+const maxIDUnits = 64
 
 // sepKind says what a run of separators between two pieces holds.
 type sepKind struct {

@@ -23,7 +23,10 @@ type textScan struct {
 	taken  []bool  // units inside a finding
 	ctx    []bool  // units ending a context word ("订单号", "SKU")
 	prompt []bool  // units ending a prompt word ("加", "私")
-	out    []textMatch
+	found  textFindings
+	// chanSpans are the channels the keyword being read emitted: one
+	// keyword may name a span twice (chained keywords of one channel).
+	chanSpans []textMatch
 
 	stop      int     // identifiers are read up to this unit (len(r) but in before)
 	wxidMode  bool    // chunks is reading a wxid_ ID: blanks join digit pieces
@@ -149,7 +152,7 @@ func (s *textScan) onBoundary(h hit) bool {
 // emit records a finding over units [i, j).
 func (s *textScan) emit(i, j int, c class) {
 	start, end := s.n.Span(i, j)
-	s.out = append(s.out, textMatch{Start: start, End: end, class: c})
+	s.found.add(textMatch{Start: start, End: end, class: c})
 }
 
 func (s *textScan) take(i, j int) {

@@ -329,7 +329,7 @@ func (s *textScan) slash(j int) (int, bool) {
 func (s *textScan) readPath(path string, j int) (string, int) {
 	var b strings.Builder
 	b.WriteString(path)
-	for {
+	for b.Len() < maxPathUnits {
 		d, more := s.slash(j)
 		if d == 0 {
 			break
@@ -349,12 +349,19 @@ func (s *textScan) readPath(path string, j int) (string, int) {
 	return b.String(), j
 }
 
+// maxPathUnits bounds the path a link is read with: about the longest URL
+// browsers and crawlers handle without trouble (sitemaps allow 2,048
+// characters), far past any channel's link. The payload and the identifier
+// both carry the path, so a finding stays a few KiB however long the text.
+const maxPathUnits = 2048
+
 // pathEnd is the end of a link's path, query or opaque part starting at j:
-// printable ASCII up to a blank, trailing punctuation left out.
+// printable ASCII up to a blank (at most maxPathUnits), trailing punctuation
+// left out.
 func (s *textScan) pathEnd(j int) int {
 	r := s.r
 	k := j
-	for k < len(r) && !s.taken[k] && r[k] > ' ' && r[k] < 0x7F && !strings.ContainsRune(",()[]<>\"'{}|\\^`", r[k]) {
+	for k < len(r) && k-j < maxPathUnits && !s.taken[k] && r[k] > ' ' && r[k] < 0x7F && !strings.ContainsRune(",()[]<>\"'{}|\\^`", r[k]) {
 		k++
 	}
 	for k > j && strings.ContainsRune(".;:!?~*", r[k-1]) {

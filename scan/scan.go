@@ -27,10 +27,12 @@ type ImageError struct {
 	Message string            `json:"message"`
 }
 
-// Input is what a listing is made of.
+// Input is what a listing is made of, and how many findings each of its
+// texts lists (0: policy.DefaultMaxTextFindings).
 type Input struct {
-	Texts  []string
-	Images [][]byte
+	Texts           []string
+	Images          [][]byte
+	MaxTextFindings int
 }
 
 // Decoded is one image's decode outcome as a Decode returns it. Result and
@@ -108,8 +110,12 @@ func Scan(ctx context.Context, pol *policy.Policy, in Input, decode Decode) (*Li
 		out.Images[i] = im
 		out.Findings = append(out.Findings, im.Findings...)
 	}
+	maxText := in.MaxTextFindings
+	if maxText <= 0 {
+		maxText = policy.DefaultMaxTextFindings
+	}
 	for i, t := range in.Texts {
-		out.Findings = append(out.Findings, pol.ScanText(i, t)...)
+		out.Findings = append(out.Findings, pol.ScanTextLimited(i, t, maxText)...)
 	}
 	out.Verdict = policy.Verdict(out.Findings)
 	return out, nil

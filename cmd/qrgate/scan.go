@@ -44,6 +44,7 @@ type scanFlags struct {
 	jobs       int
 	maxBytes   int64
 	maxPixels  int
+	maxText    int
 	maxWork    int
 	budget     decoder.Work
 	paths      []string
@@ -60,6 +61,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
 	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fset.IntVar(&f.maxText, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
 	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.
@@ -85,6 +87,9 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	}
 	if f.jobs < 1 {
 		f.jobs = 1
+	}
+	if f.maxText < 1 {
+		return nil, fmt.Errorf("--max-text-findings must be at least 1, got %d", f.maxText)
 	}
 	return f, nil
 }
@@ -126,6 +131,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		pol:      pol,
 		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxWork: f.maxWork, Budget: f.budget})),
 		maxBytes: f.maxBytes,
+		maxText:  f.maxText,
 	}
 	var jobs []job
 	for i, t := range f.texts {
@@ -248,6 +254,7 @@ type scanner struct {
 	pol      *policy.Policy
 	decode   scan.Decode
 	maxBytes int64
+	maxText  int // findings one text lists
 }
 
 type imageRecord struct {
@@ -332,7 +339,7 @@ type textRecord struct {
 // textJob scans one text as a listing of one text.
 func (s *scanner) textJob(id json.RawMessage, text string) job {
 	return func() []byte {
-		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}}, s.decode)
+		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}, MaxTextFindings: s.maxText}, s.decode)
 		if err != nil { // only a programming error: keep the line count right anyway
 			return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Allow, Findings: []policy.Finding{},
 				Error: &scan.ImageError{Code: "internal", Message: err.Error()}})

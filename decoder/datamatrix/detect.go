@@ -32,12 +32,17 @@ type detector struct {
 	im      *binImage
 	history *history
 	lines   [4]line
-	// stop is polled between start positions: the scan's budget
-	stop func() bool
+	// spend is charged the work of each start line (pixel visits); it
+	// stops the detector when it returns false (the scan's budget)
+	spend func(pixels int64) bool
+	// work counts the pixel visits since the last charge
+	work int64
+	// startAt reports whether a trace may start at a point (nil: anywhere)
+	startAt func(pt) bool
 }
 
-func newDetector(im *binImage, stop func() bool) *detector {
-	d := &detector{im: im, history: newHistory(im.w, im.h), stop: stop}
+func newDetector(im *binImage, spend func(pixels int64) bool) *detector {
+	d := &detector{im: im, history: newHistory(im.w, im.h), spend: spend}
 	for i := range d.lines {
 		d.lines[i] = newLine()
 	}
@@ -60,12 +65,17 @@ func (d *detector) detect(yield func(symbol) bool) {
 				off = -off
 			}
 			t.p = t.p.add(t.right().mul(off))
-			if !t.isIn() || d.stop() {
+			if !t.isIn() {
 				break
 			}
-			if !d.scan(t, yield) {
+			t.work = &d.work
+			ok := d.scan(t, yield)
+			// the line's pixels, and its traces' steps
+			d.work += int64(max(w, h))
+			if !d.spend(d.work) || !ok {
 				return
 			}
+			d.work = 0
 		}
 	}
 }
@@ -75,6 +85,14 @@ func (d *detector) detect(yield func(symbol) bool) {
 // returns false when yield asked to stop.
 func (d *detector) scan(start tracer, yield func(symbol) bool) bool {
 	for start.moveToNextWhiteAfterBlack() {
+		// an L edge is a module (2 px or more) of dark, then a quiet zone
+		// of a module or more: a one-pixel speck either side starts none
+		if d.im.at(start.p.sub(start.d.mul(2))) != black || d.im.at(start.p.add(start.d)) != white {
+			continue
+		}
+		if d.startAt != nil && !d.startAt(start.p) {
+			continue
+		}
 		s, ok := d.trace(start)
 		if ok && !yield(s) {
 			return false

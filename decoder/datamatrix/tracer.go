@@ -15,6 +15,7 @@ type tracer struct {
 	cursor
 	history *history // where solid edges were already traced; nil: not kept
 	state   uint8    // what this trace writes to history (1: left leg, 2: bottom leg)
+	work    *int64   // counts pixelsPerTraceStep a step; nil: not counted
 }
 
 type stepResult int
@@ -29,6 +30,9 @@ const (
 // dEdge (towards the dark side), for the next dark pixel of the edge, then
 // back outward to the light pixel beside it.
 func (t *tracer) traceStep(dEdge pt, maxStepSize int, goodDirection bool) stepResult {
+	if t.work != nil {
+		*t.work += pixelsPerTraceStep
+	}
 	dEdge = dEdge.mainDirection()
 	maxBreadth := 3
 	switch {

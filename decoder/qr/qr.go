@@ -88,7 +88,7 @@ func (s *Scan) ReadLevel(h Host, p bitmap.Plane, l Level, scale int, minM float6
 		var ok bool
 		h.Attempt(func() { r, ok = decodeTriplet(p, t, opt.CornerSearch, s.rings) })
 		if !ok || r.Text == "" {
-			if r != nil && r.Timing >= undecodedTiming && r.squares && t.strict() {
+			if r != nil && r.squares && (r.fits || r.Timing >= undecodedTiming && t.strict()) {
 				h.Unread(r.Corners)
 			}
 			continue
