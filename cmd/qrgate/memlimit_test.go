@@ -54,7 +54,8 @@ func TestMemoryLimit(t *testing.T) {
 }
 
 // TestDecodeMemory: --max-decode-memory wins; otherwise the budget is 3/4
-// of the soft memory limit in force, or 128 MiB per worker without one.
+// of the soft memory limit in force (at least 128 MiB), or 128 MiB per
+// worker without one.
 func TestDecodeMemory(t *testing.T) {
 	cases := []struct {
 		flag, limit int64
@@ -63,6 +64,7 @@ func TestDecodeMemory(t *testing.T) {
 	}{
 		{flag: 300 << 20, limit: 256 << 20, workers: 2, want: 300 << 20},
 		{limit: 256 << 20, workers: 2, want: 192 << 20},
+		{limit: 160 << 20, workers: 1, want: 128 << 20}, // one worker: still the corpus's largest image
 		{limit: math.MaxInt64, workers: 3, want: 3 * 128 << 20},
 		{limit: 0, workers: 0, want: 128 << 20},
 	}

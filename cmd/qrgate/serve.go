@@ -22,6 +22,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
@@ -197,7 +198,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if f.memoryLimitSet > 0 {
 		debug.SetMemoryLimit(f.memoryLimitSet)
 	}
-	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
@@ -257,8 +257,15 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}
 	defer svc.Close()
 
+	workers := f.gw.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// One decode memory budget for every decode of the process.
+	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
+	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
 	gw, err := gateway.New(gateway.Options{
-		Config:  f.gw,
+		Config: f.gw, DecodeMemory: decodeBudget,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(), Decisions: st,
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
