@@ -244,6 +244,8 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided,
+		// Thumbnails obey the scan's header limits.
+		ImageLimits: decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
 	})
 	if err != nil {
 		st.Close()
