@@ -75,7 +75,7 @@ func TestAblation(t *testing.T) {
 	var out strings.Builder
 	out.WriteString("| scan | coded read | false positives | CPU ms/image |\n|---|---|---|---|\n")
 	for _, r := range runs {
-		d := New(Config{Budget: time.Minute, Skip: r.skip})
+		d := New(Config{Skip: r.skip})
 		read, coded, fp, clean := 0, 0, 0, 0
 		start := cpuTime()
 		for _, e := range entries {

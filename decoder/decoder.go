@@ -12,7 +12,6 @@ package decoder
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
@@ -31,10 +30,13 @@ type Config struct {
 	// JPEG, inflated bytes of a PNG, pixels × frames of a GIF), with
 	// ErrTooComplex. Default DefaultMaxWork.
 	MaxWork int
-	// Budget bounds the strategies spent on one image; when it runs out the
-	// result is marked Partial, or, if no code was found yet, the image
-	// fails with ErrTimeout. Default 2s. The context's deadline also applies.
-	Budget time.Duration
+	// Budget bounds the work the strategies spend on one image, counted
+	// in pixel-passes and reader calls (see Work), not in time: when it
+	// runs out the result is marked Partial (Cut: CutByBudget), or, if no
+	// code was found yet, the image fails with ErrTimeout. Default
+	// DefaultBudget. The context's deadline is the wall-clock guard
+	// around it (CutByDeadline).
+	Budget Work
 	// OnPanic is called with a *PanicError whenever decoding panics. In
 	// pixel decoding the image then fails with ErrCorrupt (the *PanicError
 	// as its cause); in one reader call of the strategies, that attempt
@@ -70,11 +72,16 @@ const (
 	// sticker, a logo, another card over it): the third is placed where
 	// the two imply and the code decoded if its error correction allows.
 	FinderPairs
+	// DataMatrix: the Data Matrix detector of decoder/datamatrix on every
+	// pyramid level scanned (the solid L and the dashed timing edges
+	// traced in the level's block thresholds, dark on light and light on
+	// dark, from starts next to the level scan's busy blocks).
+	DataMatrix
 )
 
 // strategyNames are the strategies' names (for flags and reports), in
 // their bit order.
-var strategyNames = [...]string{"finder-full", "finder-half", "finder-quarter", "corner-search", "regions", "linear", "finder-pairs"}
+var strategyNames = [...]string{"finder-full", "finder-half", "finder-quarter", "corner-search", "regions", "linear", "finder-pairs", "datamatrix"}
 
 // AllStrategies lists every strategy, in the order a scan runs them.
 func AllStrategies() []Strategy {
@@ -116,7 +123,6 @@ const (
 	// needs (docs/reliability.md: the distribution and its command); a
 	// 2000-scan progressive JPEG over 0.25 megapixels is past it.
 	DefaultMaxWork = 500
-	DefaultBudget  = 2 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -170,14 +176,16 @@ type Result struct {
 	Height  int
 	Frames  int
 	Codes   []Code
-	Partial bool // the budget or deadline cut the strategies short (after a code was found)
+	Partial bool // frames, levels or strategies were left unscanned (Cut says why)
+	Cut     Cut  // what cut the scan short, if anything
+	Work    Work // the work the strategies were charged
 }
 
 // Decode reads every code in data. Images that cannot be read return an
 // *Error (with the Result's Format and dimensions filled in as far as known).
 func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 	if ctx.Err() != nil { // the caller's deadline passed: decode nothing
-		return &Result{Format: image.Sniff(data)}, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was decoded")
+		return &Result{Format: image.Sniff(data), Partial: true, Cut: CutByDeadline}, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was decoded")
 	}
 	var info image.Info
 	var frames []bitmap.Plane
@@ -192,11 +200,10 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 		return res, classify(err)
 	}
 	if ctx.Err() != nil { // the deadline passed while the pixels were decoded
+		res.Partial, res.Cut = true, CutByDeadline
 		return res, newError(ErrTimeout, ctx.Err(), "deadline passed before the image was scanned")
 	}
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.Budget)
-	defer cancel()
-	s := newScanState(ctx, d.cfg.OnPanic)
+	s := newScanState(ctx, d.cfg.Budget, d.cfg.OnPanic)
 	s.skip = d.cfg.Skip
 	for i, img := range frames {
 		if s.Expired() {
@@ -205,12 +212,11 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Result, error) {
 		s.frame = i
 		s.scan(img)
 	}
-	res.Codes = s.codes
-	res.Partial = s.partial
-	if s.partial && len(s.codes) == 0 {
+	res.Codes, res.Cut, res.Partial, res.Work = s.codes, s.cut, s.cut != NotCut, s.spent
+	if res.Partial && len(s.codes) == 0 {
 		// Cut short before anything was found is not a clean image: a
 		// seller must not make a code pass by making the image slow.
-		return res, newError(ErrTimeout, ctx.Err(), "the scan's budget or deadline ran out before any code was found")
+		return res, newError(ErrTimeout, ctx.Err(), "%s ran out before any code was found", s.cut)
 	}
 	return res, nil
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/qrgate/qrgate/decoder"
 	dimage "github.com/qrgate/qrgate/decoder/image"
@@ -14,7 +13,7 @@ import (
 // fuzzDecoder keeps fuzz iterations fast: small images, few frames, a short
 // budget. The limits themselves are tested elsewhere.
 func fuzzDecoder() *decoder.Decoder {
-	return decoder.New(decoder.Config{MaxPixels: 1 << 16, MaxFrames: 4, Budget: 10 * time.Millisecond})
+	return decoder.New(decoder.Config{MaxPixels: 1 << 16, MaxFrames: 4, Budget: 2 * decoder.MPass})
 }
 
 // addFixtureSeeds adds every committed fixture of at most maxBytes to f's

@@ -241,15 +241,16 @@ func TestPolyglotGIFZip(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	data := readFixture(t, "qr-url.png")
 	t.Run("tiny budget", func(t *testing.T) {
-		dec := decoder.New(decoder.Config{Budget: time.Nanosecond})
-		res, err := decodeSafely(t, dec, "1ns budget", data)
-		// Cut short before any code was found is the timeout error, never
-		// a clean (or partial) result with nothing in it.
-		if de := decoder.AsError(err); err != nil && (de == nil || de.Code != decoder.ErrTimeout) {
-			t.Errorf("error %v, want none or timeout", err)
+		// One pixel-pass pays for nothing: the first level is refused, so
+		// the scan is cut before any code, and that is the timeout error,
+		// never a clean result with nothing in it.
+		dec := decoder.New(decoder.Config{Budget: 1})
+		res, err := decodeSafely(t, dec, "1 pixel-pass budget", data)
+		if de := decoder.AsError(err); de == nil || de.Code != decoder.ErrTimeout {
+			t.Errorf("error %v, want timeout", err)
 		}
-		if err == nil && len(res.Codes) == 0 {
-			t.Errorf("a 1ns budget gave a result with no code (partial %v) instead of a timeout error", res.Partial)
+		if res.Cut != decoder.CutByBudget || !res.Partial || res.Work != 0 || len(res.Codes) != 0 {
+			t.Errorf("cut %v, partial %v, work %v, %d codes; want cut by the work budget, partial, nothing spent, no code", res.Cut, res.Partial, res.Work, len(res.Codes))
 		}
 	})
 	t.Run("expired context", func(t *testing.T) {
@@ -282,7 +283,7 @@ var hostileSeeds = []string{"qr-url.png", "qr.jpg", "qr-still.gif", "gif-code-in
 
 // fastDecoder keeps each hostile decode short.
 func fastDecoder() *decoder.Decoder {
-	return decoder.New(decoder.Config{Budget: 100 * time.Millisecond, MaxPixels: 4 << 20, MaxFrames: 8})
+	return decoder.New(decoder.Config{Budget: 20 * decoder.MPass, MaxPixels: 4 << 20, MaxFrames: 8})
 }
 
 // TestTruncatedAtManyOffsets cuts every format's file at every header byte

@@ -47,7 +47,7 @@ func TestPixelPanicReachesOnPanic(t *testing.T) {
 // costs only that attempt.
 func TestAttemptPanicReachesOnPanic(t *testing.T) {
 	var got []any
-	s := newScanState(context.Background(), func(r any) { got = append(got, r) })
+	s := charged{newScanState(context.Background(), DefaultBudget, func(r any) { got = append(got, r) }), chargeTriplet}
 	ran := false
 	s.Attempt(func() { panic(errors.New("reader fault")) })
 	s.Attempt(func() { ran = true })

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
@@ -124,7 +123,7 @@ func BenchmarkStagePyramid(b *testing.B) {
 func BenchmarkStageScan(b *testing.B) {
 	for _, name := range stageFiles {
 		data, _ := stageInput(b, name)
-		d := New(Config{Budget: time.Minute})
+		d := New(Config{})
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

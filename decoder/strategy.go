@@ -14,31 +14,71 @@ import (
 	"github.com/qrgate/qrgate/decoder/symbology"
 )
 
-// scanState collects the codes of one image across frames and strategies.
+// scanState collects the codes of one image across frames and strategies,
+// and meters their work: every level and reader call is charged before it
+// runs, and one the budget cannot pay is not run.
 type scanState struct {
 	ctx     context.Context
 	onPanic func(any)
 	frame   int
 	codes   []Code
 	seen    map[string]bool
-	partial bool
+	budget  Work
+	spent   Work
+	cut     Cut
 	unread  [][][2]int // corners of codes seen but not decoded (this frame)
 	skip    Strategy
 }
 
-func newScanState(ctx context.Context, onPanic func(any)) *scanState {
-	return &scanState{ctx: ctx, onPanic: onPanic, seen: map[string]bool{}}
+func newScanState(ctx context.Context, budget Work, onPanic func(any)) *scanState {
+	return &scanState{ctx: ctx, budget: budget, onPanic: onPanic, seen: map[string]bool{}}
 }
 
-// Expired reports whether the budget or the deadline has run out (and
-// marks the result partial).
+// Expired reports whether the scan has been cut short: the work budget
+// could not pay for a step, or the caller's deadline passed.
 func (s *scanState) Expired() bool {
-	if s.ctx.Err() != nil {
-		s.partial = true
-		return true
+	if s.cut == NotCut && s.ctx.Err() != nil {
+		s.cut = CutByDeadline
 	}
-	return false
+	return s.cut != NotCut
 }
+
+// spend charges w to the budget, or reports false (and the scan cut short)
+// when the budget cannot pay it or the scan was cut already.
+func (s *scanState) spend(w Work) bool {
+	if s.Expired() {
+		return false
+	}
+	if w > s.budget-s.spent {
+		s.cut = CutByBudget
+		return false
+	}
+	s.spent += w
+	return true
+}
+
+// charged is the scan as a reader sees it: each reader call (Attempt) is
+// charged cost first, and not made when the budget cannot pay it.
+type charged struct {
+	*scanState
+	cost Work
+}
+
+// Attempt runs one reader call if the budget pays for it; a panic in it is
+// contained and reported, and the attempt counts as nothing found.
+func (c charged) Attempt(f func()) {
+	if c.spend(c.cost) {
+		contain(c.onPanic, f)
+	}
+}
+
+// tracing is the scan as the Data Matrix reader sees it: decodes are
+// charged like any reader call, and its edge tracing by the pixels it
+// visits.
+type tracing struct{ charged }
+
+// Spend charges pixels of tracing to the budget.
+func (t tracing) Spend(pixels int64) bool { return t.spend(Work(pixels)) }
 
 // A pyramid level: the finder search runs on the plane downscaled by
 // scale, keeping module sizes (in that level's pixels) its binarizer window
@@ -85,6 +125,9 @@ func (s *scanState) scan(p bitmap.Plane) {
 			st = st.Half(half.W, half.H)
 		}
 		lp := pyramid[len(pyramid)-1]
+		if !s.spend(Work(lp.W) * Work(lp.H)) {
+			return
+		}
 		th := bitmap.NewThresholds(lp, st)
 		if l.scale == 1 {
 			fullTh = th // the scanlines use it whether or not the level is scanned
@@ -96,6 +139,9 @@ func (s *scanState) scan(p bitmap.Plane) {
 		if l.scale == 1 {
 			fullBusy, fullBW = ls.Changes.Busy(), ls.Changes.BW
 		}
+		if s.skip&DataMatrix == 0 {
+			s.addAll(datamatrix.ReadLevel(tracing{charged{s, chargeDMDecode}}, th, ls.Changes, l.scale))
+		}
 		if l.strategy == Regions {
 			// Regions-only levels look for big Data Matrix codes (a QR code
 			// that big was found by its finders at the quarter level).
@@ -103,7 +149,7 @@ func (s *scanState) scan(p bitmap.Plane) {
 			coarse = appendRegions(coarse, scaleRects(datamatrix.SquareRegions(ls.Changes, 1), l.scale), 4, true)
 			continue
 		}
-		qrs.ReadLevel(s, p, ls, l.scale, l.minM, qr.Options{CornerSearch: s.skip&CornerSearch == 0, Pairs: s.skip&FinderPairs == 0})
+		qrs.ReadLevel(charged{s, chargeTriplet}, p, ls, l.scale, l.minM, qr.Options{CornerSearch: s.skip&CornerSearch == 0, Pairs: s.skip&FinderPairs == 0})
 		regions = appendRegions(regions, scaleRects(datamatrix.CodeRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
 		squares = appendRegions(squares, scaleRects(datamatrix.SquareRegions(ls.Changes, maxRegions), l.scale), 2*maxRegions, false)
 		if l.scale == 1 {
@@ -122,7 +168,8 @@ func (s *scanState) scan(p bitmap.Plane) {
 		return
 	}
 	if fullTh != nil && s.skip&Linear == 0 {
-		for _, r := range linear.Scan(s, fullTh, fullBusy, fullBW) {
+		// Each line read is charged its pixels (at most the longer side).
+		for _, r := range linear.Scan(charged{s, chargeLine + Work(max(p.W, p.H))}, fullTh, fullBusy, fullBW) {
 			s.addCode(symbology.EAN_13, r.Text, nil, r.Corners)
 		}
 	}
@@ -261,10 +308,6 @@ func (s *scanState) covers(r image.Rectangle) bool {
 	return false
 }
 
-// Attempt runs one reader call; a panic in it is contained and reported,
-// and the attempt counts as nothing found.
-func (s *scanState) Attempt(f func()) { contain(s.onPanic, f) }
-
 // addCode records a code once per (symbology, text) in the image.
 func (s *scanState) addCode(sym symbology.Symbology, text string, raw []byte, cs [][2]int) {
 	key := string(sym) + "\x00" + text
@@ -287,9 +330,12 @@ func (s *scanState) regionRead(v bitmap.View, qrToo, upscale bool) {
 	if !ok {
 		return
 	}
-	s.addAll(datamatrix.Read(s.Attempt, r, upscale))
+	// Each reader call is charged the crop's pixels; the rare upscaled
+	// Data Matrix re-read (a symbol found that did not decode) as one.
+	c := charged{s, chargeRegionCall + chargeRegionPixel*Work(v.P.W)*Work(v.P.H)}
+	s.addAll(datamatrix.Read(c.Attempt, r, upscale))
 	if qrToo {
-		s.addAll(qr.ReadRegion(s.Attempt, r))
+		s.addAll(qr.ReadRegion(c.Attempt, r))
 	}
 }
 

@@ -80,7 +80,7 @@ func (c *cache) lookup(k imageKey) (out decodeOutcome, hit bool, f *flight, lead
 }
 
 // finish ends a flight with its outcome (ok false: no outcome, the leader
-// was refused or timed out) and caches a complete one.
+// was refused or timed out) and caches a cacheable one.
 func (c *cache) finish(k imageKey, f *flight, out decodeOutcome, ok bool) {
 	if c == nil || f == nil {
 		return
@@ -96,20 +96,28 @@ func (c *cache) finish(k imageKey, f *flight, out decodeOutcome, ok bool) {
 	close(f.done)
 }
 
-// cacheable: partial results and timeouts say more about the load at the
-// time than about the image.
+// cacheable: what the bytes and the decoder's limits decide is cached —
+// codes, image errors, too_complex, and a cut by the work budget (partial or
+// timeout: the same bytes are cut at the same point every time). A
+// wall-clock cut (the scan deadline, a client's) says more about the load
+// at the time than about the image, and is not.
 func cacheable(out decodeOutcome) bool {
-	if out.res != nil && out.res.Partial {
+	if out.res != nil && out.res.Cut == decoder.CutByDeadline {
 		return false
 	}
 	if out.err != nil {
 		de := decoder.AsError(out.err)
-		return de != nil && de.Code != decoder.ErrTimeout
+		if de == nil {
+			return false
+		}
+		if de.Code == decoder.ErrTimeout {
+			return out.res != nil && out.res.Cut == decoder.CutByBudget
+		}
 	}
 	return true
 }
 
-// put stores a complete outcome (partial results and timeouts are not).
+// put stores a cacheable outcome.
 func (c *cache) put(k imageKey, out decodeOutcome) {
 	if c == nil || !cacheable(out) {
 		return

@@ -26,16 +26,13 @@ func (p *Policy) Classify(payload string) class {
 	return p.classifyText(s)
 }
 
-// classifyText runs the text scanner over a payload and keeps its most severe match.
+// classifyText runs the text scanner over a payload and keeps its most
+// severe match, the earliest of those.
 func (p *Policy) classifyText(s string) class {
-	best := class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
-	found := false
-	for _, m := range p.text.scan(s) {
-		if !found || m.Action.Severity() > best.Action.Severity() {
-			best, found = m.class, true
-		}
+	if ms, _ := p.text.scan(s, 1); len(ms) > 0 {
+		return ms[0].class
 	}
-	return best
+	return class{Category: CategoryPlain, Action: p.ActionFor(CategoryPlain), Rule: "plain"}
 }
 
 // classifyContact reads tel:, sms: and contact cards.

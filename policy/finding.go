@@ -62,10 +62,14 @@ type Finding struct {
 	Action        Action
 	Rule          string
 	Corners       [][2]int // 4 points (2-D codes) or 2 (1-D codes), image coordinates
+	// Count is, on a text's too_many_findings summary, how many of its
+	// findings were not listed (0 on every other finding).
+	Count int
 }
 
 // findingJSON is the wire shape: image findings carry image/frame/corners,
-// text findings text/start/end.
+// text findings text/start/end, a text's too_many_findings summary text and
+// count.
 type findingJSON struct {
 	Source        string              `json:"source"`
 	Image         *int                `json:"image,omitempty"`
@@ -81,17 +85,21 @@ type findingJSON struct {
 	Action        Action              `json:"action"`
 	Rule          string              `json:"rule"`
 	Corners       [][2]int            `json:"corners,omitempty"`
+	Count         int                 `json:"count,omitempty"`
 }
 
 // MarshalJSON writes the contract's shape.
 func (f Finding) MarshalJSON() ([]byte, error) {
 	j := findingJSON{
 		Source: f.Source, Symbology: f.Symbology, Payload: f.Payload, PayloadBase64: f.PayloadBase64,
-		Identifier: f.Identifier, Category: f.Category, Action: f.Action, Rule: f.Rule, Corners: f.Corners,
+		Identifier: f.Identifier, Category: f.Category, Action: f.Action, Rule: f.Rule, Corners: f.Corners, Count: f.Count,
 	}
-	if f.Source == SourceText {
+	switch {
+	case f.Source == SourceText && f.Category == CategoryTooManyFindings:
+		j.Text = &f.Text // a summary has no span
+	case f.Source == SourceText:
 		j.Text, j.Start, j.End = &f.Text, &f.Start, &f.End
-	} else {
+	default:
 		j.Image, j.Frame = &f.Image, &f.Frame
 	}
 	return json.Marshal(j)
@@ -105,7 +113,7 @@ func (f *Finding) UnmarshalJSON(b []byte) error {
 	}
 	*f = Finding{
 		Source: j.Source, Symbology: j.Symbology, Payload: j.Payload, PayloadBase64: j.PayloadBase64,
-		Identifier: j.Identifier, Category: j.Category, Action: j.Action, Rule: j.Rule, Corners: j.Corners,
+		Identifier: j.Identifier, Category: j.Category, Action: j.Action, Rule: j.Rule, Corners: j.Corners, Count: j.Count,
 	}
 	for dst, src := range map[*int]*int{&f.Image: j.Image, &f.Frame: j.Frame, &f.Text: j.Text, &f.Start: j.Start, &f.End: j.End} {
 		if src != nil {

@@ -94,9 +94,7 @@ func (r *rule) matchURL(u *URL, payload string) bool {
 	if len(r.schemes) > 0 && !slices.Contains(r.schemes, u.Scheme) {
 		return false
 	}
-	if len(r.hosts) > 0 && !slices.ContainsFunc(r.hosts, func(h string) bool {
-		return u.Host == h || strings.HasSuffix(u.Host, "."+h)
-	}) {
+	if len(r.hosts) > 0 && !slices.ContainsFunc(r.hosts, func(h string) bool { return onHost(u.Host, h) }) {
 		return false
 	}
 	if len(r.domains) > 0 && !slices.Contains(r.domains, u.Domain) {
@@ -106,6 +104,13 @@ func (r *rule) matchURL(u *URL, payload string) bool {
 		return false
 	}
 	return r.pattern == nil || r.pattern.MatchString(payload)
+}
+
+// onHost reports whether host is h or one of its subdomains, without
+// building "."+h for every rule a link is matched against.
+func onHost(host, h string) bool {
+	n := len(host) - len(h)
+	return n == 0 && host == h || n > 0 && host[n-1] == '.' && host[n:] == h
 }
 
 func (r *rule) class(identifier string) class {

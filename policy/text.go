@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
 
-// textMatch is one channel found in a text: a byte span of the original text and its class.
+// textMatch is one channel found in a text: a byte span of the original
+// text and its class; seq is its place in the order the scan found it.
 type textMatch struct {
 	Start, End int
 	class
+	seq int
 }
 
 // channel is a compiled channelSpec.
@@ -33,6 +35,9 @@ type textScanner struct {
 	ac         *automaton // literal words over the normalised text
 	sound      *automaton // sound keywords over the text read as syllables
 	syllableOf map[rune]rune
+	symbolOf   map[string]rune   // keyword syllable → its symbol
+	components map[rune][]string // a character → how it is written as its components
+	links      linkWords
 	fillers    map[rune]bool // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
@@ -71,8 +76,14 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &textScanner{p: p, cfg: cfg, reader: reader, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
+	comps := textnorm.Components()
+	for c, forms := range cfg.Components {
+		r, _ := utf8.DecodeRuneInString(c)
+		comps[r] = append(comps[r], forms...)
+	}
+	t := &textScanner{p: p, cfg: cfg, reader: reader, components: comps, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
 		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
+	t.links = t.compileLinkWords(cfg.LinkWords)
 	var d dictionary
 	add := func(s string, w word) error {
 		alts, err := expandKeyword(s)
@@ -84,7 +95,13 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 			if len(rs) == 0 {
 				return fmt.Errorf("text: keyword %q is empty after normalisation", s)
 			}
-			d.add(rs, w, false)
+			if w.kind != wordChannel {
+				d.add(rs, w, false)
+				continue
+			}
+			for _, v := range t.spelledOut(rs) {
+				d.add(v, w, false)
+			}
 		}
 		return nil
 	}
@@ -128,6 +145,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	for _, r := range t.compactRunes(cfg.FillerChars) {
 		t.fillers[r] = true
 	}
+	t.symbolOf = syllables
 	for syl, sym := range syllables {
 		for _, r := range textnorm.Homophones(syl) {
 			if _, taken := t.syllableOf[r]; !taken || sym < t.syllableOf[r] {
@@ -185,6 +203,12 @@ func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]ru
 			syllables[syl] = sym
 		}
 		alts := [][]rune{{sym}}
+		for r, spellings := range t.components { // "亻言" for 信 where the syllable is xin
+			if slices.Contains(textnorm.Homophones(syl), r) {
+				forms = append(forms, spellings...)
+			}
+		}
+		slices.Sort(forms[1:])
 		for _, f := range forms {
 			rs := t.compactRunes(f)
 			if len(rs) == 0 {
@@ -205,6 +229,32 @@ func (t *textScanner) soundPatterns(k string, syllables map[string]rune) ([][]ru
 	return out, nil
 }
 
+// maxSpellings bounds the forms one keyword takes when its characters are
+// written as their components.
+const maxSpellings = 64
+
+// spelledOut returns a keyword and its forms with characters written as
+// their components (微信 → 微亻言, 扣扣 → 扌口扌口), at most maxSpellings.
+func (t *textScanner) spelledOut(rs []rune) [][]rune {
+	out := [][]rune{nil}
+	for _, r := range rs {
+		alts := [][]rune{{r}}
+		for _, f := range t.components[r] {
+			alts = append(alts, t.compactRunes(f))
+		}
+		var next [][]rune
+		for _, p := range out {
+			for _, a := range alts {
+				if len(next) < maxSpellings {
+					next = append(next, slices.Concat(p, a))
+				}
+			}
+		}
+		out = next
+	}
+	return out
+}
+
 // compactRunes normalises a dictionary word like text and drops its blanks.
 func (t *textScanner) compactRunes(s string) []rune {
 	n := t.reader.Normalize(s)
@@ -217,31 +267,17 @@ func (t *textScanner) compactRunes(s string) []rune {
 	return out
 }
 
-// scan finds every channel in text, in text order. Spans are byte offsets
-// into text and never overlap except where one span carries two channels
-// ("手机微信同号 138…" is both wechat and phone).
-func (t *textScanner) scan(text string) []textMatch {
+// scan finds the channels in text and returns those it lists, in text
+// order, with how many it left out (see textFindings; max ≤ 0 lists all).
+// Spans are byte offsets into text and never overlap except where one span
+// carries two channels ("手机微信同号 138…" is both wechat and phone).
+func (t *textScanner) scan(text string, max int) ([]textMatch, int) {
 	if t == nil || text == "" {
-		return nil
+		return nil, 0
 	}
 	s := newTextScan(t, text)
+	s.found.max = max
 	s.keywordsAndLinks()
 	s.bareNumbers()
-	slices.SortStableFunc(s.out, func(a, b textMatch) int { return a.Start - b.Start })
-	return s.out
-}
-
-// ScanText finds the channels in one listing text; index is the text's
-// position in the listing.
-func (p *Policy) ScanText(index int, text string) []Finding {
-	ms := p.text.scan(text)
-	out := make([]Finding, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, Finding{
-			Source: SourceText, Text: index, Start: m.Start, End: m.End,
-			Symbology: symbology.TEXT, Payload: text[m.Start:m.End], Identifier: m.Identifier,
-			Category: m.Category, Action: m.Action, Rule: m.Rule,
-		})
-	}
-	return out
+	return s.found.listed()
 }

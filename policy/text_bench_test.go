@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,5 +48,25 @@ func BenchmarkRegexpBaseline2KB(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		re.FindAllStringIndex(text, -1)
+	}
+}
+
+// BenchmarkScanTextFlood scans 256 KiB texts made of one repeated channel
+// (issue 22: 24,840 links in one text), at the default cap.
+func BenchmarkScanTextFlood(b *testing.B) {
+	p := Default()
+	for _, unit := range []string{"x.io/%d ", "vx:abc%05d ", "微信同号 138%08d ", "wxid_abc%06d "} {
+		var sb strings.Builder
+		for i := 0; sb.Len() < 256<<10-40; i++ {
+			fmt.Fprintf(&sb, unit, i)
+		}
+		text := sb.String()
+		b.Run(strings.Fields(strings.ReplaceAll(unit, "%", " "))[0], func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p.ScanText(0, text)
+			}
+		})
 	}
 }

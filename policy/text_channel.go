@@ -7,6 +7,7 @@ import "strings"
 // after them or, failing that, the one just before them. It returns the unit
 // to continue from.
 func (s *textScan) keyword(w int) int {
+	s.chanSpans = s.chanSpans[:0]
 	first := s.words[w]
 	var chans []int
 	same := false
@@ -22,6 +23,13 @@ func (s *textScan) keyword(w int) int {
 		next := int32(-1)
 		if g < len(s.r) {
 			next = s.at[g]
+		}
+		if next < 0 {
+			// "微信就是电话", "WeChat = my phone": fillers between two
+			// keywords chain them, so both read the identifier.
+			if j, void := s.skipFillers(g); !void && j > g && j < len(s.r) && s.at[j] >= 0 && s.t.words[s.words[s.at[j]].word].kind == wordChannel {
+				g, next = j, s.at[j]
+			}
 		}
 		if next < 0 {
 			break
@@ -150,8 +158,8 @@ func (s *textScan) skipFillers(i int) (int, bool) {
 			for e < len(s.r) && isLetter(s.r[e]) {
 				e++
 			}
-			if e < len(s.r) && (isDigit(s.r[e]) || s.r[e] == '_') {
-				return i, false // an identifier
+			if e < len(s.r) && (isDigit(s.r[e]) || isJoiner(s.r[e]) && e+1 < len(s.r) && isIDRune(s.r[e+1])) || s.spelledOutAt(i, e) {
+				return i, false // an identifier ("an-cat98", "x/5/u")
 			}
 			if s.t.stopwords[string(s.r[i:e])] {
 				return i, true
@@ -227,14 +235,16 @@ func (s *textScan) trailingSame(e int) ([]int, bool) {
 }
 
 // emitChannel records a channel and, after "同号", the phone behind a mobile ID.
+// Only the keyword being read can have emitted the same span: what earlier
+// keywords read is taken.
 func (s *textScan) emitChannel(i, j int, c class, same bool) {
-	for _, m := range s.out {
-		if m.Identifier == c.Identifier && m.Category == c.Category {
-			if st, en := s.n.Span(i, j); m.Start == st && m.End == en {
-				return
-			}
+	st, en := s.n.Span(i, j)
+	for _, m := range s.chanSpans {
+		if m.Identifier == c.Identifier && m.Category == c.Category && m.Start == st && m.End == en {
+			return
 		}
 	}
+	s.chanSpans = append(s.chanSpans, textMatch{Start: st, End: en, class: c})
 	s.emit(i, j, c)
 	if same && s.t.sameNumber.Category != "" && c.Category != s.t.sameNumber.Category {
 		p := s.t.sameNumber
@@ -247,7 +257,7 @@ func ruleKind(kind string) string {
 	switch kind {
 	case idWechat:
 		return "id"
-	case idQQ, idIntl:
+	case idQQ, idIntl, idLocal:
 		return "number"
 	}
 	return kind
@@ -305,6 +315,12 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 				return "86" + m, true
 			}
 		}
+	case idLocal:
+		// Hong Kong, Macau and Singapore numbers have 8 digits, Taiwan's 9
+		// or 10 (0912 345 678), North America's 10 ((415) 555-0132).
+		if d, ok := joinDigits(s.r, cs); ok && len(d) >= 8 && len(d) <= 12 {
+			return d, true
+		}
 	case idWechat, idHandle:
 		id := s.joinID(cs)
 		if w, ok := wxid(id); ok && kind == idWechat {
@@ -317,16 +333,17 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		if len(id) < lim.Min || len(id) > lim.Max || !isLetter(rune(id[0])) || s.t.stopwords[id] {
 			return "", false
 		}
-		if kind == idHandle && (strings.Contains(id, "-") || !at) {
+		if kind == idHandle && strings.Contains(id, "-") {
+			return "", false
+		}
+		// A word of letters only after an English keyword and a blank is
+		// more likely prose ("WeChat anytime", "Telegram channel") than an
+		// ID; a handle's '@' says it is one.
+		if lettersOnly(id) && kw.ascii && !strongGap(gap) && !at {
 			return "", false
 		}
 		if kind == idHandle {
-			return "@" + id, true
-		}
-		// A word of letters only after an English keyword and a blank is
-		// more likely prose ("WeChat anytime") than an ID.
-		if lettersOnly(id) && kw.ascii && !strongGap(gap) {
-			return "", false
+			return "@" + id, true // written with or without its '@'
 		}
 		return id, true
 	}
@@ -368,7 +385,7 @@ func lettersOnly(s string) bool {
 // bracket, emoji), not a next word.
 func strongGap(gap []rune) bool {
 	for _, r := range gap {
-		if !isSpace(r) {
+		if !isSpace(r) && !isLetter(r) { // filler words are no mark: "WeChat for more photos"
 			return true
 		}
 	}
@@ -485,6 +502,18 @@ func (s *textScan) clauseStart(i int) bool {
 	return false
 }
 
+// spelledOut reports a one-letter word [b, i) after another one: an
+// identifier spelled letter by letter ("c a i d u o f a n g").
+func (s *textScan) spelledOut(b, i int) bool {
+	return i-b == 1 && b >= 2 && s.r[b-1] == ' ' && isIDRune(s.r[b-2]) && (b < 3 || !isAlnum(s.r[b-3]))
+}
+
+// spelledOutAt reports a one-letter word [i, e) before another one: an
+// identifier spelled letter by letter ("b o p a n 1").
+func (s *textScan) spelledOutAt(i, e int) bool {
+	return e-i == 1 && e+1 < len(s.r) && s.r[e] == ' ' && isIDRune(s.r[e+1]) && (e+2 >= len(s.r) || !isAlnum(s.r[e+2]))
+}
+
 // fillersBefore walks left from unit i over blanks, separators and at most
 // MaxFiller filler units ("abc_123 是我的微信", "abc_123 👈 绿泡泡",
 // "abc_123 is my WeChat") and returns the unit after the identifier's
@@ -507,8 +536,8 @@ func (s *textScan) fillersBefore(i int) (int, bool) {
 			for b > 0 && isLetter(s.r[b-1]) {
 				b--
 			}
-			if b > 0 && (isDigit(s.r[b-1]) || s.r[b-1] == '_') || i-b > s.t.cfg.MaxFiller {
-				return i, true // the identifier's own letters
+			if b > 0 && (isDigit(s.r[b-1]) || isJoiner(s.r[b-1])) || i-b > s.t.cfg.MaxFiller || s.spelledOut(b, i) {
+				return i, true // the identifier's own letters ("hh5-an-nana", "x/5/u/h/a/n")
 			}
 			n++
 			i = b

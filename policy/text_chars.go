@@ -71,3 +71,14 @@ func isDot(r rune) bool {
 	}
 	return false
 }
+
+// isJoiner is a character a seller puts between the pieces of one
+// identifier and a writer does not put between words: a word it joins to
+// an identifier is part of it ("hh5-an-nana", "x/5/u/h/a/n", "kiki_").
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '/', '.', '\\', '|', '*', '·', '•', '‧', '・', '∙', '⋅', '、', '~', '—', '_':
+		return true
+	}
+	return false
+}

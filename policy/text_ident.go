@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"unicode"
 )
 
 // chunk is a piece of an identifier: units [s, e) of identifier characters.
@@ -18,10 +19,17 @@ type chunk struct {
 // one side is a lone character or both are digit groups, since a blank also
 // ends words ("WeChat Pay accepted"). digitsOnly stops at the first piece
 // holding a letter (bare numbers).
+//
+// Pieces past maxIDUnits are not read, except for bare numbers: no
+// identifier is that long, and reading a run of pieces to its end from
+// every keyword and every "w" in it made a text of 20,000 "wxid_…" words
+// cost minutes (issue 22). Bare numbers read the whole run, since their
+// caller skips it: a digit run is read once.
 func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	r := s.r
 	out := s.chunkBuf[:0]
 	defer func() { s.chunkBuf = out[:0] }()
+	units := 0
 	for j, dash := i, false; ; {
 		c := s.peekChunk(j)
 		c.dash = dash
@@ -29,6 +37,9 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 			break
 		}
 		out = append(out, c)
+		if units += c.e - c.s; units > maxIDUnits && !digitsOnly {
+			break
+		}
 		if digitsOnly && !allDigits(r[c.s:c.e]) {
 			break
 		}
@@ -45,6 +56,11 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 	}
 	return out
 }
+
+// maxIDUnits is the most identifier characters any identifier holds: a
+// policy's length bounds go up to 64 (lengthSpec), numbers to 16 digits
+// (joinDigits), and the separators between pieces are not counted.
+const maxIDUnits = 64
 
 // sepKind says what a run of separators between two pieces holds.
 type sepKind struct {
@@ -66,7 +82,7 @@ func (s *textScan) separatorRun(i int) (int, sepKind) {
 			continue
 		case c == ' ':
 			k.blank = true
-		case c == '(' || c == ')':
+		case c == '(' || c == ')' || unicode.In(c, unicode.Ps, unicode.Pe):
 			k.bracket = true
 		case isValueSep(c):
 			k.arrow = true
@@ -98,7 +114,10 @@ func (s *textScan) joins(prev, next chunk, k sepKind) bool {
 	case k.bracket && !digits:
 		return false
 	case k.lineBreak:
-		return true
+		// A wrapped identifier goes on after the break, but a word after
+		// an identifier that ends on its digits begins the next line
+		// ("sam_desk_01\npickup only").
+		return !(len(pr) >= s.t.cfg.WechatID.Min && isDigit(pr[len(pr)-1]) && len(nr) >= 4 && lettersOnly(string(nr)))
 	case k.blank && s.bracketed:
 		return true
 	case k.blank:
@@ -129,23 +148,33 @@ func hasIDMark(rs []rune) bool {
 	return false
 }
 
+// allDigits reports a number: digits, with underscores a seller put
+// between them ("138_0013_8000").
 func allDigits(rs []rune) bool {
-	for _, r := range rs {
-		if !isDigit(r) {
+	for i, r := range rs {
+		if !isDigit(r) && !(r == '_' && i > 0 && i < len(rs)-1 && isDigit(rs[i-1]) && isDigit(rs[i+1])) {
 			return false
 		}
 	}
 	return len(rs) > 0
 }
 
-// joinDigits joins pieces that are all digits (at most 16: no identifier
-// is longer, and a longer run is a product number).
+// joinDigits joins pieces that are numbers (at most 16 digits: no
+// identifier is longer, and a longer run is a product number), without
+// their underscores.
 func joinDigits(r []rune, cs []chunk) (string, bool) {
 	var buf [16]byte
 	n := 0
 	for _, c := range cs {
-		for _, d := range r[c.s:c.e] {
-			if !isDigit(d) || n == len(buf) {
+		rs := r[c.s:c.e]
+		if !allDigits(rs) {
+			return "", false
+		}
+		for _, d := range rs {
+			if d == '_' {
+				continue
+			}
+			if n == len(buf) {
 				return "", false
 			}
 			buf[n] = byte(d)

@@ -3,6 +3,10 @@ package policy
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
@@ -19,7 +23,10 @@ type textScan struct {
 	taken  []bool  // units inside a finding
 	ctx    []bool  // units ending a context word ("订单号", "SKU")
 	prompt []bool  // units ending a prompt word ("加", "私")
-	out    []textMatch
+	found  textFindings
+	// chanSpans are the channels the keyword being read emitted: one
+	// keyword may name a span twice (chained keywords of one channel).
+	chanSpans []textMatch
 
 	stop      int     // identifiers are read up to this unit (len(r) but in before)
 	wxidMode  bool    // chunks is reading a wxid_ ID: blanks join digit pieces
@@ -36,7 +43,14 @@ func newTextScan(t *textScanner, text string) *textScan {
 	}
 	s.taken = make([]bool, len(s.r))
 	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
-	raw = t.sound.find(s.syllables(), isKeywordBlank, raw)
+	syl := s.syllables()
+	n0 := len(raw)
+	raw = t.sound.find(syl, isSoundBlank, raw)
+	for k := n0; k < len(raw); k++ { // a hit ends after its last zhuyin letter
+		for raw[k].end < len(syl) && syl[raw[k].end] == zhuyinRest {
+			raw[k].end++
+		}
+	}
 	// Keep hits whose ASCII ends stand on word boundaries ("tel" is not in
 	// "telephoto", "wx" not in "WXGA"), then merge overlapping hits into the
 	// longest ("加微" + "微信" = "加微信"); a veto word wins a tie.
@@ -77,14 +91,26 @@ func newTextScan(t *textScanner, text string) *textScan {
 
 // syllables is the text as the sound automaton reads it: ASCII letters as
 // they are, a character with a keyword syllable among its readings as that
-// syllable's symbol.
+// syllable's symbol, and a zhuyin syllable read as a keyword syllable
+// ("ㄒㄧㄣˋ") as its symbol followed by zhuyinRest units.
 func (s *textScan) syllables() []rune {
 	if len(s.t.syllableOf) == 0 {
 		return s.r
 	}
 	out := make([]rune, len(s.r))
-	for i, r := range s.r {
+	for i := 0; i < len(s.r); i++ {
+		r := s.r[i]
 		if r >= 0x80 {
+			if syl, n := textnorm.ReadZhuyin(s.r, i); n > 0 {
+				if sym, ok := s.t.symbolOf[syl]; ok {
+					out[i] = sym
+					for k := 1; k < n; k++ {
+						out[i+k] = zhuyinRest
+					}
+					i += n - 1
+					continue
+				}
+			}
 			if sym, ok := s.t.syllableOf[r]; ok {
 				r = sym
 			}
@@ -93,6 +119,14 @@ func (s *textScan) syllables() []rune {
 	}
 	return out
 }
+
+// zhuyinRest stands for the letters and tone of a zhuyin syllable after
+// its first in the text the sound automaton reads.
+const zhuyinRest = syllableBase - 1
+
+// isSoundBlank is skipped by the sound automaton: keyword blanks and the
+// rest of a zhuyin syllable.
+func isSoundBlank(r rune) bool { return r == zhuyinRest || isKeywordBlank(r) }
 
 // isKeywordBlank may stand inside a keyword: blanks and the punctuation
 // sellers put between its characters ("Wei-Xin", "V.X", "热·线").
@@ -118,7 +152,7 @@ func (s *textScan) onBoundary(h hit) bool {
 // emit records a finding over units [i, j).
 func (s *textScan) emit(i, j int, c class) {
 	start, end := s.n.Span(i, j)
-	s.out = append(s.out, textMatch{Start: start, End: end, class: c})
+	s.found.add(textMatch{Start: start, End: end, class: c})
 }
 
 func (s *textScan) take(i, j int) {
@@ -200,6 +234,9 @@ func (s *textScan) valueSepAfter(i int) bool {
 	if i < len(s.r) && s.r[i] == ' ' {
 		i++
 	}
+	if i+1 < len(s.r) && s.r[i] == '-' && s.r[i+1] == '>' {
+		i++ // "V->abc"
+	}
 	if i >= len(s.r) || !isValueSep(s.r[i]) {
 		return false
 	}
@@ -272,9 +309,39 @@ func (s *textScan) link(i int) (int, bool) {
 	if !ok {
 		return i, false
 	}
-	s.emit(i, end, s.t.p.classifyURL(u, u.Identifier()))
+	c := s.t.p.classifyURL(u, u.Identifier())
+	if c.Action == Allow && s.lookalike(i, end) {
+		c = s.t.p.defaultURL // a platform host in look-alike letters is another site
+		c.Identifier = u.Identifier()
+	}
+	s.emit(i, end, c)
 	s.take(i, end)
 	return end, true
+}
+
+// lookalike reports a letter of another script read as a Latin letter
+// among units [i, j) ("tаobao" with a Cyrillic а); full-width and styled
+// letters are the same letters.
+func (s *textScan) lookalike(i, j int) bool {
+	for k := i; k < j; k++ {
+		if !isLetter(s.r[k]) {
+			continue
+		}
+		orig, _ := utf8.DecodeRuneInString(s.orig[s.n.Start[k]:s.n.End[k]])
+		if orig >= utf8.RuneSelf && unicode.IsLetter(orig) && !isASCIIString(norm.NFKC.String(string(orig))) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIString(x string) bool {
+	for i := 0; i < len(x); i++ {
+		if x[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // bareNumbers reports the mobile numbers that stand alone in what the

@@ -27,10 +27,12 @@ type ImageError struct {
 	Message string            `json:"message"`
 }
 
-// Input is what a listing is made of.
+// Input is what a listing is made of, and how many findings each of its
+// texts lists (0: policy.DefaultMaxTextFindings).
 type Input struct {
-	Texts  []string
-	Images [][]byte
+	Texts           []string
+	Images          [][]byte
+	MaxTextFindings int
 }
 
 // Decoded is one image's decode outcome as a Decode returns it. Result and
@@ -78,6 +80,7 @@ type Image struct {
 	Codes    int // codes decoded or seen (UNDECODED included)
 	Error    *ImageError
 	Partial  bool
+	Work     decoder.Work // what the decoder's strategies were charged
 	Cached   bool
 	Elapsed  time.Duration
 	Findings []policy.Finding
@@ -86,8 +89,9 @@ type Image struct {
 // Scan composes a listing under pol: its images decoded by decode and
 // classified, its texts scanned, and the verdict of all their findings. An
 // unreadable image is not an error: it gets Error and one IMAGE_ERROR finding
-// whose action is the policy's on_image_error. Scan fails only when decode
-// refuses the listing.
+// whose action is the policy's on_image_error. An image whose scan was cut
+// short (Partial) gets the timeout Error and that IMAGE_ERROR finding beside
+// the codes it did read. Scan fails only when decode refuses the listing.
 func Scan(ctx context.Context, pol *policy.Policy, in Input, decode Decode) (*Listing, error) {
 	var decoded []Decoded
 	if len(in.Images) > 0 {
@@ -106,8 +110,12 @@ func Scan(ctx context.Context, pol *policy.Policy, in Input, decode Decode) (*Li
 		out.Images[i] = im
 		out.Findings = append(out.Findings, im.Findings...)
 	}
+	maxText := in.MaxTextFindings
+	if maxText <= 0 {
+		maxText = policy.DefaultMaxTextFindings
+	}
 	for i, t := range in.Texts {
-		out.Findings = append(out.Findings, pol.ScanText(i, t)...)
+		out.Findings = append(out.Findings, pol.ScanTextLimited(i, t, maxText)...)
 	}
 	out.Verdict = policy.Verdict(out.Findings)
 	return out, nil
@@ -117,7 +125,7 @@ func Scan(ctx context.Context, pol *policy.Policy, in Input, decode Decode) (*Li
 func fromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) Image {
 	out := Image{Index: index}
 	if res != nil {
-		out.Format, out.Width, out.Height, out.Frames, out.Partial = string(res.Format), res.Width, res.Height, res.Frames, res.Partial
+		out.Format, out.Width, out.Height, out.Frames, out.Partial, out.Work = string(res.Format), res.Width, res.Height, res.Frames, res.Partial, res.Work
 	}
 	if err != nil {
 		de := decoder.AsError(err)
@@ -132,6 +140,14 @@ func fromDecode(pol *policy.Policy, index int, res *decoder.Result, err error) I
 	}
 	out.Codes = len(res.Codes)
 	out.Findings = codeFindings(pol, index, res.Codes)
+	if res.Partial {
+		// Frames, levels or strategies were left unscanned: what was read
+		// is reported, beside the timeout image error, so the verdict is
+		// never milder than on_image_error (an allowed decoy code in frame
+		// 0 cannot carry a blocked one in frame 49 through).
+		out.Error = &ImageError{Code: decoder.ErrTimeout, Message: fmt.Sprintf("%s ran out after %d code(s) were found; the rest of the image was not scanned", res.Cut, len(res.Codes))}
+		out.Findings = append(out.Findings, errorFindings(pol, index)...)
+	}
 	return out
 }
 

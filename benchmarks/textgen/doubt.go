@@ -25,7 +25,7 @@ var kwPatterns = map[string]*regexp.Regexp{
 		`|w[\s\pP]{0,2}x|wei[1-4]?[\s\pP]{0,2}xin|we[\s\pP]?chat|绿色?泡泡|🛰|[加+➕][\s]?[v薇微威]|力口|薇|(?:^|[^a-z0-9])v(?:[^a-z0-9]|$)` +
 		`|ㄨㄟ|ㄒㄧㄣ|公众号|服务号|视频号|搜一搜|微信搜|企业微信|official account|channels|卫星`),
 	"qq":        regexp.MustCompile(`q[\s\pP]{0,2}q|(?:[扣抠寇蔻叩口]|扌口|扌区|口卩)[\s\pP]?(?:[扣抠寇蔻叩口]|扌口|扌区|口卩)|企[\s\pP]?(?:鹅|我鸟)|🐧|[球秋][\s\pP]?[球秋]|q号|q群|q裙|扣群|群号|君羊|ㄎㄡ|(?:^|[^a-z0-9])q(?:[^a-z0-9]|$)`),
-	"phone":     regexp.MustCompile(`手[\s\pP]?(?:机|機|木几)|电[\s\pP]?(?:话|讠舌)|電[\s\pP]?話|座[\s\pP]?(?:机|機)|tel|致[\s\pP]?电|热[\s\pP]?线|phone|call|mob`),
+	"phone":     regexp.MustCompile(`手[\s\pP]?(?:机|機|木几)|电[\s\pP]?(?:话|讠舌)|電[\s\pP]?話|座[\s\pP]?(?:机|機)|tel|致[\s\pP]?[电電]|固话|热[\s\pP]?线|phone|call|mob`),
 	"messenger": regexp.MustCompile(`whats[\s\pP]?app|telegram|tg|电[\s\pP]?报|纸飞机`),
 }
 

@@ -76,6 +76,9 @@ func bareWxid(r *rand.Rand, en bool, canon string) clause {
 
 // sameNumberClause: one mobile that is both the WeChat ID and the phone.
 func sameNumberClause(r *rand.Rand, en bool) clause {
+	if r.IntN(100) < 40 {
+		return wechatIsPhoneClause(r, en)
+	}
 	wk := wechatKeyword(r, false)
 	for wk.bareV || wk.phrase || wk.family == "add-v" || wk.family == "satellite-emoji" {
 		wk = wechatKeyword(r, false)
@@ -107,6 +110,9 @@ func qqClause(r *rand.Rand, en bool) clause {
 // phoneClause: a mobile after a phone keyword or bare, with or without
 // +86; a landline; a number with another country code.
 func phoneClause(r *rand.Rand, en bool) clause {
+	if r.IntN(100) < 35 {
+		return round3PhoneClause(r, en)
+	}
 	switch n := r.IntN(100); {
 	case n < 35:
 		canon := mobile(r)

@@ -112,10 +112,12 @@ func round3WechatKeyword(r *rand.Rand, en bool) keyword {
 		return keyword{text: w + pick(r, []string{"", " ", "-"}) + x, family: "pinyin-tone"}
 	case n < 48:
 		return keyword{text: zhuyin(r, "wei") + pick(r, []string{"", " ", "·"}) + zhuyin(r, "xin"), family: "zhuyin"}
-	case n < 66:
+	case n < 62:
 		w := pick(r, []string{"微", "威", "维", "伟", "唯", "惟", "薇", "卫"})
 		x := pick(r, []string{"信", "信", "信", "芯", "欣", "鑫"})
 		return keyword{text: split(r, w+x), family: "chaizi"}
+	case n < 66: // 加 written 力口 before V or a wei character: "add me on WeChat"
+		return keyword{text: "力口" + pick(r, []string{"", "", "我"}) + pick(r, []string{"V", "v", "薇", "微", "威", "艹微"}), family: "chaizi"}
 	case n < 76:
 		if en {
 			return keyword{text: pick(r, wechatSearchEN), family: "wechat-search", phrase: true}

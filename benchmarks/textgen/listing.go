@@ -164,7 +164,7 @@ var negatives = []negative{
 }
 
 // allNegatives are round 2's negatives and each reading's own.
-var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives, letterNegatives, linkNegatives)
+var allNegatives = concatNegatives(negatives, digitNegatives, keywordNegatives, letterNegatives, linkNegatives, phoneNegatives)
 
 func concatNegatives(lists ...[]negative) []negative {
 	var out []negative
@@ -180,6 +180,7 @@ var round3Negatives = map[string]string{
 	"neg:cn-number": "digits", "neg:radio-word": "digits",
 	"neg:styled-brand": "letters",
 	"neg:linklike":     "links",
+	"neg:fax":          "phones",
 	"neg:pinyin-word":  "keywords", "neg:chaizi-word": "keywords", "neg:account-noid": "keywords", "neg:homophone-word": "keywords",
 }
 

@@ -71,18 +71,35 @@ var categorySyntax = map[string]*regexp.Regexp{
 	"platform":        regexp.MustCompile(`^(?:[a-z0-9-]+\.)*(?:taobao\.com|tmall\.com|tb\.cn|alipay\.com)(?:/\S*)?$`),
 	"partner":         regexp.MustCompile(`^(?:[a-z0-9-]+\.)*(?:weibo\.com|weibo\.cn)(?:/\S*)?$`),
 	"external_link":   regexp.MustCompile(`^(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?$`),
-	"phone":           regexp.MustCompile(`^(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[2-9][0-9]{6,7}|[1-9][0-9]{9,14})$`),
+	"phone":           regexp.MustCompile(`^(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[2-9][0-9]{6,7}|[1-9][0-9]{9,14}|[2-9][0-9]{7}|09[0-9]{8})$`),
 }
 
 var knownHosts = regexp.MustCompile(`(?:^|\.)(?:wechat\.com|qq\.com|wa\.me|t\.me|line\.me|telegram\.me|whatsapp\.com|paypal\.me|t\.cn|url\.cn|bit\.ly|taobao\.com|tmall\.com|tb\.cn|alipay\.com|weibo\.com|weibo\.cn)(?:/|$)`)
 
 func TestLabelInvariants(t *testing.T) {
 	verdicts := map[string]int{}
+	tags := map[string]int{}
 	for _, seed := range []int64{1, 2, 3} {
 		for i, c := range generateAll(t, seed, testCases) {
 			tc := c.toCase("x")
 			verdicts[tc.Verdict]++
 			checkCase(t, seed, i, c, tc)
+			for _, tag := range tc.Tags {
+				tags[tag]++
+			}
+		}
+	}
+	// Each round-3 reading is composed into the listings, not only drawn
+	// by its own test: at least 3% of them use it, and each of its kinds
+	// of channel occurs.
+	for _, tag := range []string{"read:digits", "read:keywords", "read:letters", "read:links", "read:phones"} {
+		if n := tags[tag]; n < 3*testCases*3/100 {
+			t.Errorf("%d of %d listings tagged %s", n, 3*testCases, tag)
+		}
+	}
+	for _, tag := range []string{"wrap:box-each", "kw:chaizi", "kw:zhuyin", "disguise:neg-squared-letter", "link:userinfo", "url:scheme-hxxp", "phone:landline-dash", "multi:wechat-is-phone", "neg:fax", "neg:radio-word"} {
+		if tags[tag] == 0 {
+			t.Errorf("no listing tagged %s", tag)
 		}
 	}
 	total := 3 * testCases
@@ -237,6 +254,9 @@ func readsAs(shown string, l label) bool {
 	// are dropped by keep, as are the dashes, brackets and underscores a
 	// number is split by. +86 is not part of a Chinese phone's identifier.
 	// A Telegram handle may be shown without its @.
+	if l.category == "phone" && strings.HasPrefix(got, "00") && len(got) > len(want) {
+		got = got[2:] // 00 is the international prefix, dialled for +
+	}
 	return got == want || (l.category == "phone" && got == "86"+want) || (l.category == "messenger" && "@"+got == want)
 }
 
@@ -290,6 +310,44 @@ func TestLetterStylesRead(t *testing.T) {
 					t.Fatalf("style %s writes %c as %q, read %q", s.name, c, shown, got)
 				}
 			}
+		}
+	}
+}
+
+// Numbers of other regions and styled landlines read as their identifiers:
+// a country code kept when written (a Taiwanese trunk 0 dropped after it),
+// a landline's area code and number whatever dash or digits it is written
+// with.
+func TestRound3PhonesRead(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	regions := map[string]bool{}
+	for i := 0; i < 600; i++ {
+		g := newRegional(r)
+		shown, tags := g.text(r)
+		id := g.identifier()
+		if !readsAs(shown, label{id, "phone"}) {
+			t.Errorf("regional %q does not read as %q", shown, id)
+		}
+		if !categorySyntax["phone"].MatchString(id) {
+			t.Errorf("regional identifier %q does not fit phone", id)
+		}
+		if g.region == "tw" && g.cc != "" && !strings.HasPrefix(id, "8869") {
+			t.Errorf("Taiwanese number %q keeps its trunk 0 after +886", id)
+		}
+		regions[strings.Join(tags, " ")] = true
+		l := newLandline(r)
+		ls, _ := styledLandline(r, l)
+		if !readsAs(ls, label{l.identifier(), "phone"}) {
+			t.Errorf("landline %q does not read as %q", ls, l.identifier())
+		}
+	}
+	for _, want := range []string{"phone:region-hk", "phone:region-mo", "phone:region-tw", "phone:cc"} {
+		found := false
+		for k := range regions {
+			found = found || strings.Contains(k, want)
+		}
+		if !found {
+			t.Errorf("no regional number tagged %s", want)
 		}
 	}
 }
@@ -382,6 +440,9 @@ func TestDoubtRejects(t *testing.T) {
 		{"a link defanged with {dot} outside labels", "详情 shop{dot}example{dot}cn 包邮", nil, true},
 		{"a scheme with a colon word outside labels", "详情 hxxps[:]//shop 包邮", nil, true},
 		{"a scheme with spaces outside labels", "详情 h t t p s : / / shop 包邮", nil, true},
+		{"a fax number alone", "传真：0571—88157858，包邮", nil, false},
+		{"a fax number a phone keyword reaches", "电话/传真：0571-88157858", nil, true},
+		{"a Hong Kong number a QQ keyword reaches", "QQ群满，電話：6734 2815", spanOf("6734 2815", lbl("67342815", "phone")), true},
 		{"a time and a dot word that are no link", "晚上8点发货，polka dot dress，比例16:9", nil, false},
 		{"traditional 點 beside a link", "營業 點 m.tb.cn/h.abc 包邮", spanOf("m.tb.cn/h.abc", lbl("m.tb.cn/h.abc", "platform")), true},
 		{"keyword next to an unlabelled ID", "型号 DKB223，微信小程序同款", nil, true},
@@ -447,10 +508,12 @@ func TestCommandWritesCorpusLayout(t *testing.T) {
 // components make which character, and zhuyin to pinyin.
 var (
 	soundsLike = map[string]string{}
-	components = map[string]string{
-		"亻言": "信", "艹心": "芯", "纟隹": "维", "亻韦": "伟", "口隹": "唯", "忄隹": "惟", "艹微": "薇", "金金金": "鑫",
-		"斤欠": "欣", "扌口": "扣", "扌区": "抠", "口卩": "叩", "君羊": "群", "力口": "加", "我鸟": "鹅", "讠舌": "话", "木几": "机",
-	}
+	// components are joined back left to right, longest first, so the
+	// reading does not depend on an order of map iteration.
+	components = strings.NewReplacer(
+		"金金金", "鑫", "亻言", "信", "艹心", "芯", "纟隹", "维", "亻韦", "伟", "口隹", "唯", "忄隹", "惟", "艹微", "薇",
+		"斤欠", "欣", "扌口", "扣", "扌区", "抠", "口卩", "叩", "君羊", "群", "力口", "加", "我鸟", "鹅", "讠舌", "话", "木几", "机",
+	)
 	zhuyinSyllables = strings.NewReplacer("ㄨㄟ", "wei ", "ㄒㄧㄣ", "xin ", "ㄎㄡ", "kou ", "ˊ", "", "ˇ", "", "ˋ", "", "·", "")
 )
 
@@ -470,9 +533,7 @@ func init() {
 // their character, each character by its sound, zhuyin and toned pinyin as
 // plain pinyin.
 func readKeyword(s string) string {
-	for parts, c := range components {
-		s = strings.ReplaceAll(s, parts, c)
-	}
+	s = components.Replace(s)
 	s = zhuyinSyllables.Replace(s)
 	var b strings.Builder
 	for _, c := range norm.NFD.String(s) {
@@ -493,6 +554,7 @@ func TestRound3KeywordsRead(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	named := regexp.MustCompile(`^(?:微信搜一搜|微信搜索|微信里搜|searchmeonwechat|wechatsearch|findmeonwechatsearch|公众号|微信公众号|公众号搜|关注公众号|服务号|wechatofficialaccount|officialaccount|视频号|微信视频号|wechatchannels|企业微信|企业微信号|卫星|纸飞机)$`)
 	qqWords := regexp.MustCompile(`^(?:koukou|kou|q|qq|企鹅)(?:号|群|裙|群号)?$`)
+	addV := regexp.MustCompile(`^加我?(?:v|wei)$`) // 加V, 加薇: add me on WeChat
 	families := map[string]int{}
 	for i := 0; i < 3000; i++ {
 		for _, k := range []keyword{round3WechatKeyword(r, i%2 == 0), round3QQKeyword(r)} {
@@ -504,7 +566,7 @@ func TestRound3KeywordsRead(t *testing.T) {
 				return c
 			}, norm.NFKC.String(k.text)))
 			read := readKeyword(raw)
-			if !named.MatchString(raw) && read != "weixin" && !qqWords.MatchString(read) {
+			if !named.MatchString(raw) && read != "weixin" && !qqWords.MatchString(read) && !addV.MatchString(read) {
 				t.Errorf("family %s: keyword %q reads %q", k.family, k.text, read)
 			}
 			if k.family == "chaizi" && !regexp.MustCompile(`亻|艹|纟|忄|隹|金金|斤欠|扌|卩|君羊|我鸟|力口`).MatchString(k.text) {

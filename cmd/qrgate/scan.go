@@ -44,13 +44,14 @@ type scanFlags struct {
 	jobs       int
 	maxBytes   int64
 	maxPixels  int
+	maxText    int
 	maxWork    int
-	budget     time.Duration
+	budget     decoder.Work
 	paths      []string
 }
 
 func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
-	f := &scanFlags{}
+	f := &scanFlags{budget: decoder.DefaultBudget}
 	fset := flag.NewFlagSet("qrgate scan", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, scanUsage); fset.PrintDefaults() }
@@ -60,8 +61,9 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.IntVar(&f.jobs, "j", runtime.GOMAXPROCS(0), "images scanned in parallel")
 	sizeFlag(fset, &f.maxBytes, "max-bytes", 64<<20, "files larger than this size, in `bytes` or with a unit (64MiB), are refused (too_large)")
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
+	fset.IntVar(&f.maxText, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
-	fset.DurationVar(&f.budget, "image-budget", decoder.DefaultBudget, "time budget per image; past it the image is marked partial")
+	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.
 	for {
 		if err := fset.Parse(args); err != nil {
@@ -85,6 +87,9 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	}
 	if f.jobs < 1 {
 		f.jobs = 1
+	}
+	if f.maxText < 1 {
+		return nil, fmt.Errorf("--max-text-findings must be at least 1, got %d", f.maxText)
 	}
 	return f, nil
 }
@@ -126,6 +131,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		pol:      pol,
 		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxWork: f.maxWork, Budget: f.budget})),
 		maxBytes: f.maxBytes,
+		maxText:  f.maxText,
 	}
 	var jobs []job
 	for i, t := range f.texts {
@@ -248,19 +254,23 @@ type scanner struct {
 	pol      *policy.Policy
 	decode   scan.Decode
 	maxBytes int64
+	maxText  int // findings one text lists
 }
 
 type imageRecord struct {
-	File      string           `json:"file"`
-	Format    string           `json:"format"`
-	Width     int              `json:"width"`
-	Height    int              `json:"height"`
-	Frames    int              `json:"frames"`
-	Verdict   policy.Action    `json:"verdict"`
-	Findings  []policy.Finding `json:"findings"`
-	Error     *scan.ImageError `json:"error"`
-	Partial   bool             `json:"partial"`
-	ElapsedMS float64          `json:"elapsed_ms"`
+	File     string           `json:"file"`
+	Format   string           `json:"format"`
+	Width    int              `json:"width"`
+	Height   int              `json:"height"`
+	Frames   int              `json:"frames"`
+	Verdict  policy.Action    `json:"verdict"`
+	Findings []policy.Finding `json:"findings"`
+	Error    *scan.ImageError `json:"error"`
+	Partial  bool             `json:"partial"`
+	// WorkMPass is the work the strategies were charged, in the unit of
+	// --image-budget: what to measure a budget against.
+	WorkMPass float64 `json:"work_mpass"`
+	ElapsedMS float64 `json:"elapsed_ms"`
 }
 
 // imageJob scans one file as a listing of one image. A file that cannot be
@@ -288,7 +298,7 @@ func (s *scanner) imageJob(in input) job {
 		return mustJSON(imageRecord{
 			File: in.path, Format: img.Format, Width: img.Width, Height: img.Height, Frames: img.Frames,
 			Verdict: l.Verdict, Findings: l.Findings, Error: img.Error, Partial: img.Partial,
-			ElapsedMS: ms(time.Since(start)),
+			WorkMPass: float64(img.Work) / float64(decoder.MPass), ElapsedMS: ms(time.Since(start)),
 		})
 	}
 }
@@ -329,7 +339,7 @@ type textRecord struct {
 // textJob scans one text as a listing of one text.
 func (s *scanner) textJob(id json.RawMessage, text string) job {
 	return func() []byte {
-		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}}, s.decode)
+		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Texts: []string{text}, MaxTextFindings: s.maxText}, s.decode)
 		if err != nil { // only a programming error: keep the line count right anyway
 			return mustJSON(textRecord{ID: id, Text: text, Verdict: policy.Allow, Findings: []policy.Finding{},
 				Error: &scan.ImageError{Code: "internal", Message: err.Error()}})

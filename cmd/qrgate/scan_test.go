@@ -368,3 +368,34 @@ func TestWalkKeepsUnlistableDirectories(t *testing.T) {
 		t.Errorf("record of the unlistable directory: %+v", r)
 	}
 }
+
+// TestScanTextFindingsCap: --max-text-findings bounds what one text lists;
+// the most severe findings stay and one too_many_findings finding counts the
+// rest. The default is 50.
+func TestScanTextFindingsCap(t *testing.T) {
+	code, recs, stderr := scanCLI(t, "--max-text-findings", "2", "--text", "x.io/1 x.io/2 x.io/3，微信：abc_123456")
+	if code != exitOK || len(recs) != 1 {
+		t.Fatalf("exit %d, %d records, %s", code, len(recs), stderr)
+	}
+	var got []string
+	for _, f := range recs[0].Findings {
+		got = append(got, fmt.Sprint(f.Category, " ", f.Identifier, " ", f.Count))
+	}
+	if want := []string{"external_link x.io/1 0", "wechat abc_123456 0", "too_many_findings  2"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if recs[0].Verdict != policy.Block {
+		t.Errorf("verdict %s, want block", recs[0].Verdict)
+	}
+	var links strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&links, "x.io/%d ", i)
+	}
+	_, recs, _ = scanCLI(t, "--text", links.String())
+	if n := len(recs[0].Findings); n != policy.DefaultMaxTextFindings+1 || recs[0].Findings[n-1].Count != 10 {
+		t.Errorf("60 links at the default cap: %d findings", n)
+	}
+	if code, _, stderr := scanCLI(t, "--max-text-findings", "0", "--text", "x"); code != exitUsage || !strings.Contains(stderr, "max-text-findings") {
+		t.Errorf("--max-text-findings 0: exit %d, %s", code, stderr)
+	}
+}

@@ -22,6 +22,8 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/membudget"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
 	"github.com/qrgate/qrgate/review/store"
@@ -51,8 +53,9 @@ type serveFlags struct {
 	gw                   gateway.Config
 	maxPixels, maxFrames int
 	maxImageWork         int
-	imageBudget          time.Duration
+	imageBudget          decoder.Work
 	memoryLimit          string
+	decodeMemory         byteSize
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
 	trustedProxies       string
@@ -97,15 +100,18 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.IntVar(&c.MaxImages, "max-images", gateway.DefaultMaxImages, "most images in one listing")
 	fs.IntVar(&c.MaxTexts, "max-texts", gateway.DefaultMaxTexts, "most texts in one listing")
 	sizeFlag(fs, &c.MaxTextBytes, "max-text-bytes", gateway.DefaultMaxTextBytes, "largest text, in `bytes` or with a unit (413 above)")
+	fs.IntVar(&c.MaxTextFindings, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fs.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fs.IntVar(&f.maxFrames, "max-frames", decoder.DefaultMaxFrames, "animated GIFs with more frames are refused (too_many_frames)")
 	fs.IntVar(&f.maxImageWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes (pixels × scans of a progressive JPEG, × bytes per pixel of a PNG, × frames of a GIF), are refused (too_complex)")
-	fs.DurationVar(&f.imageBudget, "image-budget", decoder.DefaultBudget, "time budget of one image's strategies")
+	f.imageBudget = decoder.DefaultBudget
+	fs.Var(&f.imageBudget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	fs.IntVar(&c.Workers, "workers", 0, "concurrent decodes (default GOMAXPROCS)")
 	fs.StringVar(&f.memoryLimit, "memory-limit", "auto", "soft heap `limit` for the Go GC: auto (64 MiB + 96 MiB per worker, within 90% of a container's limit; GOMEMLIMIT wins), off, or a size such as 512MiB")
+	fs.Var(&f.decodeMemory, "max-decode-memory", "decode memory budget `size` (e.g. 192MiB): each image reserves what its headers say its decode holds before it is decoded; one needing more than all of it is too_large, and listings that cannot get their bytes within --queue-timeout get 503 (default: 3/4 of the memory limit, or 128MiB per worker without one)")
 	fs.IntVar(&c.QueueSize, "queue-size", gateway.DefaultQueueSize, "requests that may wait for a decode worker (503 above)")
 	fs.DurationVar(&c.QueueTimeout, "queue-timeout", gateway.DefaultQueueTimeout, "longest wait for a decode worker (503 when it would be exceeded)")
-	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "deadline of one request's scan; images cut short are marked partial")
+	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "wall-clock deadline of one request's scan, the outer guard around --image-budget; an image cut short has error timeout and partial: true (and is not cached)")
 	fs.DurationVar(&c.RecordTimeout, "record-timeout", gateway.DefaultRecordTimeout, "deadline for persisting a flagged listing")
 	fs.IntVar(&c.CacheEntries, "cache-entries", gateway.DefaultCacheEntries, "decode results cached by content hash (negative disables)")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", gateway.DefaultReadTimeout, "time to read a whole request")
@@ -253,8 +259,15 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}
 	defer svc.Close()
 
+	workers := f.gw.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// One decode memory budget for every decode of the process.
+	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
+	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
 	gw, err := gateway.New(gateway.Options{
-		Config:  f.gw,
+		Config: f.gw, DecodeMemory: decodeBudget,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
@@ -298,6 +311,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "store_max_bytes", int64(f.quotas.total), "seller_quota_bytes", int64(f.quotas.seller),
 		"client_quota_bytes", int64(f.quotas.client), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
+		"decode_memory_bytes", f.gw.MaxDecodeMemory,
 		"startup_ms", time.Since(begin).Milliseconds())
 	if keys == nil {
 		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+

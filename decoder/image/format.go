@@ -3,6 +3,7 @@ package image
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
@@ -79,12 +80,9 @@ func gifFrameCount(b []byte, limit int) (int, error) {
 		switch b[p] {
 		case 0x3B: // trailer
 			return frames, nil
-		case 0x21: // extension: label, then sub-blocks
-			if p+2 > len(b) {
-				return frames, io.ErrUnexpectedEOF
-			}
+		case 0x21: // extension
 			var err error
-			if p, err = skipSubBlocks(b, p+2); err != nil {
+			if p, _, err = gifExtension(b, p+1); err != nil {
 				return frames, err
 			}
 		case 0x2C: // image descriptor
@@ -111,6 +109,36 @@ func gifFrameCount(b []byte, limit int) (int, error) {
 			return frames, errors.New("gif: unknown block type")
 		}
 	}
+}
+
+// gifExtension reads the extension whose label is at b[p] the way
+// image/gif does — a graphic control block of 4 bytes and its terminator,
+// a plain text header of 13 bytes, then sub-blocks; any other label but
+// comment and application is an error — and returns where the next block
+// starts and, for graphic control, its 4 bytes.
+func gifExtension(b []byte, p int) (next int, gce []byte, err error) {
+	if p >= len(b) {
+		return p, nil, io.ErrUnexpectedEOF
+	}
+	label := b[p]
+	p++
+	switch label {
+	case 0xF9: // graphic control
+		if p+6 > len(b) {
+			return p, nil, io.ErrUnexpectedEOF
+		}
+		if b[p] != 4 || b[p+5] != 0 {
+			return p, nil, errors.New("gif: invalid graphic control extension")
+		}
+		return p + 6, b[p+1 : p+5], nil
+	case 0x01: // plain text
+		p += 13
+	case 0xFE, 0xFF: // comment, application
+	default:
+		return p, nil, fmt.Errorf("gif: unknown extension 0x%.2x", label)
+	}
+	next, err = skipSubBlocks(b, p)
+	return next, nil, err
 }
 
 func skipSubBlocks(b []byte, p int) (int, error) {

@@ -1,10 +1,12 @@
 // Package image turns an upload's bytes into luminance planes: it
 // recognises the container from the bytes (JPEG, PNG, GIF, WebP, BMP),
-// refuses oversized or over-animated images from their headers before any
-// big allocation, decodes the pixels of a still image to luminance only
-// (JPEG and WebP through the luma-only forks under internal/) and
-// composites every frame of an animated GIF. What it cannot read comes back
-// as an *Error saying why.
+// states from the headers what decoding will cost in work and memory
+// (Inspect) and refuses oversized, over-animated or over-complex images
+// before any big allocation (Limits.Check), decodes the pixels of a still
+// image to luminance only (JPEG and WebP through the luma-only forks under
+// internal/, PNG row by row) and composites every frame of an animated GIF
+// onto one luminance screen. The decoders check a context as they go. What
+// it cannot read comes back as an *Error saying why.
 package image
 
 import (
@@ -14,7 +16,6 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"image/png"
 	"io"
 
 	"golang.org/x/image/bmp"
@@ -80,12 +81,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, e
 	if info.Format == WebP && webpIsAnimated(data) {
 		return info, nil, newError(Unsupported, nil, "animated WebP is not supported")
 	}
-	interrupt := func() error {
-		if err := ctx.Err(); err != nil {
-			return newError(Interrupted, err, "deadline passed while the pixels were decoded")
-		}
-		return nil
-	}
+	interrupt := interruptOn(ctx)
 	if info.Format == GIF {
 		frames, err := decodeGIF(data, info, interrupt)
 		if err != nil {
@@ -94,17 +90,30 @@ func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, e
 		info.Frames = len(frames)
 		return info, frames, nil
 	}
-	img, err := decodeStill(info, data, lim, interrupt)
+	plane, err := decodeStill(info, data, lim, interrupt)
 	if err != nil {
 		return info, nil, classify(info.Format, err, "pixels", data)
 	}
-	return info, []bitmap.Plane{Luma(img)}, nil
+	return info, []bitmap.Plane{plane}, nil
 }
 
-// decodeStill decodes a still image's pixels. JPEG and WebP go through the
+// decodeStill decodes a still image's pixels to luminance. PNG goes
+// through the row-streaming reader of png.go; JPEG and WebP through the
 // luma-only forks: chroma is entropy-decoded (the bitstream requires it)
 // but never transformed or stored.
-func decodeStill(info Info, data []byte, lim Limits, interrupt func() error) (image.Image, error) {
+func decodeStill(info Info, data []byte, lim Limits, interrupt func() error) (bitmap.Plane, error) {
+	if info.Format == PNG {
+		return decodePNG(data, interrupt)
+	}
+	img, err := decodeImage(info, data, lim, interrupt)
+	if err != nil {
+		return bitmap.Plane{}, err
+	}
+	return Luma(img), nil
+}
+
+// decodeImage decodes the formats whose readers return an image.Image.
+func decodeImage(info Info, data []byte, lim Limits, interrupt func() error) (image.Image, error) {
 	r := bytes.NewReader(data)
 	switch info.Format {
 	case JPEG:
@@ -115,10 +124,8 @@ func decodeStill(info Info, data []byte, lim Limits, interrupt func() error) (im
 			opts.MaxScans = int(min(lim.MaxWork/px, 1<<20))
 		}
 		return ljpeg.DecodeLuma(r, opts)
-	case PNG:
-		return png.Decode(r)
 	case WebP:
-		return lwebp.DecodeLuma(r)
+		return lwebp.DecodeLumaUntil(r, interrupt)
 	case BMP:
 		return bmp.Decode(r)
 	}

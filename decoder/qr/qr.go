@@ -88,7 +88,7 @@ func (s *Scan) ReadLevel(h Host, p bitmap.Plane, l Level, scale int, minM float6
 		var ok bool
 		h.Attempt(func() { r, ok = decodeTriplet(p, t, opt.CornerSearch, s.rings) })
 		if !ok || r.Text == "" {
-			if r != nil && r.Timing >= undecodedTiming && r.squares && t.strict() {
+			if r != nil && r.squares && (r.fits || r.Timing >= undecodedTiming && t.strict()) {
 				h.Unread(r.Corners)
 			}
 			continue
@@ -156,8 +156,9 @@ func readPairs(h Host, p bitmap.Plane, cands []candidate, rings finderRings) {
 				continue
 			}
 			var r *Read
-			h.Attempt(func() { r, ok = decodeTriplet(p, t, false, rings) })
-			if ok && r.Text != "" {
+			var read bool // stays false when the attempt is not made (budget) or panics
+			h.Attempt(func() { r, read = decodeTriplet(p, t, false, rings) })
+			if read && r.Text != "" {
 				h.Found(r)
 				break
 			}

@@ -20,6 +20,7 @@ type Read struct {
 	Corners [4][2]float64 // TL, TR, BR, BL in the plane's coordinates
 	Timing  float64       // timing-pattern agreement of the best sampling
 	squares bool          // every finder showed its concentric square rings
+	fits    bool          // and their corners fit one code's layout (undecodedFit)
 }
 
 // dimensions lists the QR sizes (4k+17 modules) to try, nearest estimate first.
@@ -68,6 +69,10 @@ func decodeTriplet(p bitmap.Plane, t triplet, cornerSearch bool, rings finderRin
 	}
 	// Timing patterns alone can line up on a barcode's bars turned in the
 	// plane; three finders that show concentric square rings cannot.
+	if r.seen != nil {
+		r.seen.Timing = r.best.Timing
+		return r.seen, false
+	}
 	r.best.squares = measured && complete(fg)
 	return r.best, false
 }
@@ -82,6 +87,8 @@ type tripletReader struct {
 	cornerSearch bool
 	dec          *qrdecoder.Decoder
 	best         *Read // best timing seen, for UNDECODED
+	seen         *Read // the finders' tightest fit as one code (noteFit)
+	seenFit      float64
 }
 
 func (r *tripletReader) transform(br brEstimate, dim int) *common.PerspectiveTransform {
@@ -171,12 +178,12 @@ func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits
 }
 
 // decodeWith samples the grid through tr and tries each threshold.
-func (r *tripletReader) decodeWith(tr *common.PerspectiveTransform, dim int, ths []thresholder) (*Read, bool) {
+func (r *tripletReader) decodeWith(tr pointMapper, dim int, ths []thresholder) (*Read, bool) {
 	bits, _ := gozxing.NewSquareBitMatrix(dim)
 	return r.decodeTransform(tr, dim, ths, bits)
 }
 
-func (r *tripletReader) decodeTransform(tr *common.PerspectiveTransform, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
+func (r *tripletReader) decodeTransform(tr pointMapper, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
 	if !sampleGrid(r.p, tr, dim, r.t.tl.dark, r.g) {
 		return nil, false
 	}
@@ -213,7 +220,7 @@ var gridThresholds = []thresholder{localMean(4), globalMean, otsu, localMean(2)}
 const minTiming = 0.7
 
 // codeCorners maps the code's outer corners through the sampling transform.
-func (t triplet) codeCorners(tr *common.PerspectiveTransform, dim int) [4][2]float64 {
+func (t triplet) codeCorners(tr pointMapper, dim int) [4][2]float64 {
 	d := float64(dim)
 	pts := []float64{0, 0, d, 0, d, d, 0, d}
 	tr.TransformPoints(pts)

@@ -156,28 +156,80 @@ func insertedSeparator(r rune) bool {
 	return r == ' ' || r == '\n' || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Han, r) && r != '_'
 }
 
-// readBoxes reads letters and digits boxed one by one ("[a][b][c]",
-// "【1】【3】", "(w) (x)") as a word: at least two boxes in a row (a blank
-// between them allowed), each an
-// opening bracket, one letter or digit and a closing bracket, become their
-// letters or digits, each unit's span covering its brackets.
-func readBoxes(t *Text) {
-	box := func(i int) bool {
-		return i+2 < len(t.Runes) && unicode.Is(unicode.Ps, t.Runes[i]) && isASCIIAlnum(t.Runes[i+1]) &&
-			unicode.Is(unicode.Pe, t.Runes[i+2]) && t.Start[i] != t.Start[i+1] && t.Start[i+1] != t.Start[i+2]
+// maxBox bounds what one box holds.
+const maxBox = 20
+
+// readBoxes reads letters and digits boxed one by one or in groups
+// ("[a][b][c]", "【1】【3】", "(w) (x)", "「19」「9400」", "【138】-【0013】") as
+// written without the boxes: in a row of at least two boxes (nothing, a
+// blank, dash, dot or other inserted separator between them), each an opening bracket, up to maxBox
+// letters, digits, '_', '-' or number-only digits and a closing bracket,
+// the brackets are dropped and the first and last unit of each box widen
+// their spans over them. One box alone ("size (m)") is left as it is.
+func (rd *Reader) readBoxes(t *Text) {
+	rs := t.Runes
+	boxAt := func(i int) int { // the unit after the box at i, or -1
+		if i >= len(rs) || !opens(rs[i]) {
+			return -1
+		}
+		j := i + 1
+		for j < len(rs) && j-i <= maxBox && rd.boxable(rs[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(rs) || !closes(rs[j]) {
+			return -1
+		}
+		return j + 1
 	}
-	w, inRow := 0, false
-	for i := 0; i < len(t.Runes); {
-		if box(i) && (inRow || box(i+3) || i+3 < len(t.Runes) && t.Runes[i+3] == ' ' && box(i+4)) {
-			t.Runes[w], t.Start[w], t.End[w] = t.Runes[i+1], t.Start[i], t.End[i+2]
-			w, i, inRow = w+1, i+3, true
+	between := func(e int) int { // where the next box of a row may start
+		if e < len(rs) && insertedSeparator(rs[e]) && !opens(rs[e]) && !closes(rs[e]) || e < len(rs) && rs[e] == '、' {
+			return e + 1 // "[a] [b]", "[a]·[b]", "[a]、[b]"
+		}
+		return e
+	}
+	drop := make([]bool, len(rs))
+	any := false
+	for i := 0; i < len(rs); i++ {
+		e := boxAt(i)
+		if e < 0 || boxAt(between(e)) < 0 {
 			continue
 		}
-		t.Runes[w], t.Start[w], t.End[w] = t.Runes[i], t.Start[i], t.End[i]
-		inRow = inRow && t.Runes[i] == ' ' && box(i+1) // "[a] [b]"
-		w, i = w+1, i+1
+		for ; e >= 0; e = boxAt(between(e)) {
+			t.Start[i+1], t.End[e-2] = t.Start[i], t.End[e-1]
+			drop[i], drop[e-1] = true, true
+			any = true
+			if boxAt(between(e)) < 0 {
+				break
+			}
+			i = between(e)
+		}
+		i = e - 1
+	}
+	if !any {
+		return
+	}
+	w := 0
+	for i := range rs {
+		if !drop[i] {
+			t.Runes[w], t.Start[w], t.End[w] = t.Runes[i], t.Start[i], t.End[i]
+			w++
+		}
 	}
 	t.Runes, t.Start, t.End = t.Runes[:w], t.Start[:w], t.End[:w]
+}
+
+// opens and closes are brackets: Unicode's opening and closing
+// punctuation, and the angle brackets written with < and >.
+func opens(r rune) bool  { return r == '<' || unicode.Is(unicode.Ps, r) }
+func closes(r rune) bool { return r == '>' || unicode.Is(unicode.Pe, r) }
+
+// boxable is what a box read as part of a word holds.
+func (rd *Reader) boxable(r rune) bool {
+	if isASCIIAlnum(r) || r == '_' || r == '-' {
+		return true
+	}
+	_, ok := rd.numberDigit(r)
+	return ok
 }
 
 func isASCIIAlnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }

@@ -67,8 +67,8 @@ func (rd *Reader) Normalize(s string) *Text {
 		}
 		i += size
 	}
+	rd.readBoxes(t)
 	rd.readNumberDigits(t)
-	readBoxes(t)
 	return t
 }
 

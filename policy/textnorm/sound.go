@@ -81,3 +81,13 @@ func toneless(dst []byte, reading string) []byte {
 	}
 	return dst
 }
+
+// Components returns a copy of the table of keyword characters written as
+// their components (拆字: 信 as 亻言), from the CJK Decomposition Data.
+func Components() map[rune][]string {
+	out := make(map[rune][]string, len(components))
+	for r, v := range components {
+		out[r] = slices.Clone(v)
+	}
+	return out
+}

@@ -25,6 +25,7 @@ type tables struct {
 	hanInNum   map[rune]byte // inside a number only
 	punct      map[rune]rune
 	components map[rune][]string
+	bopomofo   map[rune]string
 }
 
 // Generate returns the formatted Go source of tables_gen.go.
@@ -41,6 +42,7 @@ func Generate(dir string) ([]byte, error) {
 	if t.components, err = readComponents(dataFile(dir, "components.txt")); err != nil {
 		return nil, err
 	}
+	t.bopomofo = bopomofoLetters()
 	for r := rune(0x80); r <= unicode.MaxRune; r++ {
 		if !utf8.ValidRune(r) || unicode.Is(unicode.Han, r) && !unicode.Is(unicode.Nl, r) || // 〇, 〡 are Han numbers
 			unicode.In(r, unicode.Mn, unicode.Me, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) {
@@ -91,8 +93,9 @@ func (t *tables) digitOf(r rune) (string, bool) {
 	}
 	if unicode.Is(unicode.No, r) {
 		dec := norm.NFKD.String(string(r))
-		if c, _ := utf8.DecodeRuneInString(dec); utf8.RuneCountInString(dec) == 1 {
-			if v, ok := t.hanDigits[c]; ok { // ㊀ is 一
+		if han := strings.Trim(dec, "()"); utf8.RuneCountInString(han) == 1 {
+			c, _ := utf8.DecodeRuneInString(han)
+			if v, ok := t.hanDigits[c]; ok { // ㊀ is 一, ㈠ is (一)
 				return string(v), true
 			}
 		}
@@ -284,6 +287,7 @@ func (t *tables) source() ([]byte, error) {
 	writeMap(&b, "hanDigits maps an everyday or formal Chinese numeral to its digit.", "hanDigits", "byte", t.hanDigits, q)
 	writeMap(&b, "hanNumberDigits maps the other Chinese numerals (幺, 兩) to their digit, read inside a number only.", "hanNumberDigits", "byte", t.hanInNum, q)
 	writeMap(&b, "punct maps short dashes and look-alikes of '-' and '_' to them, long dashes to '—'.", "punct", "rune", t.punct, strconv.QuoteRune)
+	writeMap(&b, "bopomofo maps a zhuyin letter of Mandarin to the spelling its Unicode name gives (ㄒ x, ㄟ ei, ㄠ au, ㄩ iu).", "bopomofo", "string", t.bopomofo, strconv.Quote)
 	writeMap(&b, "components maps a keyword character to the ways it is written as its components (拆字).", "components", "[]string", t.components,
 		func(v []string) string {
 			qs := make([]string, len(v))
@@ -313,4 +317,16 @@ func printable(r rune) string {
 		return string(r)
 	}
 	return fmt.Sprintf("%U", r)
+}
+
+// bopomofoLetters reads the zhuyin letters of standard Mandarin (ㄅ to ㄩ)
+// by their names ("BOPOMOFO LETTER ZH").
+func bopomofoLetters() map[rune]string {
+	out := map[rune]string{}
+	for r := rune(0x3105); r <= 0x3129; r++ {
+		if l, ok := strings.CutPrefix(runenames.Name(r), "BOPOMOFO LETTER "); ok {
+			out[r] = strings.ToLower(l)
+		}
+	}
+	return out
 }

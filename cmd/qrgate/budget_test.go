@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/qrgate/qrgate/decoder"
+)
+
+// TestImageBudgetFlag: --image-budget is work in megapixel-passes, in serve
+// and scan (and QRGATE_IMAGE_BUDGET): a plain number sets it, nothing
+// leaves the default, and the old duration syntax is refused with a message
+// naming the new unit instead of silently meaning something else.
+func TestImageBudgetFlag(t *testing.T) {
+	parse := map[string]func(args []string, env map[string]string, stderr io.Writer) (decoder.Work, error){
+		"serve": func(args []string, env map[string]string, stderr io.Writer) (decoder.Work, error) {
+			f, err := parseServeFlags(args, stderr, func(k string) string { return env[k] })
+			if err != nil {
+				return 0, err
+			}
+			return f.imageBudget, nil
+		},
+		"scan": func(args []string, _ map[string]string, stderr io.Writer) (decoder.Work, error) {
+			f, err := parseScanFlags(append(args, "."), stderr)
+			if err != nil {
+				return 0, err
+			}
+			return f.budget, nil
+		},
+	}
+	for name, p := range parse {
+		t.Run(name, func(t *testing.T) {
+			if w, err := p(nil, nil, io.Discard); err != nil || w != decoder.DefaultBudget {
+				t.Errorf("default: %v, %v; want %v", w, err, decoder.DefaultBudget)
+			}
+			for arg, want := range map[string]decoder.Work{"40": 40 * decoder.MPass, "12.5": 12_500_000, "40MPass": 40 * decoder.MPass} {
+				if w, err := p([]string{"--image-budget", arg}, nil, io.Discard); err != nil || w != want {
+					t.Errorf("--image-budget %s: %v, %v; want %v", arg, w, err, want)
+				}
+			}
+			for _, bad := range []string{"2s", "300ms", "0", "-5", "lots"} {
+				var stderr bytes.Buffer
+				if w, err := p([]string{"--image-budget", bad}, nil, &stderr); err == nil {
+					t.Errorf("--image-budget %s accepted as %v", bad, w)
+				} else if !strings.Contains(stderr.String()+err.Error(), "megapixel-passes") {
+					t.Errorf("--image-budget %s: %q does not name the unit", bad, stderr.String()+err.Error())
+				}
+			}
+		})
+	}
+	if w, err := parse["serve"](nil, map[string]string{"QRGATE_IMAGE_BUDGET": "8"}, io.Discard); err != nil || w != 8*decoder.MPass {
+		t.Errorf("QRGATE_IMAGE_BUDGET=8: %v, %v", w, err)
+	}
+	var stderr bytes.Buffer
+	if _, err := parse["serve"](nil, map[string]string{"QRGATE_IMAGE_BUDGET": "2s"}, &stderr); err == nil || !strings.Contains(stderr.String()+err.Error(), "not time") {
+		t.Errorf("QRGATE_IMAGE_BUDGET=2s: %v %q, want a refusal saying it is not a time", err, stderr.String())
+	}
+}
