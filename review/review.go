@@ -23,6 +23,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/internal/filewatch"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/thumbs"
 	"github.com/qrgate/qrgate/review/ui"
@@ -83,6 +84,9 @@ type Options struct {
 	// (zero: the decoder's defaults). Thumbnails are cached in
 	// DataDir/thumbnails.
 	ImageLimits image.Limits
+	// DecodeMemory is the process's decode memory budget, which thumbnails
+	// reserve from as the scans do (nil: one of their own).
+	DecodeMemory *membudget.Budget
 }
 
 // Service is the review queue with its API and web page.
@@ -222,7 +226,8 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 		return nil, errors.New("review: no data dir to keep thumbnails in")
 	}
 	s.thumbs, err = thumbs.New(thumbs.Config{
-		Dir: filepath.Join(o.DataDir, "thumbnails"), Limits: o.ImageLimits, Registerer: o.Registerer, Logger: o.Logger,
+		Dir: filepath.Join(o.DataDir, "thumbnails"), Limits: o.ImageLimits, Memory: o.DecodeMemory,
+		Registerer: o.Registerer, Logger: o.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)

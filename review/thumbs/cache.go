@@ -213,26 +213,3 @@ func (c *cache) sweep(t time.Time) (int, error) {
 	}
 	return n, nil
 }
-
-// budget is a byte budget taken without waiting: a request that does not
-// fit is refused (503), never queued, so memory never waits in line.
-type budget struct {
-	mu        sync.Mutex
-	used, max int64
-}
-
-func (b *budget) tryAcquire(n int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.used+n > b.max {
-		return false
-	}
-	b.used += n
-	return true
-}
-
-func (b *budget) release(n int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.used -= n
-}

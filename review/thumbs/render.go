@@ -12,48 +12,41 @@ import (
 	"github.com/qrgate/qrgate/decoder/image"
 )
 
-// plane is a luminance plane as decoder/image returns it (its type lives
-// in a package internal to the decoder).
-type plane struct {
-	Pix       []byte
-	W, H, Str int
-}
-
-// openPlanes is image.Open, its planes seen as planes. image.Open leaves
-// panics to its caller (hostile bytes can reach a bug in any reader):
-// here one becomes a corrupt image.
-func openPlanes(ctx context.Context, data []byte, lim image.Limits) (info image.Info, out []plane, err error) {
+// thumbnail is image.Thumbnail with a panic made a corrupt image: like
+// image.Open it leaves panics to its caller (hostile bytes can reach a bug
+// in any reader).
+func thumbnail(ctx context.Context, data []byte, lim image.Limits, maxSide int) (info image.Info, g *goimage.Gray, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &image.Error{Kind: image.Corrupt, Message: "the image's pixels cannot be decoded", Err: fmt.Errorf("panic: %v", r)}
 		}
 	}()
-	info, ps, err := image.Open(ctx, data, lim)
-	for _, p := range ps {
-		out = append(out, plane{Pix: p.Pix, W: p.W, H: p.H, Str: p.Stride})
-	}
-	return info, out, err
+	return image.Thumbnail(ctx, data, lim, maxSide)
 }
 
 // jpegQuality is enough for a moderator to read a code's modules and a
 // text in a photo at the thumbnail's size.
 const jpegQuality = 80
 
-// render decodes data (the first frame of an animation), scales it to a
-// long side of side pixels and encodes it as a greyscale JPEG.
-func (m *Maker) render(ctx context.Context, data []byte, info image.Info, side int) (Thumb, error) {
-	_, planes, err := m.decode(ctx, data, m.cfg.Limits)
+// render decodes data (the first frame of an animation) to a long side of
+// side pixels and encodes it as a greyscale JPEG. image.Thumbnail shrinks
+// by whole factors (a JPEG's DCT scaling, then box averages); asking it
+// for under twice the side and finishing with a bilinear step gives the
+// side exactly, not a factor short of it (2000 px at 1600: 1600, not 1000).
+func (m *Maker) render(ctx context.Context, data []byte, side int) (Thumb, error) {
+	_, src, err := m.decode(ctx, data, m.cfg.Limits, 2*side-1)
 	if err != nil {
 		return Thumb{}, err
 	}
-	if len(planes) == 0 || planes[0].W <= 0 || planes[0].H <= 0 {
+	if b := src.Bounds(); b.Empty() {
 		return Thumb{}, &image.Error{Kind: image.Corrupt, Message: "the image has no pixels"}
 	}
-	p := planes[0]
-	src := &goimage.Gray{Pix: p.Pix, Stride: p.Str, Rect: goimage.Rect(0, 0, p.W, p.H)}
-	w, h := fit(p.W, p.H, side)
-	dst := goimage.NewGray(goimage.Rect(0, 0, w, h))
-	draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	dst := src
+	if b := src.Bounds(); max(b.Dx(), b.Dy()) > side {
+		w, h := fit(b.Dx(), b.Dy(), side)
+		dst = goimage.NewGray(goimage.Rect(0, 0, w, h))
+		draw.ApproxBiLinear.Scale(dst, dst.Rect, src, b, draw.Src, nil)
+	}
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: jpegQuality}); err != nil {
 		return Thumb{}, err

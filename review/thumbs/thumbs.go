@@ -8,15 +8,18 @@
 // one decode.
 //
 // Thumbnails are greyscale: they come from the scan's own luminance decode
-// (decoder/image.Open), so every protection the scan has — limits checked
-// from the headers, deadlines inside the decoders, no colour image held —
-// guards them too. The original, in colour, is served without ?w.
+// (decoder/image.Thumbnail: Open's, with a JPEG's DCT scaling), so every
+// protection the scan has — limits checked from the headers, deadlines
+// inside the decoders, no colour image held, memory reserved from the
+// process's one decode budget — guards them too. The original, in colour,
+// is served without ?w.
 package thumbs
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	goimage "image"
 	"log/slog"
 	"time"
 
@@ -26,6 +29,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/membudget"
 )
 
 // Sides are the long sides a thumbnail is made at: a request is rounded
@@ -41,10 +45,11 @@ const (
 	// DefaultCacheBytes bounds the disk cache: about 3000 thumbnails of
 	// 1600 px, a day's queue of a busy team.
 	DefaultCacheBytes = 256 << 20
-	// DefaultMemoryBytes is what all thumbnail decodes together may hold
+	// DefaultMaxImageBytes is the most one thumbnail's decode may reserve
 	// (image.Info.Bytes): a 24-megapixel photo fits with room to spare; a
-	// 6300² 16-bit PNG (119 MB by its header) gets a placeholder.
-	DefaultMemoryBytes = 96 << 20
+	// 6300² 16-bit PNG (119 MiB by its header) gets a placeholder, so that
+	// thumbnails never take the scans' budget for a bomb.
+	DefaultMaxImageBytes = 96 << 20
 	// DefaultDecodes at once: thumbnails are for a few moderators, and
 	// must not take the cores the scans need.
 	DefaultDecodes = 2
@@ -54,18 +59,22 @@ const (
 
 // Config configures a Maker. Zero fields take the defaults.
 type Config struct {
-	Dir         string       // the cache directory (created)
-	CacheBytes  int64        // the cache's bound on disk
-	Limits      image.Limits // the scan's header limits (zero: the decoder's defaults)
-	MemoryBytes int64        // decode memory all thumbnails may hold at once
-	Decodes     int          // decodes at once; past it, ErrBusy
-	Timeout     time.Duration
-	Registerer  prometheus.Registerer
-	Logger      *slog.Logger
+	Dir        string       // the cache directory (created)
+	CacheBytes int64        // the cache's bound on disk
+	Limits     image.Limits // the scan's header limits (zero: the decoder's defaults)
+	// Memory is the decode memory budget thumbnails reserve from before
+	// they decode: the process's one budget, shared with the scans (nil:
+	// a budget of two DefaultMaxImageBytes of their own).
+	Memory        *membudget.Budget
+	MaxImageBytes int64 // the most one thumbnail may reserve; more is a placeholder
+	Decodes       int   // decodes at once; past it, ErrBusy
+	Timeout       time.Duration
+	Registerer    prometheus.Registerer
+	Logger        *slog.Logger
 }
 
-// ErrBusy: the decodes or the memory budget are all taken; retry shortly
-// (the HTTP answer is 503).
+// ErrBusy: the decode slots or the memory budget are all taken; retry
+// shortly (the HTTP answer is 503).
 var ErrBusy = errors.New("thumbnails are busy: retry shortly")
 
 // Thumb is a thumbnail, a placeholder, or word to serve the original.
@@ -85,11 +94,10 @@ type Maker struct {
 	cache  *cache
 	flight singleflight.Group
 	slots  chan struct{}
-	mem    *budget
 	m      metrics
 	log    *slog.Logger
-	// decode is image.Open; tests replace it to count and hold decodes.
-	decode func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []plane, error)
+	// decode is image.Thumbnail; tests replace it to count and hold decodes.
+	decode func(ctx context.Context, data []byte, lim image.Limits, maxSide int) (image.Info, *goimage.Gray, error)
 }
 
 type metrics struct {
@@ -108,8 +116,11 @@ func New(cfg Config) (*Maker, error) {
 	if cfg.Limits == (image.Limits{}) {
 		cfg.Limits = decoder.New(decoder.Config{}).Limits()
 	}
-	if cfg.MemoryBytes <= 0 {
-		cfg.MemoryBytes = DefaultMemoryBytes
+	if cfg.MaxImageBytes <= 0 {
+		cfg.MaxImageBytes = DefaultMaxImageBytes
+	}
+	if cfg.Memory == nil {
+		cfg.Memory = membudget.New(2 * cfg.MaxImageBytes)
 	}
 	if cfg.Decodes <= 0 {
 		cfg.Decodes = DefaultDecodes
@@ -129,8 +140,8 @@ func New(cfg Config) (*Maker, error) {
 	}
 	f := promauto.With(cfg.Registerer)
 	m := &Maker{
-		cfg: cfg, cache: c, slots: make(chan struct{}, cfg.Decodes), mem: &budget{max: cfg.MemoryBytes}, log: cfg.Logger,
-		decode: openPlanes,
+		cfg: cfg, cache: c, slots: make(chan struct{}, cfg.Decodes), log: cfg.Logger,
+		decode: thumbnail,
 		m: metrics{
 			results: f.NewCounterVec(prometheus.CounterOpts{
 				Name: "qrgate_review_thumbnails_total",
@@ -223,11 +234,13 @@ func (m *Maker) make(sha string, side int, data []byte) (Thumb, error) {
 	if max(info.Width, info.Height) <= side {
 		return Thumb{Original: true}, nil
 	}
-	need := info.Bytes + int64(side)*int64(side)
-	if need > m.cfg.MemoryBytes {
+	// The decode holds what the header says, and the thumbnail's steps
+	// at most two more planes of under twice its side.
+	need := info.Bytes + 8*int64(side)*int64(side)
+	if need > m.cfg.MaxImageBytes {
 		return m.cached(sha, side, placeholder(info, side, &image.Error{Kind: image.TooLarge,
-			Message: fmt.Sprintf("a thumbnail of this %dx%d %s needs %d MiB to decode, over the %d MiB thumbnails may use",
-				info.Width, info.Height, info.Format, need>>20, m.cfg.MemoryBytes>>20)}))
+			Message: fmt.Sprintf("a thumbnail of this %dx%d %s needs %d MiB to decode, over the %d MiB one thumbnail may use",
+				info.Width, info.Height, info.Format, need>>20, m.cfg.MaxImageBytes>>20)}))
 	}
 	select {
 	case m.slots <- struct{}{}:
@@ -235,14 +248,17 @@ func (m *Maker) make(sha string, side int, data []byte) (Thumb, error) {
 	default:
 		return Thumb{}, ErrBusy
 	}
-	if !m.mem.tryAcquire(need) {
-		return Thumb{}, ErrBusy
-	}
-	defer m.mem.release(need)
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.Timeout)
 	defer cancel()
+	// No wait for memory: a moderator retries, the scans must not queue
+	// behind a thumbnail.
+	release, err := m.cfg.Memory.Acquire(ctx, need, 0)
+	if err != nil {
+		return Thumb{}, fmt.Errorf("%w: %v", ErrBusy, err)
+	}
+	defer release()
 	m.m.decodes.Inc()
-	t, err := m.render(ctx, data, info, side)
+	t, err := m.render(ctx, data, side)
 	var ie *image.Error
 	switch {
 	case errors.As(err, &ie) && ie.Kind == image.Interrupted:

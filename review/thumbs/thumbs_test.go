@@ -23,6 +23,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/internal/testfixtures"
+	"github.com/qrgate/qrgate/membudget"
 )
 
 func shaOf(b []byte) string {
@@ -61,11 +62,11 @@ type gate struct {
 
 func newGate() *gate { return &gate{started: make(chan struct{}, 64), open: make(chan struct{})} }
 
-func (g *gate) decode(ctx context.Context, data []byte, lim image.Limits) (image.Info, []plane, error) {
+func (g *gate) decode(ctx context.Context, data []byte, lim image.Limits, maxSide int) (image.Info, *goimage.Gray, error) {
 	g.calls.Add(1)
 	g.started <- struct{}{}
 	<-g.open
-	return openPlanes(ctx, data, lim)
+	return thumbnail(ctx, data, lim, maxSide)
 }
 
 func newMaker(t *testing.T, cfg Config) (*Maker, *prometheus.Registry) {
@@ -158,8 +159,8 @@ func TestBusy(t *testing.T) {
 
 	// Memory: room for one decode of these images, not two.
 	info, _ := image.Inspect(a)
-	need := info.Bytes + 512*512
-	m2, _ := newMaker(t, Config{Decodes: 4, MemoryBytes: need * 3 / 2})
+	need := info.Bytes + 8*512*512
+	m2, _ := newMaker(t, Config{Decodes: 4, Memory: membudget.New(need * 3 / 2)})
 	g2 := newGate()
 	m2.decode = g2.decode
 	go func() { _, err := m2.Get(context.Background(), shaOf(a), 512, a); done <- err }()
@@ -193,9 +194,9 @@ func expectBusy(t *testing.T, what string, m *Maker, g *gate, img []byte) {
 func TestPlaceholders(t *testing.T) {
 	m, _ := newMaker(t, Config{Limits: image.Limits{MaxPixels: 40_000_000, MaxFrames: 50, MaxWork: 500_000_000}})
 	var calls atomic.Int64
-	m.decode = func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []plane, error) {
+	m.decode = func(ctx context.Context, data []byte, lim image.Limits, maxSide int) (image.Info, *goimage.Gray, error) {
 		calls.Add(1)
-		return openPlanes(ctx, data, lim)
+		return thumbnail(ctx, data, lim, maxSide)
 	}
 	good := photo(1200, 900, 5)
 	for _, c := range []struct {
@@ -237,7 +238,7 @@ func TestPlaceholders(t *testing.T) {
 	}
 
 	// A decode cut short by its deadline: a placeholder, not cached.
-	m.decode = func(ctx context.Context, data []byte, lim image.Limits) (image.Info, []plane, error) {
+	m.decode = func(ctx context.Context, data []byte, lim image.Limits, maxSide int) (image.Info, *goimage.Gray, error) {
 		calls.Add(1)
 		return image.Info{}, nil, &image.Error{Kind: image.Interrupted, Message: "deadline passed"}
 	}
