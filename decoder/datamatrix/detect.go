@@ -37,6 +37,8 @@ type detector struct {
 	spend func(pixels int64) bool
 	// work counts the pixel visits since the last charge
 	work int64
+	// starts is the buffer of one start line's start positions
+	starts []int
 	// startAt reports whether a trace may start at a point (nil: anywhere)
 	startAt func(pt) bool
 }
@@ -54,6 +56,7 @@ func newDetector(im *binImage, spend func(pixels int64) bool) *detector {
 // found to yield, until yield returns false.
 func (d *detector) detect(yield func(symbol) bool) {
 	w, h := d.im.w, d.im.h
+	sl := newStartLines(d.im)
 	for _, dir := range []pt{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
 		cx, cy := float64(w/2), float64(h/2)
 		start := pt{cx - cx*dir.x + minSymbolSize/2*dir.x, cy - cy*dir.y + minSymbolSize/2*dir.y}.centered()
@@ -69,7 +72,7 @@ func (d *detector) detect(yield func(symbol) bool) {
 				break
 			}
 			t.work = &d.work
-			ok := d.scan(t, yield)
+			ok := d.scan(t, sl, yield)
 			// the line's pixels, and its traces' steps
 			d.work += int64(max(w, h))
 			if !d.spend(d.work) || !ok {
@@ -80,11 +83,19 @@ func (d *detector) detect(yield func(symbol) bool) {
 	}
 }
 
-// scan moves the start tracer along its line and, from each light pixel
-// after a dark one, tries to trace a Data Matrix's L and timing edges. It
-// returns false when yield asked to stop.
-func (d *detector) scan(start tracer, yield func(symbol) bool) bool {
-	for start.moveToNextWhiteAfterBlack() {
+// scan tries, from each light pixel after a dark one along the start
+// tracer's line (in its direction of travel), to trace a Data Matrix's L
+// and timing edges. It returns false when yield asked to stop.
+func (d *detector) scan(start tracer, sl *startLines, yield func(symbol) bool) bool {
+	b, n, from := sl.line(start.p, start.d)
+	step := int(start.d.x + start.d.y)
+	d.starts = lightAfterDark(b, n, from, step, d.starts[:0])
+	for _, i := range d.starts {
+		if start.d.y == 0 {
+			start.p.x = float64(i) + 0.5
+		} else {
+			start.p.y = float64(i) + 0.5
+		}
 		// an L edge is a module (2 px or more) of dark, then a quiet zone
 		// of a module or more: a one-pixel speck either side starts none
 		if d.im.at(start.p.sub(start.d.mul(2))) != black || d.im.at(start.p.add(start.d)) != white {

@@ -204,18 +204,6 @@ func (t *tracer) traceCorner(dir pt, corner *pt) bool {
 	return t.im.in(*corner) && t.isIn()
 }
 
-// moveToNextWhiteAfterBlack moves the start cursor (axis-aligned) to the
-// next light pixel that follows a dark one: the outside of an edge.
-func (t *tracer) moveToNextWhiteAfterBlack() bool {
-	if !t.stepToEdge() {
-		return false
-	}
-	if t.im.at(t.p) == white {
-		return true
-	}
-	return t.stepToEdge()
-}
-
 // history marks the light pixels a solid-edge trace passed, with the trace
 // (2 bits a pixel), so that no later start traces the same edge again.
 type history struct {

@@ -162,28 +162,28 @@ const maxBox = 20
 // readBoxes reads letters and digits boxed one by one or in groups
 // ("[a][b][c]", "【1】【3】", "(w) (x)", "「19」「9400」", "【138】-【0013】") as
 // written without the boxes: in a row of at least two boxes (nothing, a
-// blank or a dash between them), each an opening bracket, up to maxBox
+// blank, dash, dot or other inserted separator between them), each an opening bracket, up to maxBox
 // letters, digits, '_', '-' or number-only digits and a closing bracket,
 // the brackets are dropped and the first and last unit of each box widen
 // their spans over them. One box alone ("size (m)") is left as it is.
 func (rd *Reader) readBoxes(t *Text) {
 	rs := t.Runes
 	boxAt := func(i int) int { // the unit after the box at i, or -1
-		if i >= len(rs) || !unicode.Is(unicode.Ps, rs[i]) {
+		if i >= len(rs) || !opens(rs[i]) {
 			return -1
 		}
 		j := i + 1
 		for j < len(rs) && j-i <= maxBox && rd.boxable(rs[j]) {
 			j++
 		}
-		if j == i+1 || j >= len(rs) || !unicode.Is(unicode.Pe, rs[j]) {
+		if j == i+1 || j >= len(rs) || !closes(rs[j]) {
 			return -1
 		}
 		return j + 1
 	}
 	between := func(e int) int { // where the next box of a row may start
-		if e < len(rs) && (rs[e] == ' ' || rs[e] == '-') {
-			return e + 1
+		if e < len(rs) && insertedSeparator(rs[e]) && !opens(rs[e]) && !closes(rs[e]) || e < len(rs) && rs[e] == '、' {
+			return e + 1 // "[a] [b]", "[a]·[b]", "[a]、[b]"
 		}
 		return e
 	}
@@ -217,6 +217,11 @@ func (rd *Reader) readBoxes(t *Text) {
 	}
 	t.Runes, t.Start, t.End = t.Runes[:w], t.Start[:w], t.End[:w]
 }
+
+// opens and closes are brackets: Unicode's opening and closing
+// punctuation, and the angle brackets written with < and >.
+func opens(r rune) bool  { return r == '<' || unicode.Is(unicode.Ps, r) }
+func closes(r rune) bool { return r == '>' || unicode.Is(unicode.Pe, r) }
 
 // boxable is what a box read as part of a word holds.
 func (rd *Reader) boxable(r rune) bool {
