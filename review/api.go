@@ -262,6 +262,9 @@ func (s *Service) decide(id int64, moderator string, req decisionRequest) (*stor
 		return nil, err
 	}
 	s.m.decisions.WithLabelValues(req.Decision, strconv.FormatBool(req.Override)).Inc()
+	if s.onDecision != nil {
+		s.onDecision()
+	}
 	s.log.Info("review decision", "id", id, "moderator", moderator, "decision", req.Decision, "override", req.Override)
 	return it, nil
 }

@@ -87,6 +87,9 @@ type Options struct {
 	// DecodeMemory is the process's decode memory budget, which thumbnails
 	// reserve from as the scans do (nil: one of their own).
 	DecodeMemory *membudget.Budget
+	// OnDecision, when set, is called after each decision commits (the
+	// decision webhook's wake-up); it must not block.
+	OnDecision func()
 }
 
 // Service is the review queue with its API and web page.
@@ -108,6 +111,7 @@ type Service struct {
 	stopped    chan struct{}
 	closeOnce  sync.Once
 	closeErr   error
+	onDecision func()
 }
 
 type metrics struct {
@@ -217,7 +221,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		st: st, log: o.Logger, now: o.Now, tpl: tpl, m: newMetrics(o.Registerer, o.Quotas),
 		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies, retain: o.RetainDecided,
-		stop: make(chan struct{}), stopped: make(chan struct{}),
+		stop: make(chan struct{}), stopped: make(chan struct{}), onDecision: o.OnDecision,
 	}
 	if err := s.openModerators(o.ModeratorsFile, o.DataDir); err != nil {
 		return nil, fmt.Errorf("review: %w", err)

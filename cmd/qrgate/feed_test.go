@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/review/feed"
+	"github.com/qrgate/qrgate/review/webhook"
 )
 
 const (
@@ -284,6 +287,60 @@ func TestDecisionsFeedTwoModerators(t *testing.T) {
 	for _, l := range listings {
 		if seen[l] != 1 {
 			t.Errorf("listing %s read %d times, want once", l, seen[l])
+		}
+	}
+}
+
+// TestDecisionWebhook: with --decision-webhook a moderator's decision is
+// POSTed to the receiver, signed with the secret file's secret.
+func TestDecisionWebhook(t *testing.T) {
+	keys, mods := feedFiles(t)
+	secretFile := filepath.Join(t.TempDir(), "webhook-secret")
+	if err := os.WriteFile(secretFile, []byte("whsec-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan feed.Decision, 10)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := webhook.Verify([]byte("whsec-0123456789abcdef"), r.Header.Get("X-Qrgate-Timestamp"), r.Header.Get("X-Qrgate-Signature"), body, time.Now(), time.Minute); err != nil {
+			t.Errorf("delivery refused: %v", err)
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		var d feed.Decision
+		json.Unmarshal(body, &d) //nolint:errcheck // checked below
+		got <- d
+	}))
+	defer rcv.Close()
+	sg := startServe(t, "--api-keys-file", keys, "--moderators-file", mods,
+		"--decision-webhook", rcv.URL+"/qrgate", "--decision-webhook-secret-file", secretFile)
+	ids := flagListings(t, sg, "L1")
+	decideHTTP(t, sg.admin, aliceToken, ids["L1"], "reject", "ring", false)
+	select {
+	case d := <-got:
+		if d.ListingID != "L1" || d.Decision != "reject" || d.Moderator != "alice" || d.Note != "ring" {
+			t.Errorf("delivered %+v", d)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no delivery")
+	}
+}
+
+func TestDecisionWebhookFlags(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "s")
+	os.WriteFile(secretFile, []byte("whsec-0123456789abcdef"), 0o600) //nolint:errcheck
+	for _, args := range [][]string{
+		{"--decision-webhook", "https://pipeline.example/hook"},
+		{"--decision-webhook-secret-file", secretFile},
+		{"--decision-webhook", "pipeline.example/hook", "--decision-webhook-secret-file", secretFile},
+		{"--decision-webhook", "https://pipeline.example/hook", "--decision-webhook-secret-file", secretFile + ".missing"},
+	} {
+		f, err := parseServeFlags(append([]string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...), io.Discard, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := serve(context.Background(), f, io.Discard, nil, nil); err == nil {
+			t.Errorf("serve %q started", args)
 		}
 	}
 }

@@ -61,6 +61,8 @@ type serveFlags struct {
 	trustedProxies       string
 	quotas               struct{ total, seller, client byteSize }
 	retainDecided        time.Duration
+	webhookURL           string
+	webhookSecretFile    string
 }
 
 // Review store bounds on the embedded defaults: a laptop's disk, or a
@@ -90,6 +92,8 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.Var(&f.quotas.seller, "seller-quota", "image `size` the review store keeps per seller_id (0: no limit)")
 	fs.Var(&f.quotas.client, "client-quota", "image `size` the review store keeps per API key, or per client address when the API is open (0: no limit)")
 	fs.DurationVar(&f.retainDecided, "retain-decided", defaultRetainDecided, "how long a decided review item keeps its texts, findings and images (0: for ever)")
+	fs.StringVar(&f.webhookURL, "decision-webhook", "", "`URL` the moderators' decisions are POSTed to, signed, in order, at least once (empty: none; GET /v1/decisions serves them either way)")
+	fs.StringVar(&f.webhookSecretFile, "decision-webhook-secret-file", "", "`FILE` holding the secret that signs the decision webhook's deliveries (required with --decision-webhook)")
 	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
 	fs.DurationVar(&f.moderatorsWatch, "moderators-watch-interval", time.Second, "how often the moderators file is checked for changes (0 disables; SIGHUP reloads it too)")
@@ -253,11 +257,16 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
 	}
+	hook, err := newWebhook(f, st, log, reg)
+	if err != nil {
+		st.Close()
+		return err
+	}
 	svc, err := review.Open(ctx, review.Options{
 		Store: st, DataDir: f.dataDir, ModeratorsFile: f.moderators,
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
-		Quotas: quotas, RetainDecided: f.retainDecided,
+		Quotas: quotas, RetainDecided: f.retainDecided, OnDecision: hook.notify,
 		// Thumbnails obey the scan's header limits.
 		ImageLimits:  decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
 		DecodeMemory: decodeBudget,
@@ -267,6 +276,10 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		return fmt.Errorf("review store: %w", err)
 	}
 	defer svc.Close()
+	hookCtx, stopHook := context.WithCancel(context.Background())
+	hookDone := hook.start(hookCtx)
+	// Stopped before the store closes (the deferred svc.Close runs after).
+	defer func() { stopHook(); <-hookDone }()
 
 	gw, err := gateway.New(gateway.Options{
 		Config: f.gw, DecodeMemory: decodeBudget,
@@ -313,7 +326,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "store_max_bytes", int64(f.quotas.total), "seller_quota_bytes", int64(f.quotas.seller),
 		"client_quota_bytes", int64(f.quotas.client), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
-		"decode_memory_bytes", f.gw.MaxDecodeMemory,
+		"decode_memory_bytes", f.gw.MaxDecodeMemory, "decision_webhook", f.webhookURL != "",
 		"startup_ms", time.Since(begin).Milliseconds())
 	if keys == nil {
 		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+
