@@ -101,7 +101,7 @@ func (s *textScan) syllables() []rune {
 	for i := 0; i < len(s.r); i++ {
 		r := s.r[i]
 		if r >= 0x80 {
-			if syl, n := textnorm.ReadZhuyin(s.r, i); n > 0 {
+			if syl, n := s.zhuyin(i); n > 0 {
 				if sym, ok := s.t.symbolOf[syl]; ok {
 					out[i] = sym
 					for k := 1; k < n; k++ {
@@ -118,6 +118,14 @@ func (s *textScan) syllables() []rune {
 		out[i] = r
 	}
 	return out
+}
+
+// zhuyin reads a zhuyin syllable at unit i (the bopomofo block only).
+func (s *textScan) zhuyin(i int) (string, int) {
+	if r := s.r[i]; r < 0x3105 || r > 0x312F {
+		return "", 0
+	}
+	return textnorm.ReadZhuyin(s.r, i)
 }
 
 // zhuyinRest stands for the letters and tone of a zhuyin syllable after

@@ -195,17 +195,15 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 		blankDot = blankDot || kind == " "
 		realDot = realDot || kind != " "
 	}
+	// "or weixin点qq点com", "model x3": a blank-dotted host must be a link
+	// host as a whole (checked before any parsing: words of prose come here).
+	if blankDot && (realDot || !s.t.linkHosts[s.hostOf(labels[:nl])]) {
+		return i, nil, false
+	}
 	if at, ok := s.token(j, s.t.links.at); ok && !afterAt {
 		// "item.taobao.com@tb-goods.cn/i/7731": the host follows the
 		// userinfo, which a link to a known or shop-like host disguises.
-		var user strings.Builder
-		for k, l := range labels[:nl] {
-			if k > 0 {
-				user.WriteByte('.')
-			}
-			user.WriteString(string(r[l[0]:l[1]]))
-		}
-		if u, ok := parseURL(user.String()); ok && (scheme != "" || s.t.knownHost(u) || commonTLD[tld(u.Host)]) {
+		if u, ok := parseURL(s.hostOf(labels[:nl])); ok && (scheme != "" || s.t.knownHost(u) || commonTLD[tld(u.Host)]) {
 			if end, u, ok := s.readLink(at, true); ok {
 				return end, u, true
 			}
@@ -221,14 +219,7 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 		path, j = string(r[j:k]), k
 	}
 	path, j = s.readPath(path, j)
-	var host strings.Builder
-	for k, l := range labels[:nl] {
-		if k > 0 {
-			host.WriteByte('.')
-		}
-		host.WriteString(string(r[l[0]:l[1]]))
-	}
-	raw := host.String() + path
+	raw := s.hostOf(labels[:nl]) + path
 	if scheme != "" {
 		raw = scheme + "://" + raw
 	}
@@ -236,13 +227,24 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 	if !ok {
 		return i, nil, false
 	}
-	if blankDot && (realDot || !s.t.linkHosts[u.Host]) {
-		return i, nil, false // "or weixin点qq点com": a blank-dotted host must be a link host as a whole
-	}
 	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) && !commonTLD[tld(u.Host)] {
 		return i, nil, false // "好评点赞" is not a host; "lehuo点shop" is
 	}
 	return j, u, true
+}
+
+// hostOf joins a host's labels (units [l[0], l[1])) with dots.
+func (s *textScan) hostOf(labels [][2]int) string {
+	var b strings.Builder
+	for k, l := range labels {
+		if k > 0 {
+			b.WriteByte('.')
+		}
+		for _, c := range s.r[l[0]:l[1]] {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // commonTLD are the top-level domains a disguised bare host is read with
