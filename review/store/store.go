@@ -214,6 +214,8 @@ type Filter struct {
 	SellerID   string
 	Identifier string // items with a finding of this identifier
 	Before     int64  // cursor: only items with ID < Before (0: from the newest)
+	Limit      int    // 0 means DefaultLimit; capped at MaxLimit
+
 	// Now is when claims are judged: List reports claims unexpired at Now
 	// (Summary.Claim). Zero reports none.
 	Now time.Time
@@ -222,7 +224,6 @@ type Filter struct {
 	// listing).
 	SkipClaimed bool
 	Moderator   string
-	Limit      int    // 0 means DefaultLimit; capped at MaxLimit
 }
 
 // Page limits.
