@@ -241,6 +241,14 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	quotas := store.Quotas{
 		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
 	}
+	workers := f.gw.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// One decode memory budget for every decode of the process: the scans'
+	// and the moderators' thumbnails.
+	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
+	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
 	st, err := openStore(ctx, f.store, f.dataDir, time.Now, quotas)
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -250,6 +258,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided,
+		// Thumbnails obey the scan's header limits.
+		ImageLimits:  decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
+		DecodeMemory: decodeBudget,
 	})
 	if err != nil {
 		st.Close()
@@ -257,17 +268,10 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	}
 	defer svc.Close()
 
-	workers := f.gw.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	// One decode memory budget for every decode of the process.
-	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
-	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
 	gw, err := gateway.New(gateway.Options{
 		Config: f.gw, DecodeMemory: decodeBudget,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
-		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
+		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(), Decisions: st,
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})
