@@ -72,11 +72,16 @@ const (
 	// sticker, a logo, another card over it): the third is placed where
 	// the two imply and the code decoded if its error correction allows.
 	FinderPairs
+	// DataMatrix: the Data Matrix detector of decoder/datamatrix on every
+	// pyramid level scanned (the solid L and the dashed timing edges
+	// traced in the level's block thresholds, dark on light and light on
+	// dark, from starts next to the level scan's busy blocks).
+	DataMatrix
 )
 
 // strategyNames are the strategies' names (for flags and reports), in
 // their bit order.
-var strategyNames = [...]string{"finder-full", "finder-half", "finder-quarter", "corner-search", "regions", "linear", "finder-pairs"}
+var strategyNames = [...]string{"finder-full", "finder-half", "finder-quarter", "corner-search", "regions", "linear", "finder-pairs", "datamatrix"}
 
 // AllStrategies lists every strategy, in the order a scan runs them.
 func AllStrategies() []Strategy {

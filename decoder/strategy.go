@@ -72,6 +72,14 @@ func (c charged) Attempt(f func()) {
 	}
 }
 
+// tracing is the scan as the Data Matrix reader sees it: decodes are
+// charged like any reader call, and its edge tracing by the pixels it
+// visits.
+type tracing struct{ charged }
+
+// Spend charges pixels of tracing to the budget.
+func (t tracing) Spend(pixels int64) bool { return t.spend(Work(pixels)) }
+
 // A pyramid level: the finder search runs on the plane downscaled by
 // scale, keeping module sizes (in that level's pixels) its binarizer window
 // resolves; codes are decoded on the full-resolution plane.
@@ -130,6 +138,9 @@ func (s *scanState) scan(p bitmap.Plane) {
 		ls := qr.ScanLevel(th, l.step, l.minM, l.maxM)
 		if l.scale == 1 {
 			fullBusy, fullBW = ls.Changes.Busy(), ls.Changes.BW
+		}
+		if s.skip&DataMatrix == 0 {
+			s.addAll(datamatrix.ReadLevel(tracing{charged{s, chargeDMDecode}}, th, ls.Changes, l.scale))
 		}
 		if l.strategy == Regions {
 			// Regions-only levels look for big Data Matrix codes (a QR code

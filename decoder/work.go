@@ -18,17 +18,20 @@ type Work int64
 // MPass is a million pixel-passes: the flags' unit of work.
 const MPass Work = 1_000_000
 
-// DefaultBudget is the work one image's strategies may spend: over ten
-// times what the most expensive image of the shared corpus and of the
-// generator's sets spends, so that only hostile images (many noisy frames,
-// photos full of finder look-alikes) are cut short (docs/reliability.md
-// has the distribution it was set from).
+// DefaultBudget is the work one image's strategies may spend: 5.9 times
+// the most an image of the shared corpus or of the generator's set spends
+// (68 MPass) and 2.9 times a 40-megapixel photo's, so that only hostile
+// images (many noisy frames, photos full of finder look-alikes) are cut
+// short; about 1–2.6 CPU-s here (docs/reliability.md has the distribution
+// it was set from and its command).
 const DefaultBudget = 400 * MPass
 
 // The charges of the strategies, in pixel-passes: each kind of call's CPU
 // relative to a level's pixel (about 4.5 ns here), fitted by least squares
-// to the CPU of the shared corpus's scans and of the decoy GIF's
-// (docs/reliability.md, "The work budget").
+// to the scan CPU of the shared corpus's images and of the decoy GIF,
+// counted per kind of call. Over the corpus and the generator's images a
+// pixel-pass then costs 2.3–6.6 ns of scan CPU (p10–p90, TestWorkTracksCPU;
+// docs/reliability.md, "The decoy GIF and the work budget").
 const (
 	// chargeTriplet is one QR decode from a finder triplet or pair
 	// (about 300 µs: the grid fitted to the finders' rings and sampled
@@ -40,9 +43,16 @@ const (
 	chargeLine Work = 4_000
 	// chargeRegionCall is one gozxing reader call on a region, besides
 	// chargeRegionPixel for each of the region's pixels (the reader
-	// binarizes and searches the whole crop, about 16 ns a pixel).
+	// binarizes and searches the whole crop, about 16 ns a pixel). The
+	// fixed part is set, not fitted: the corpus's regions could not tell
+	// it apart from their pixels.
 	chargeRegionCall  Work = 5_000
 	chargeRegionPixel Work = 4
+	// chargeDMDecode is one Data Matrix symbol the tracer found, sampled
+	// and handed to gozxing's ECC200 decoder (twice when the timing edges
+	// refine it): about 20 µs. Its tracing is charged by the pixels it
+	// visits (datamatrix.Host).
+	chargeDMDecode Work = 5_000
 )
 
 // String prints w in megapixel-passes.

@@ -36,6 +36,12 @@ type Config struct {
 	// ScanTimeout is the deadline of one request's scan; images cut short
 	// are marked partial.
 	ScanTimeout time.Duration
+	// MaxDecodeMemory is the decode memory budget in bytes: each image
+	// reserves what its headers say its decode and scan hold before it is
+	// decoded; an image needing more than all of it is too_large, and a
+	// listing whose images cannot get their bytes within QueueTimeout is
+	// refused with 503. Default DefaultDecodeMemoryPerWorker × Workers.
+	MaxDecodeMemory int64
 	// RecordTimeout bounds persisting a flagged listing.
 	RecordTimeout time.Duration
 	// CacheEntries bounds the content-hash cache of decode results (0 = default, <0 = off).
@@ -74,6 +80,11 @@ const (
 	DefaultMaxConns        = 4096
 	DefaultShutdownTimeout = 15 * time.Second
 	DefaultRetryAfter      = 1 * time.Second
+	// DefaultDecodeMemoryPerWorker: a worker's share of the default decode
+	// memory budget, enough for the largest image of the shared corpus
+	// (a 13-megapixel progressive JPEG: 111 MiB by its estimate,
+	// `go run ./benchmarks/imagework`).
+	DefaultDecodeMemoryPerWorker = 128 << 20
 )
 
 // WithDefaults fills zero fields with their defaults.
@@ -98,6 +109,9 @@ func (c Config) WithDefaults() Config {
 	def(&c.Workers, runtime.GOMAXPROCS(0))
 	def(&c.QueueSize, DefaultQueueSize)
 	def(&c.CacheEntries, DefaultCacheEntries)
+	if c.MaxDecodeMemory == 0 {
+		c.MaxDecodeMemory = int64(c.Workers) * DefaultDecodeMemoryPerWorker
+	}
 	def(&c.MaxConns, DefaultMaxConns)
 	defD(&c.QueueTimeout, DefaultQueueTimeout)
 	defD(&c.ScanTimeout, DefaultScanTimeout)
@@ -124,6 +138,9 @@ func (c Config) Validate() error {
 		if v <= 0 {
 			return fmt.Errorf("%w: %s must be positive, got %d", ErrInvalidConfig, name, v)
 		}
+	}
+	if c.MaxDecodeMemory <= 0 {
+		return fmt.Errorf("%w: max-decode-memory must be positive, got %d", ErrInvalidConfig, c.MaxDecodeMemory)
 	}
 	durs := map[string]time.Duration{
 		"queue-timeout": c.QueueTimeout, "scan-timeout": c.ScanTimeout, "record-timeout": c.RecordTimeout,

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/scan"
 )
@@ -61,7 +64,7 @@ func (g *Gateway) decodeImages(ctx context.Context, keys []imageKey, images [][]
 	waits := map[int]*flight{}
 	for i, data := range images {
 		starts[i] = time.Now()
-		c := g.claim(ctx, keys[i])
+		c := g.claim(ctx, keys[i], data)
 		switch {
 		case c.err != nil:
 			cancel() // stop the decodes already running: the listing is refused
@@ -98,7 +101,8 @@ func (g *Gateway) decodeImages(ctx context.Context, keys []imageKey, images [][]
 }
 
 // claimed is where one image stands after claim: exactly one of out (a
-// cache hit, or the scan deadline passed), wait (another request is
+// cache hit, the scan deadline passed, or an image larger than the whole
+// decode memory budget), wait (another request is
 // decoding the same bytes), lead (this caller decodes them on the worker it
 // now holds) or err (the pool refused) is the answer.
 type claimed struct {
@@ -110,9 +114,10 @@ type claimed struct {
 
 // claim takes one image through the cache and singleflight protocol: a
 // cached outcome is used as it is; bytes being decoded now are waited for;
-// otherwise the caller leads a new flight on a worker of the pool. The
-// leader's outcome is cached once, when its flight ends.
-func (g *Gateway) claim(ctx context.Context, key imageKey) claimed {
+// otherwise the caller reserves the decode's memory (its estimate from the
+// headers) and leads a new flight on a worker of the pool. The leader's
+// outcome is cached once, when its flight ends.
+func (g *Gateway) claim(ctx context.Context, key imageKey, data []byte) claimed {
 	o, hit, f, leader := g.cache.lookup(key)
 	switch {
 	case hit:
@@ -124,7 +129,17 @@ func (g *Gateway) claim(ctx context.Context, key imageKey) claimed {
 	if g.cache != nil {
 		g.m.cacheMisses.Inc()
 	}
-	release, err := g.worker(ctx)
+	free, refused, err := g.reserve(ctx, data)
+	if refused != nil { // depends on the bytes and the budget alone: cached
+		g.cache.finish(key, f, *refused, true)
+		return claimed{out: refused.decoded(false)}
+	}
+	var release func()
+	if err == nil {
+		if release, err = g.worker(ctx); err != nil {
+			free()
+		}
+	}
 	if err != nil {
 		g.cache.finish(key, f, decodeOutcome{}, false)
 		if errors.Is(err, errScanDeadline) {
@@ -133,6 +148,7 @@ func (g *Gateway) claim(ctx context.Context, key imageKey) claimed {
 		return claimed{err: err}
 	}
 	return claimed{lead: func(data []byte) scan.Decoded {
+		defer free()
 		defer release()
 		o := g.decode(ctx, data)
 		g.cache.finish(key, f, o, true)
@@ -155,7 +171,7 @@ func (g *Gateway) await(ctx context.Context, key imageKey, f *flight, data []byt
 			g.m.cacheHits.Inc()
 			return f.out.decoded(true), nil
 		}
-		c := g.claim(ctx, key)
+		c := g.claim(ctx, key, data)
 		switch {
 		case c.err != nil:
 			return scan.Decoded{}, c.err
@@ -184,6 +200,38 @@ func (g *Gateway) worker(ctx context.Context) (release func(), err error) {
 		return nil, errScanDeadline
 	}
 	return release, err
+}
+
+// reserve takes from the decode memory budget what decoding data will
+// hold, by its headers (image.Inspect), before anything is decoded: free
+// gives it back. An image whose headers the decoder refuses anyway
+// (unreadable, over a limit) costs nothing to refuse and reserves nothing;
+// one that needs more than the whole budget is refused here (refused:
+// too_large); when the bytes are not free within the queue timeout, the
+// listing is refused (ErrDecodeMemory: 503), or the image timed out if
+// the scan deadline passed first.
+func (g *Gateway) reserve(ctx context.Context, data []byte) (free func(), refused *decodeOutcome, err error) {
+	info, err := image.Inspect(data)
+	if err != nil || g.dec.Limits().Check(info) != nil {
+		return func() {}, nil, nil
+	}
+	if ctx.Err() != nil {
+		return nil, nil, errScanDeadline
+	}
+	free, err = g.mem.Acquire(ctx, info.Bytes, g.cfg.QueueTimeout)
+	switch {
+	case errors.Is(err, membudget.ErrTooLarge):
+		g.m.decodeMemoryRefused.Inc()
+		res := &decoder.Result{Format: info.Format, Width: info.Width, Height: info.Height, Frames: info.Frames}
+		return nil, &decodeOutcome{res: res, err: &decoder.Error{Code: decoder.ErrTooLarge, Err: err,
+			Message: fmt.Sprintf("decoding this %dx%d %s needs about %d MiB, over the decode memory budget of %d MiB",
+				info.Width, info.Height, info.Format, info.Bytes>>20, g.mem.Max()>>20)}}, nil
+	case errors.Is(err, membudget.ErrTimeout):
+		return nil, nil, ErrDecodeMemory
+	case err != nil:
+		return nil, nil, errScanDeadline
+	}
+	return free, nil, nil
 }
 
 // decode runs the decoder on a worker the caller holds.

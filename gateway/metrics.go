@@ -11,25 +11,28 @@ import (
 // closed set (HTTP status, verdict, format, policy category, reason), never
 // from a payload or an id.
 type metrics struct {
-	scans           *prometheus.CounterVec
-	scanDuration    prometheus.Histogram
-	images          *prometheus.CounterVec
-	decodeDuration  prometheus.Histogram
-	findings        *prometheus.CounterVec
-	requests        *prometheus.CounterVec
-	inflight        prometheus.Gauge
-	queueDepth      prometheus.Gauge
-	rejected        *prometheus.CounterVec
-	cacheHits       prometheus.Counter
-	cacheMisses     prometheus.Counter
-	policyInfo      *prometheus.GaugeVec
-	policyReloads   *prometheus.CounterVec
-	decoderPanics   prometheus.Counter
-	reviewsStored   prometheus.Counter
-	reviewsUnstored prometheus.Counter
-	reviewErrors    prometheus.Counter
-	authFailures    prometheus.Counter
-	authThrottled   prometheus.Counter
+	scans          *prometheus.CounterVec
+	scanDuration   prometheus.Histogram
+	images         *prometheus.CounterVec
+	decodeDuration prometheus.Histogram
+	findings       *prometheus.CounterVec
+	requests       *prometheus.CounterVec
+	inflight       prometheus.Gauge
+	queueDepth     prometheus.Gauge
+	rejected       *prometheus.CounterVec
+	cacheHits      prometheus.Counter
+	cacheMisses    prometheus.Counter
+	policyInfo     *prometheus.GaugeVec
+	policyReloads  *prometheus.CounterVec
+	decoderPanics  prometheus.Counter
+	// decodeMemoryRefused counts images needing more than the whole
+	// decode memory budget (too_large).
+	decodeMemoryRefused prometheus.Counter
+	reviewsStored       prometheus.Counter
+	reviewsUnstored     prometheus.Counter
+	reviewErrors        prometheus.Counter
+	authFailures        prometheus.Counter
+	authThrottled       prometheus.Counter
 
 	// codes caches the status-code children of requests: the hot path
 	// should not format an integer and hash labels per request.
@@ -43,6 +46,7 @@ const (
 	reasonShutdown     = "shutting_down"
 	reasonStore        = "store_unavailable"
 	reasonBodyBudget   = "body_bytes"
+	reasonDecodeMemory = "decode_memory"
 )
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -91,6 +95,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		decoderPanics: f.NewCounter(prometheus.CounterOpts{
 			Name: "qrgate_decoder_panics_total", Help: "Panics contained inside a decode attempt.",
 		}),
+		decodeMemoryRefused: f.NewCounter(prometheus.CounterOpts{
+			Name: "qrgate_decode_memory_refused_total", Help: "Images refused (too_large) because decoding them needs more than the whole decode memory budget.",
+		}),
 		reviewsStored: f.NewCounter(prometheus.CounterOpts{
 			Name: "qrgate_reviews_stored_total", Help: "Flagged listings persisted to the review queue before answering.",
 		}),
@@ -114,7 +121,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.policyReloads.WithLabelValues(r)
 	}
-	for _, r := range []string{reasonQueueFull, reasonQueueTimeout, reasonShutdown, reasonStore, reasonBodyBudget} {
+	for _, r := range []string{reasonQueueFull, reasonQueueTimeout, reasonShutdown, reasonStore, reasonBodyBudget, reasonDecodeMemory} {
 		m.rejected.WithLabelValues(r)
 	}
 	return m

@@ -13,6 +13,9 @@ import (
 var (
 	ErrQueueFull    = errors.New("decode queue is full")
 	ErrQueueTimeout = errors.New("wait for a decode worker would exceed the queue timeout")
+	// ErrDecodeMemory: the decode memory budget did not have an image's
+	// bytes free within the queue timeout.
+	ErrDecodeMemory = errors.New("decode memory budget spent; wait would exceed the queue timeout")
 )
 
 // pool bounds concurrent decodes: a semaphore of workers with a short queue

@@ -66,8 +66,11 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	res, err := g.scanListing(context.Background(), pol, req)
 	if err != nil {
 		reason := reasonQueueFull
-		if errors.Is(err, ErrQueueTimeout) {
+		switch {
+		case errors.Is(err, ErrQueueTimeout):
 			reason = reasonQueueTimeout
+		case errors.Is(err, ErrDecodeMemory):
+			reason = reasonDecodeMemory
 		}
 		g.m.rejected.WithLabelValues(reason).Inc()
 		return apierror.Unavailable(apierror.CodeOverloaded, "overloaded: "+err.Error()+"; retry later", g.cfg.RetryAfter, err)

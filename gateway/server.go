@@ -16,6 +16,7 @@ import (
 
 	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/throttle"
@@ -35,8 +36,12 @@ type Recorder interface {
 type Options struct {
 	Config  Config
 	Decoder decoder.Config // limits of one decode; the gateway counts and logs panics before OnPanic
-	Policy  *PolicyHolder
-	APIKeys *APIKeys // nil: the public API is open
+	// DecodeMemory is the budget every decode reserves its bytes from
+	// before it allocates (shared with other decoding, such as review
+	// thumbnails); nil makes one of Config.MaxDecodeMemory bytes.
+	DecodeMemory *membudget.Budget
+	Policy       *PolicyHolder
+	APIKeys      *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
 	Recorder Recorder
 	// Admin serves what the admin listener does not route itself (the
@@ -74,6 +79,7 @@ type Gateway struct {
 	m       *metrics
 	body    *bodyBudget
 	pool    *pool
+	mem     *membudget.Budget
 	cache   *cache
 	now     func() time.Time
 	metrics fasthttp.RequestHandler
@@ -125,6 +131,16 @@ func New(o Options) (*Gateway, error) {
 	g.m = newMetrics(o.Registerer)
 	g.dec = decoder.New(g.decoderConfig(o.Decoder))
 	g.pool = newPool(cfg.Workers, cfg.QueueSize, cfg.QueueTimeout, g.m.queueDepth)
+	g.mem = o.DecodeMemory
+	if g.mem == nil {
+		g.mem = membudget.New(cfg.MaxDecodeMemory)
+	}
+	o.Registerer.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "qrgate_decode_memory_reserved_bytes", Help: "Bytes of the decode memory budget reserved by the decodes in progress.",
+	}, func() float64 { return float64(g.mem.InUse()) }))
+	o.Registerer.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "qrgate_decode_memory_budget_bytes", Help: "The decode memory budget (--max-decode-memory).",
+	}, func() float64 { return float64(g.mem.Max()) }))
 	g.metrics = metricsHandler(o.Gatherer)
 	g.m.policyInfo.WithLabelValues(g.pol.Get().Version()).Set(1)
 	g.pol.observe(g.onPolicySwap, g.onPolicyResult)

@@ -37,7 +37,8 @@ type textScanner struct {
 	syllableOf map[rune]rune
 	symbolOf   map[string]rune   // keyword syllable → its symbol
 	components map[rune][]string // a character → how it is written as its components
-	fillers    map[rune]bool     // characters that may stand between keyword and identifier
+	links      linkWords
+	fillers    map[rune]bool // characters that may stand between keyword and identifier
 	stopwords  map[string]bool
 	linkHosts  map[string]bool // hosts and domains of the policy's link rules
 	bare       class           // class of a bare mobile ("" category: off)
@@ -82,6 +83,7 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	}
 	t := &textScanner{p: p, cfg: cfg, reader: reader, components: comps, stopwords: map[string]bool{}, linkHosts: map[string]bool{},
 		syllableOf: map[rune]rune{}, fillers: map[rune]bool{}}
+	t.links = t.compileLinkWords(cfg.LinkWords)
 	var d dictionary
 	add := func(s string, w word) error {
 		alts, err := expandKeyword(s)

@@ -257,7 +257,7 @@ func ruleKind(kind string) string {
 	switch kind {
 	case idWechat:
 		return "id"
-	case idQQ, idIntl:
+	case idQQ, idIntl, idLocal:
 		return "number"
 	}
 	return kind
@@ -315,6 +315,12 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 				return "86" + m, true
 			}
 		}
+	case idLocal:
+		// Hong Kong, Macau and Singapore numbers have 8 digits, Taiwan's 9
+		// or 10 (0912 345 678), North America's 10 ((415) 555-0132).
+		if d, ok := joinDigits(s.r, cs); ok && len(d) >= 8 && len(d) <= 12 {
+			return d, true
+		}
 	case idWechat, idHandle:
 		id := s.joinID(cs)
 		if w, ok := wxid(id); ok && kind == idWechat {
@@ -327,16 +333,17 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		if len(id) < lim.Min || len(id) > lim.Max || !isLetter(rune(id[0])) || s.t.stopwords[id] {
 			return "", false
 		}
-		if kind == idHandle && (strings.Contains(id, "-") || !at) {
+		if kind == idHandle && strings.Contains(id, "-") {
+			return "", false
+		}
+		// A word of letters only after an English keyword and a blank is
+		// more likely prose ("WeChat anytime", "Telegram channel") than an
+		// ID; a handle's '@' says it is one.
+		if lettersOnly(id) && kw.ascii && !strongGap(gap) && !at {
 			return "", false
 		}
 		if kind == idHandle {
-			return "@" + id, true
-		}
-		// A word of letters only after an English keyword and a blank is
-		// more likely prose ("WeChat anytime") than an ID.
-		if lettersOnly(id) && kw.ascii && !strongGap(gap) {
-			return "", false
+			return "@" + id, true // written with or without its '@'
 		}
 		return id, true
 	}

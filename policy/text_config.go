@@ -62,6 +62,9 @@ type textConfig struct {
 	// Components add ways of writing a keyword character as its components
 	// (拆字) to those of the CJK Decomposition Data: {信: [人言]}.
 	Components map[string][]string `yaml:"components"`
+	// LinkWords stand for a link's dot, colon, slash and '@' ("[.]", "点",
+	// "dot", "冒号", "斜杠"), besides the characters themselves.
+	LinkWords linkWordsSpec `yaml:"link_words"`
 
 	line int
 }
@@ -84,6 +87,33 @@ type channelSpec struct {
 	Short []string `yaml:"short"`
 
 	line int
+}
+
+// linkWordsSpec lists the tokens read as a link's punctuation.
+type linkWordsSpec struct {
+	Dot   []string `yaml:"dot"`
+	Colon []string `yaml:"colon"`
+	Slash []string `yaml:"slash"`
+	At    []string `yaml:"at"`
+}
+
+// UnmarshalYAML rejects unknown keys and tokens with blanks or nothing in them.
+func (l *linkWordsSpec) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "link_words", []string{"dot", "colon", "slash", "at"}); err != nil {
+		return err
+	}
+	type plain linkWordsSpec
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	for _, toks := range [][]string{l.Dot, l.Colon, l.Slash, l.At} {
+		for _, t := range toks {
+			if t == "" || strings.ContainsAny(t, " \t\n") || utf8.RuneCountInString(t) > 12 {
+				return lineErr(n, "link_words: %q must be 1 to 12 characters without blanks", t)
+			}
+		}
+	}
+	return nil
 }
 
 // bareMobileSpec configures the bare mobile rule.
@@ -109,14 +139,15 @@ const (
 	idQQ       = "qq"        // 5–11 digits, no leading 0
 	idLandline = "landline"  // area code + number
 	idIntl     = "intl_phone"
-	idHandle   = "handle" // @name
+	idHandle   = "handle"      // @name
+	idLocal    = "local_phone" // another region's number without its country code
 )
 
-var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle}
+var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle, idLocal}
 
 var (
 	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
-		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings", "components"}
+		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings", "components", "link_words"}
 	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}

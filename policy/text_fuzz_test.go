@@ -17,6 +17,11 @@ func FuzzScanText(f *testing.F) {
 		"", "微信：abc_123456", "Ｖ信：ａｂｃ＿１２３４５６", "手机微信同号 138-0013-8000",
 		"QQ ①②③④⑤⑥⑦⑧", "u[.]wechat[.]com/abc", "1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣",
 		"wеіхіn: s\u200bu\nn/n🍉y", "\xff\xfe微信\xc0", "wa me/8613812345678", "电话 0571-88157858",
+		// Readings of this round: radio digits, boxes, zhuyin, components,
+		// defanged schemes, userinfo, other regions' phones.
+		"电话 幺三八—洞洞幺三―八洞洞洞", "微信 [h][o][n][e][y][_][8][7]", "手机「１９」「９４００」", "ㄨㄟ ㄒㄧㄣˋ：abc_123",
+		"V亻言 abc_123", "hxxps[://]bit[.]ly/abc", "h t t p s : / / t点cn/x", "item.taobao.com[@]tb-goods.cn/i/1",
+		"電話：+852 6734 2815", "【", "[a][", "ㄒ", "hxxp[:]", "1_2_3_4_5", "〔壹柒捌零〕捌叁叁贰叁贰捌",
 	} {
 		f.Add(s)
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"unicode"
 )
 
 // chunk is a piece of an identifier: units [s, e) of identifier characters.
@@ -81,7 +82,7 @@ func (s *textScan) separatorRun(i int) (int, sepKind) {
 			continue
 		case c == ' ':
 			k.blank = true
-		case c == '(' || c == ')':
+		case c == '(' || c == ')' || unicode.In(c, unicode.Ps, unicode.Pe):
 			k.bracket = true
 		case isValueSep(c):
 			k.arrow = true
@@ -113,7 +114,10 @@ func (s *textScan) joins(prev, next chunk, k sepKind) bool {
 	case k.bracket && !digits:
 		return false
 	case k.lineBreak:
-		return true
+		// A wrapped identifier goes on after the break, but a word after
+		// an identifier that ends on its digits begins the next line
+		// ("sam_desk_01\npickup only").
+		return !(len(pr) >= s.t.cfg.WechatID.Min && isDigit(pr[len(pr)-1]) && len(nr) >= 4 && lettersOnly(string(nr)))
 	case k.blank && s.bracketed:
 		return true
 	case k.blank:

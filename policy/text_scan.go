@@ -3,6 +3,10 @@ package policy
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/qrgate/qrgate/policy/textnorm"
 )
@@ -97,7 +101,7 @@ func (s *textScan) syllables() []rune {
 	for i := 0; i < len(s.r); i++ {
 		r := s.r[i]
 		if r >= 0x80 {
-			if syl, n := textnorm.ReadZhuyin(s.r, i); n > 0 {
+			if syl, n := s.zhuyin(i); n > 0 {
 				if sym, ok := s.t.symbolOf[syl]; ok {
 					out[i] = sym
 					for k := 1; k < n; k++ {
@@ -114,6 +118,14 @@ func (s *textScan) syllables() []rune {
 		out[i] = r
 	}
 	return out
+}
+
+// zhuyin reads a zhuyin syllable at unit i (the bopomofo block only).
+func (s *textScan) zhuyin(i int) (string, int) {
+	if r := s.r[i]; r < 0x3105 || r > 0x312F {
+		return "", 0
+	}
+	return textnorm.ReadZhuyin(s.r, i)
 }
 
 // zhuyinRest stands for the letters and tone of a zhuyin syllable after
@@ -305,9 +317,39 @@ func (s *textScan) link(i int) (int, bool) {
 	if !ok {
 		return i, false
 	}
-	s.emit(i, end, s.t.p.classifyURL(u, u.Identifier()))
+	c := s.t.p.classifyURL(u, u.Identifier())
+	if c.Action == Allow && s.lookalike(i, end) {
+		c = s.t.p.defaultURL // a platform host in look-alike letters is another site
+		c.Identifier = u.Identifier()
+	}
+	s.emit(i, end, c)
 	s.take(i, end)
 	return end, true
+}
+
+// lookalike reports a letter of another script read as a Latin letter
+// among units [i, j) ("tаobao" with a Cyrillic а); full-width and styled
+// letters are the same letters.
+func (s *textScan) lookalike(i, j int) bool {
+	for k := i; k < j; k++ {
+		if !isLetter(s.r[k]) {
+			continue
+		}
+		orig, _ := utf8.DecodeRuneInString(s.orig[s.n.Start[k]:s.n.End[k]])
+		if orig >= utf8.RuneSelf && unicode.IsLetter(orig) && !isASCIIString(norm.NFKC.String(string(orig))) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIString(x string) bool {
+	for i := 0; i < len(x); i++ {
+		if x[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // bareNumbers reports the mobile numbers that stand alone in what the

@@ -1,38 +1,153 @@
 package policy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Links written into text: with or without a scheme, upper case or full
 // width (folded by textnorm), and with the dots disguised as "[.]", "(dot)",
 // "点" or blanks around a dot. A host whose dots are all blanks ("wa me/…")
 // is read only when it is one of the policy's link hosts.
 
-var schemes = []string{"https://", "http://", "weixin://", "wxp://"}
+// linkWords are the compiled link_words of the policy: the tokens that
+// stand for a link's dot, colon, slash and '@', normalised like text.
+type linkWords struct {
+	dot, colon, slash, at [][]rune
+}
 
-// dotTokens stand for a dot between two labels of a host.
-var dotTokens = [][]rune{[]rune("[.]"), []rune("(.)"), []rune("{.}"), []rune("(dot)"), []rune("[dot]"), []rune("{dot}"), []rune("<dot>"),
-	[]rune("点"), []rune("。"), []rune("·"), []rune("•"), []rune("・"), []rune("∙"), []rune("⋅"), []rune("dot"), []rune(".")}
+// compileLinkWords normalises the policy's tokens; a token of ASCII letters
+// only ("dot") is a word, read only with blanks on both sides.
+func (t *textScanner) compileLinkWords(c linkWordsSpec) linkWords {
+	conv := func(toks []string, plain string) [][]rune {
+		out := [][]rune{}
+		for _, tok := range toks {
+			if rs := t.compactRunes(tok); len(rs) > 0 {
+				out = append(out, rs)
+			}
+		}
+		// Longest first, the plain character last: "(.)" before ".".
+		slices.SortStableFunc(out, func(a, b []rune) int { return len(b) - len(a) })
+		return append(out, []rune(plain))
+	}
+	return linkWords{dot: conv(c.Dot, "."), colon: conv(c.Colon, ":"), slash: conv(c.Slash, "/"), at: conv(c.At, "@")}
+}
 
-// wordTokens are the dot and slash tokens spelled as words: only read with
-// blanks on both sides ("t dot me", never "tdotme").
-var wordTokens = map[string]bool{"dot": true, "slash": true}
+// isWordToken reports a token spelled in letters ("dot", "slash"): it
+// stands for its symbol only with blanks on both sides ("t dot me").
+func isWordToken(t []rune) bool {
+	for _, r := range t {
+		if !isLetter(r) {
+			return false
+		}
+	}
+	return true
+}
 
-// slashTokens stand for a slash in a link's path.
-var slashTokens = [][]rune{[]rune("(slash)"), []rune("[slash]"), []rune("slash"), []rune("斜杠"), []rune("/")}
+// schemeNames are the schemes a link is read with; a defanged "hxxp" is
+// http.
+var schemeNames = []string{"https", "http", "hxxps", "hxxp", "weixin", "wxp"}
+
+// readScheme reads a scheme at unit j, however it is written: its letters
+// with single blanks between them ("h t t p s"), defanged ("hxxps"), then
+// a colon and two slashes, each possibly a word or in brackets ("[:]//",
+// "冒号斜杠斜杠", "[://]", ": / /"). It returns the scheme and the unit
+// after it.
+func (s *textScan) readScheme(j int) (string, int, bool) {
+	r := s.r
+	if j >= len(r) || (r[j] != 'h' && r[j] != 'w') || j > 0 && isAlnum(r[j-1]) {
+		return "", j, false
+	}
+	var name []rune
+	prefix := func(c rune) bool {
+		return slices.ContainsFunc(schemeNames, func(n string) bool { return strings.HasPrefix(n, string(name)+string(c)) })
+	}
+	k := j
+	for k < len(r) {
+		switch {
+		case isLetter(r[k]) && prefix(r[k]):
+			name = append(name, r[k])
+			k++
+			continue
+		case r[k] == ' ' && len(name) > 0 && k+1 < len(r) && isLetter(r[k+1]) && prefix(r[k+1]):
+			k++ // "h t t p s"
+			continue
+		}
+		break
+	}
+	scheme := string(name)
+	if !slices.Contains(schemeNames, scheme) {
+		return "", j, false
+	}
+	scheme = strings.ReplaceAll(scheme, "xx", "tt")
+	k = s.blanks(k)
+	if e, ok := s.inBrackets(k, "://"); ok { // "[://]", "(://)"
+		return scheme, e, true
+	}
+	e, ok := s.token(k, s.t.links.colon)
+	if !ok {
+		return "", j, false
+	}
+	k = s.blanks(e)
+	for n := 0; n < 2; n++ {
+		e, ok := s.token(k, s.t.links.slash)
+		if !ok {
+			return "", j, false
+		}
+		k = s.blanks(e)
+	}
+	return scheme, k, true
+}
+
+// blanks skips at most two blanks from unit k.
+func (s *textScan) blanks(k int) int {
+	for n := 0; n < 2 && k < len(s.r) && s.r[k] == ' '; n++ {
+		k++
+	}
+	return k
+}
+
+// inBrackets reads sym between brackets at unit k ("[://]", "(:)").
+func (s *textScan) inBrackets(k int, sym string) (int, bool) {
+	for _, p := range [][2]rune{{'[', ']'}, {'(', ')'}, {'{', '}'}, {'<', '>'}} {
+		if s.hasPrefix(k, string(p[0])+sym+string(p[1])) {
+			return k + len([]rune(sym)) + 2, true
+		}
+	}
+	return k, false
+}
+
+// token reads one of toks at unit k, a word token only before a blank or
+// a symbol.
+func (s *textScan) token(k int, toks [][]rune) (int, bool) {
+	for _, t := range toks {
+		if s.hasRunes(k, t) {
+			e := k + len(t)
+			if isWordToken(t) && (k > 0 && isLetter(s.r[k-1]) || e < len(s.r) && isLetter(s.r[e])) {
+				continue
+			}
+			return e, true
+		}
+	}
+	return k, false
+}
 
 const maxLabels = 10
 
 // readURL reads a link at unit i: it returns the unit after it.
 func (s *textScan) readURL(i int) (int, *URL, bool) {
+	return s.readLink(i, false)
+}
+
+// readLink reads a link at unit i; afterAt says it follows a userinfo's
+// '@', which otherwise marks a mail address's domain, not a link.
+func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 	r := s.r
-	j := i
-	scheme := ""
-	for _, sc := range schemes {
-		if s.hasPrefix(j, sc) {
-			scheme, j = sc[:len(sc)-3], j+len(sc)
-			break
-		}
+	if !afterAt && i > 0 && r[i-1] == '@' {
+		return i, nil, false
 	}
+	j := i
+	scheme, j, _ := s.readScheme(j)
 	if scheme == "weixin" || scheme == "wxp" {
 		k := s.pathEnd(j)
 		if k == j {
@@ -80,7 +195,22 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		blankDot = blankDot || kind == " "
 		realDot = realDot || kind != " "
 	}
-	if j < len(r) && (r[j] == '_' || r[j] == '@') {
+	// "or weixin点qq点com", "model x3": a blank-dotted host must be a link
+	// host as a whole (checked before any parsing: words of prose come here).
+	if blankDot && (realDot || !s.t.linkHosts[s.hostOf(labels[:nl])]) {
+		return i, nil, false
+	}
+	if at, ok := s.token(j, s.t.links.at); ok && !afterAt {
+		// "item.taobao.com@tb-goods.cn/i/7731": the host follows the
+		// userinfo, which a link to a known or shop-like host disguises.
+		if u, ok := parseURL(s.hostOf(labels[:nl])); ok && (scheme != "" || s.t.knownHost(u) || commonTLD[tld(u.Host)]) {
+			if end, u, ok := s.readLink(at, true); ok {
+				return end, u, true
+			}
+		}
+		return i, nil, false
+	}
+	if j < len(r) && r[j] == '_' {
 		return i, nil, false // "lanm.ing_368" is an ID, not a host
 	}
 	path := ""
@@ -89,14 +219,7 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 		path, j = string(r[j:k]), k
 	}
 	path, j = s.readPath(path, j)
-	var host strings.Builder
-	for k, l := range labels[:nl] {
-		if k > 0 {
-			host.WriteByte('.')
-		}
-		host.WriteString(string(r[l[0]:l[1]]))
-	}
-	raw := host.String() + path
+	raw := s.hostOf(labels[:nl]) + path
 	if scheme != "" {
 		raw = scheme + "://" + raw
 	}
@@ -104,13 +227,24 @@ func (s *textScan) readURL(i int) (int, *URL, bool) {
 	if !ok {
 		return i, nil, false
 	}
-	if blankDot && (realDot || !s.t.linkHosts[u.Host]) {
-		return i, nil, false // "or weixin点qq点com": a blank-dotted host must be a link host as a whole
-	}
 	if disguised && scheme == "" && path == "" && !s.t.knownHost(u) && !commonTLD[tld(u.Host)] {
 		return i, nil, false // "好评点赞" is not a host; "lehuo点shop" is
 	}
 	return j, u, true
+}
+
+// hostOf joins a host's labels (units [l[0], l[1])) with dots.
+func (s *textScan) hostOf(labels [][2]int) string {
+	var b strings.Builder
+	for k, l := range labels {
+		if k > 0 {
+			b.WriteByte('.')
+		}
+		for _, c := range s.r[l[0]:l[1]] {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // commonTLD are the top-level domains a disguised bare host is read with
@@ -143,14 +277,14 @@ func (s *textScan) dot(j int) (int, string) {
 	for k < len(r) && k-j < 2 && r[k] == ' ' {
 		k++
 	}
-	for _, t := range dotTokens {
+	for _, t := range s.t.links.dot {
 		if s.hasRunes(k, t) {
 			e := k + len(t)
 			for e < len(r) && e-k-len(t) < 2 && r[e] == ' ' {
 				e++
 			}
 			before, after := k-j, e-k-len(t)
-			if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
+			if (before == 0) != (after == 0) || isWordToken(t) && before == 0 || e >= len(r) || !isAlnum(r[e]) || s.taken[e] {
 				return 0, "" // "opened. Contact" ends a sentence
 			}
 			kind := string(t)
@@ -175,7 +309,7 @@ func (s *textScan) slash(j int) (int, bool) {
 	for k < len(r) && k-j < 2 && r[k] == ' ' {
 		k++
 	}
-	for _, t := range slashTokens {
+	for _, t := range s.t.links.slash {
 		if !s.hasRunes(k, t) {
 			continue
 		}
@@ -184,7 +318,7 @@ func (s *textScan) slash(j int) (int, bool) {
 			e++
 		}
 		before, after := k-j, e-k-len(t)
-		if (before == 0) != (after == 0) || wordTokens[string(t)] && before == 0 {
+		if (before == 0) != (after == 0) || isWordToken(t) && before == 0 {
 			return 0, false
 		}
 		return e - j, s.pathEnd(e) > e

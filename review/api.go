@@ -12,6 +12,7 @@ import (
 
 	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/review/thumbs"
 )
 
 // maxNote bounds a decision's note.
@@ -362,6 +363,9 @@ func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
 		return apierror.NotFound("want a lowercase hex SHA-256")
 	}
 	b, err := s.st.Image(sctx, sha)
+	if errors.Is(err, store.ErrNotFound) {
+		s.thumbs.Forget(sha) // purged: its thumbnails go too
+	}
 	if err != nil {
 		return err
 	}
@@ -369,16 +373,28 @@ func (s *Service) serveImage(ctx *fasthttp.RequestCtx, sha string) error {
 	if !ok {
 		ct = "application/octet-stream"
 	}
-	if w := ctx.QueryArgs().GetUintOrZero("w"); w > 0 {
-		// A moderator's screen needs at most a screen's width: a 4000 px
-		// upload is sent resized (?w=N, JPEG), keeping its aspect ratio.
-		if thumb, ok := thumbnail(b.Data, w); ok {
-			b.Data, ct = thumb, "image/jpeg"
+	cacheControl := "private, max-age=31536000, immutable" // content-addressed: the bytes behind a hash never change
+	if ctx.QueryArgs().Has("w") {
+		// A moderator's screen needs a screen's size, not a 4000 px upload:
+		// ?w=N gets a thumbnail of long side ≤ N (review/thumbs), or a
+		// placeholder saying why there is none.
+		th, err := s.thumbs.Get(sctx, sha, ctx.QueryArgs().GetUintOrZero("w"), b.Data)
+		if errors.Is(err, thumbs.ErrBusy) {
+			return apierror.Unavailable(apierror.CodeOverloaded, "thumbnails are busy; retry shortly", s.retryAfter, err)
+		}
+		if err != nil {
+			return err
+		}
+		if !th.Original {
+			b.Data, ct = th.Body, th.ContentType
+		}
+		if th.Reason != "" {
+			ctx.Response.Header.Set("X-Thumbnail-Placeholder", th.Reason)
+			cacheControl = "no-store" // a timeout may not recur
 		}
 	}
 	ctx.SetContentType(ct)
-	// Content-addressed: the bytes behind a hash never change.
-	ctx.Response.Header.Set("Cache-Control", "private, max-age=31536000, immutable")
+	ctx.Response.Header.Set("Cache-Control", cacheControl)
 	ctx.Response.Header.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	ctx.Response.Header.Set("Content-Disposition", "inline")
 	ctx.SetBody(b.Data)

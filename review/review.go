@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +21,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/internal/filewatch"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/review/store"
+	"github.com/qrgate/qrgate/review/thumbs"
 	"github.com/qrgate/qrgate/review/ui"
 	"github.com/qrgate/qrgate/throttle"
 )
@@ -76,6 +80,13 @@ type Options struct {
 	// MaintainEvery is how often the store is purged and its size read
 	// for the metrics; 1 minute when 0.
 	MaintainEvery time.Duration
+	// ImageLimits are the scan's header limits, which thumbnails obey too
+	// (zero: the decoder's defaults). Thumbnails are cached in
+	// DataDir/thumbnails.
+	ImageLimits image.Limits
+	// DecodeMemory is the process's decode memory budget, which thumbnails
+	// reserve from as the scans do (nil: one of their own).
+	DecodeMemory *membudget.Budget
 }
 
 // Service is the review queue with its API and web page.
@@ -86,6 +97,7 @@ type Service struct {
 	modSet     atomic.Pointer[moderators]
 	modFile    *filewatch.File // nil with the generated token
 	reloadMu   sync.Mutex      // serialises moderator reloads
+	thumbs     *thumbs.Maker
 	tpl        *ui.Templates
 	m          metrics
 	retryAfter time.Duration
@@ -216,6 +228,16 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err := s.openModerators(o.ModeratorsFile, o.DataDir); err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
+	if o.DataDir == "" {
+		return nil, errors.New("review: no data dir to keep thumbnails in")
+	}
+	s.thumbs, err = thumbs.New(thumbs.Config{
+		Dir: filepath.Join(o.DataDir, "thumbnails"), Limits: o.ImageLimits, Memory: o.DecodeMemory,
+		Registerer: o.Registerer, Logger: o.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
 	go s.maintain(o.MaintainEvery)
 	return s, nil
 }
@@ -289,6 +311,14 @@ func (s *Service) Maintain() {
 	if err != nil {
 		s.m.maintainErrs.Inc()
 		s.log.Error("review store: purge failed", "err", err)
+	}
+	if s.retain > 0 {
+		// A purged image's thumbnails can no longer be asked for (the
+		// store answers 404 first); they go once unused for as long.
+		if _, err := s.thumbs.Sweep(now.Add(-s.retain)); err != nil {
+			s.m.maintainErrs.Inc()
+			s.log.Error("thumbnail cache: sweep failed", "err", err)
+		}
 	}
 	n, err := s.st.StoredBytes(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@
 //
 //	go run ./benchmarks/imagework ../shared/corpus/images /tmp/synth/images
 //	go run ./benchmarks/imagework -v DIR   # one line per image
+//	go run ./benchmarks/imagework -write-bombs DIR   # issue 22's bombs, for docs/reliability.md
 package main
 
 import (
@@ -17,7 +18,38 @@ import (
 	"sort"
 
 	dimage "github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/internal/testfixtures"
 )
+
+// writeBombs writes the decoding bombs of issue 22 that docs/reliability.md
+// measures: progressive JPEGs of 6000×6000 with 2000 and 8000 scans, four
+// 16-bit RGBA PNGs near the pixel limit (6300 px square and a few pixels
+// narrower, so that each has its own bytes; odd ones interlaced), and
+// rounds of four JPEG bombs of distinct sizes for bombs-load.sh.
+func writeBombs(dir string, rounds int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		"jpeg-2000-scans.jpg": testfixtures.ProgressiveJPEG(6000, 6000, 2000),
+		"jpeg-8000-scans.jpg": testfixtures.ProgressiveJPEG(6000, 6000, 8000),
+	}
+	for i := 0; i < 4; i++ {
+		files[fmt.Sprintf("png16-%d.png", i)] = testfixtures.PNGZeros(6300-i, 6300, 16, 6, i%2 == 1)
+	}
+	for r := 0; r < rounds; r++ {
+		for i := 0; i < 4; i++ {
+			side := 6000 - 8*(4*r+i) // new bytes every time: no cache hit helps
+			files[fmt.Sprintf("round-%d-%d.jpg", r, i)] = testfixtures.ProgressiveJPEG(side, side, []int{2000, 8000}[i%2])
+		}
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 type measured struct {
 	file string
@@ -26,7 +58,16 @@ type measured struct {
 
 func main() {
 	verbose := flag.Bool("v", false, "print every image")
+	bombs := flag.String("write-bombs", "", "write issue 22's decoding bombs to `DIR` and exit")
+	rounds := flag.Int("rounds", 0, "with -write-bombs: also write `N` rounds of four progressive JPEG bombs, each with its own bytes (round-R-I.jpg)")
 	flag.Parse()
+	if *bombs != "" {
+		if err := writeBombs(*bombs, *rounds); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: imagework [-v] DIR...")
 		os.Exit(2)

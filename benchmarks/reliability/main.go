@@ -5,6 +5,7 @@
 //	go run ./benchmarks/reliability slowloris  [-slow 1000] [-d 30s]
 //	go run ./benchmarks/reliability kill9      [-rounds 3]
 //	go run ./benchmarks/reliability storefault (root: loop-mounts a small ext4)
+//	go run ./benchmarks/reliability decoy      [-rounds 4] [-burners 2] [-budgets default,40]
 //
 // Each experiment builds qrgate (or takes -qrgate PATH), starts it on
 // 127.0.0.1 with ports the kernel picks, and is bounded in requests and
@@ -28,6 +29,7 @@ experiments:
   slowloris   many connections dribbling headers or bodies beside normal traffic
   kill9       kill -9 the server under flagged traffic, restart, check the queue
   storefault  disk full and read-only data dir (loop-mounted ext4; needs root)
+  decoy       issue 22's decoy GIF at two work budgets beside CPU-bound processes
 `
 
 func main() {
@@ -37,6 +39,7 @@ func main() {
 	}
 	exps := map[string]func(common, []string) error{
 		"overload": runOverload, "slowloris": runSlowloris, "kill9": runKill9, "storefault": runStoreFault,
+		"decoy": runDecoy,
 	}
 	f, ok := exps[os.Args[1]]
 	if !ok {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/qrgate/qrgate/gateway"
 )
 
 // Memory limit: the Go GC lets the heap grow to twice what is live before
@@ -56,6 +58,30 @@ func memoryLimit(flag string, workers int, getenv func(string) string, cgroup fu
 		}
 	}
 	return limit, "workers", nil
+}
+
+// decodeShare of the soft memory limit is the decode memory budget by
+// default: the rest is the idle server, request bodies and the GC's slack.
+// minDecodeMemory is the least budget derived from a limit: the largest
+// image of the shared corpus (a 13-megapixel progressive JPEG) needs 111
+// MiB by its estimate, and must not be too_large with one worker.
+const (
+	decodeShare     = 0.75
+	minDecodeMemory = 128 << 20
+)
+
+// decodeMemory is the decode memory budget: the flag's size when given;
+// otherwise decodeShare of the soft memory limit in force, at least
+// minDecodeMemory (the runtime reports math.MaxInt64 when there is no
+// limit), or the gateway's default per worker without a limit.
+func decodeMemory(flag, memoryLimit int64, workers int) int64 {
+	switch {
+	case flag > 0:
+		return flag
+	case memoryLimit > 0 && memoryLimit < math.MaxInt64:
+		return max(int64(float64(memoryLimit)*decodeShare), minDecodeMemory)
+	}
+	return int64(max(workers, 1)) * gateway.DefaultDecodeMemoryPerWorker
 }
 
 var byteUnits = []struct {

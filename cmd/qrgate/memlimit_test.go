@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -49,5 +50,27 @@ func TestMemoryLimit(t *testing.T) {
 				t.Errorf("got %d (%s), want %d (%s)", got, how, tc.want, tc.how)
 			}
 		})
+	}
+}
+
+// TestDecodeMemory: --max-decode-memory wins; otherwise the budget is 3/4
+// of the soft memory limit in force (at least 128 MiB), or 128 MiB per
+// worker without one.
+func TestDecodeMemory(t *testing.T) {
+	cases := []struct {
+		flag, limit int64
+		workers     int
+		want        int64
+	}{
+		{flag: 300 << 20, limit: 256 << 20, workers: 2, want: 300 << 20},
+		{limit: 256 << 20, workers: 2, want: 192 << 20},
+		{limit: 160 << 20, workers: 1, want: 128 << 20}, // one worker: still the corpus's largest image
+		{limit: math.MaxInt64, workers: 3, want: 3 * 128 << 20},
+		{limit: 0, workers: 0, want: 128 << 20},
+	}
+	for _, c := range cases {
+		if got := decodeMemory(c.flag, c.limit, c.workers); got != c.want {
+			t.Errorf("decodeMemory(%d, %d, %d) = %d, want %d", c.flag, c.limit, c.workers, got, c.want)
+		}
 	}
 }

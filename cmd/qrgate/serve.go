@@ -22,6 +22,7 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
@@ -54,6 +55,7 @@ type serveFlags struct {
 	maxImageWork         int
 	imageBudget          decoder.Work
 	memoryLimit          string
+	decodeMemory         byteSize
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
 	trustedProxies       string
@@ -114,6 +116,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.Var(&f.imageBudget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	fs.IntVar(&c.Workers, "workers", 0, "concurrent decodes (default GOMAXPROCS)")
 	fs.StringVar(&f.memoryLimit, "memory-limit", "auto", "soft heap `limit` for the Go GC: auto (64 MiB + 96 MiB per worker, within 90% of a container's limit; GOMEMLIMIT wins), off, or a size such as 512MiB")
+	fs.Var(&f.decodeMemory, "max-decode-memory", "decode memory budget `size` (e.g. 192MiB): each image reserves what its headers say its decode holds before it is decoded; one needing more than all of it is too_large, and listings that cannot get their bytes within --queue-timeout get 503 (default: 3/4 of the memory limit, or 128MiB per worker without one)")
 	fs.IntVar(&c.QueueSize, "queue-size", gateway.DefaultQueueSize, "requests that may wait for a decode worker (503 above)")
 	fs.DurationVar(&c.QueueTimeout, "queue-timeout", gateway.DefaultQueueTimeout, "longest wait for a decode worker (503 when it would be exceeded)")
 	fs.DurationVar(&c.ScanTimeout, "scan-timeout", gateway.DefaultScanTimeout, "wall-clock deadline of one request's scan, the outer guard around --image-budget; an image cut short has error timeout and partial: true (and is not cached)")
@@ -247,6 +250,14 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), NoSellerBytes: int64(f.quotas.noSeller),
 		ClientBytes: int64(f.quotas.client), AddressBytes: int64(f.quotas.address),
 	}
+	workers := f.gw.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// One decode memory budget for every decode of the process: the scans'
+	// and the moderators' thumbnails.
+	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
+	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
 	st, err := openStore(ctx, f.store, f.dataDir, time.Now, quotas)
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -256,6 +267,9 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided,
+		// Thumbnails obey the scan's header limits.
+		ImageLimits:  decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
+		DecodeMemory: decodeBudget,
 	})
 	if err != nil {
 		st.Close()
@@ -264,7 +278,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	defer svc.Close()
 
 	gw, err := gateway.New(gateway.Options{
-		Config:  f.gw,
+		Config: f.gw, DecodeMemory: decodeBudget,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
 		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
@@ -308,6 +322,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "store_max_bytes", int64(f.quotas.total), "seller_quota_bytes", int64(f.quotas.seller),
 		"client_quota_bytes", int64(f.quotas.client), "address_quota_bytes", int64(f.quotas.address), "no_seller_quota_bytes", int64(f.quotas.noSeller), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
+		"decode_memory_bytes", f.gw.MaxDecodeMemory,
 		"startup_ms", time.Since(begin).Milliseconds())
 	if keys == nil {
 		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+

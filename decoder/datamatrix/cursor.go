@@ -97,17 +97,3 @@ func (c *cursor) step(s float64) bool {
 	c.p = c.p.add(c.d.mul(s))
 	return c.im.in(c.p)
 }
-
-// stepToEdge advances to the first pixel past the next edge (a change of
-// value, leaving the plane included) and reports whether that pixel is in
-// the plane.
-func (c *cursor) stepToEdge() bool {
-	v := c.im.at(c.p)
-	for v != outside {
-		c.p = c.p.add(c.d)
-		if w := c.im.at(c.p); w != v {
-			return w != outside
-		}
-	}
-	return false
-}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+	"github.com/qrgate/qrgate/decoder/qr"
 )
 
 // squareSizes are the square symbols the tests draw (up to 52×52: bigger
@@ -96,7 +97,14 @@ func TestInverted(t *testing.T) {
 		// light modules on a dark plate, on a mid-grey background
 		p := render(e, scene{w: w, h: w, toModule: similarity(e, 4, 50, float64(w)/2, float64(w)/2), quiet: 2, ink: 230, paper: 25,
 			background: func(int, int) uint8 { return 128 }})
-		wantRead(t, e, p, fmt.Sprintf("%dx%d light on dark", sz[0], sz[1]))
+		// light on dark is looked for from the half level up (the full
+		// level's second pass would cost as much as its first)
+		if got := readLevel(p, 2); !slices.Contains(got, e.text) {
+			t.Errorf("%dx%d light on dark, at the half level: read %q, want %q", sz[0], sz[1], got, e.text)
+		}
+		if got := readLevel(p, 1); slices.Contains(got, e.text) {
+			t.Errorf("%dx%d light on dark: read at the full level, which skips that pass", sz[0], sz[1])
+		}
 		// and the detector does not find it as dark on light
 		for _, s := range detectPlane(p, false) {
 			if s.rows == e.rows && s.cols == e.cols {
@@ -184,4 +192,37 @@ func wrongBits(g grid, e encoded) int {
 		}
 	}
 	return n
+}
+
+// budgetHost pays for a fixed number of pixel visits.
+type budgetHost struct {
+	host
+	left *int64
+}
+
+func (b budgetHost) Spend(n int64) bool {
+	*b.left -= n
+	return *b.left >= 0
+}
+
+// TestBudgetStopsTracing: the tracing is charged to the scan's budget
+// line by line, and stops when the budget cannot pay.
+func TestBudgetStopsTracing(t *testing.T) {
+	// the code in a corner, which the first start lines (from the middle
+	// out) do not cross
+	e := encode(t, payloadFor(24, 24), 24, 24)
+	p := render(e, scene{w: 400, h: 400, toModule: similarity(e, 3, 10, 330, 330), quiet: 2, ink: 30, paper: 220, background: busy(400, 400, 3)})
+	th := bitmap.NewThresholds(p, bitmap.StatsOf(p))
+	ls := qr.ScanLevel(th, 2, 1.3, 5)
+	left := int64(p.W * 4) // a few start lines' worth
+	if codes := ReadLevel(budgetHost{left: &left}, th, ls.Changes, 1); len(codes) > 0 {
+		t.Errorf("read %d codes on a budget of a few lines", len(codes))
+	}
+	if left < -int64(p.W)*pixelsPerTraceStep*40 {
+		t.Errorf("went on %d pixel visits past the budget", -left)
+	}
+	left = 1 << 40
+	if codes := ReadLevel(budgetHost{left: &left}, th, ls.Changes, 1); len(codes) != 1 || codes[0].Text != e.text {
+		t.Errorf("with budget to spare: read %v, want %q", codes, e.text)
+	}
 }

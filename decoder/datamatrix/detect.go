@@ -32,12 +32,19 @@ type detector struct {
 	im      *binImage
 	history *history
 	lines   [4]line
-	// stop is polled between start positions: the scan's budget
-	stop func() bool
+	// spend is charged the work of each start line (pixel visits); it
+	// stops the detector when it returns false (the scan's budget)
+	spend func(pixels int64) bool
+	// work counts the pixel visits since the last charge
+	work int64
+	// starts is the buffer of one start line's start positions
+	starts []int
+	// startAt reports whether a trace may start at a point (nil: anywhere)
+	startAt func(pt) bool
 }
 
-func newDetector(im *binImage, stop func() bool) *detector {
-	d := &detector{im: im, history: newHistory(im.w, im.h), stop: stop}
+func newDetector(im *binImage, spend func(pixels int64) bool) *detector {
+	d := &detector{im: im, history: newHistory(im.w, im.h), spend: spend}
 	for i := range d.lines {
 		d.lines[i] = newLine()
 	}
@@ -49,6 +56,7 @@ func newDetector(im *binImage, stop func() bool) *detector {
 // found to yield, until yield returns false.
 func (d *detector) detect(yield func(symbol) bool) {
 	w, h := d.im.w, d.im.h
+	sl := newStartLines(d.im)
 	for _, dir := range []pt{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
 		cx, cy := float64(w/2), float64(h/2)
 		start := pt{cx - cx*dir.x + minSymbolSize/2*dir.x, cy - cy*dir.y + minSymbolSize/2*dir.y}.centered()
@@ -60,21 +68,42 @@ func (d *detector) detect(yield func(symbol) bool) {
 				off = -off
 			}
 			t.p = t.p.add(t.right().mul(off))
-			if !t.isIn() || d.stop() {
+			if !t.isIn() {
 				break
 			}
-			if !d.scan(t, yield) {
+			t.work = &d.work
+			ok := d.scan(t, sl, yield)
+			// the line's pixels, and its traces' steps
+			d.work += int64(max(w, h))
+			if !d.spend(d.work) || !ok {
 				return
 			}
+			d.work = 0
 		}
 	}
 }
 
-// scan moves the start tracer along its line and, from each light pixel
-// after a dark one, tries to trace a Data Matrix's L and timing edges. It
-// returns false when yield asked to stop.
-func (d *detector) scan(start tracer, yield func(symbol) bool) bool {
-	for start.moveToNextWhiteAfterBlack() {
+// scan tries, from each light pixel after a dark one along the start
+// tracer's line (in its direction of travel), to trace a Data Matrix's L
+// and timing edges. It returns false when yield asked to stop.
+func (d *detector) scan(start tracer, sl *startLines, yield func(symbol) bool) bool {
+	b, n, from := sl.line(start.p, start.d)
+	step := int(start.d.x + start.d.y)
+	d.starts = lightAfterDark(b, n, from, step, d.starts[:0])
+	for _, i := range d.starts {
+		if start.d.y == 0 {
+			start.p.x = float64(i) + 0.5
+		} else {
+			start.p.y = float64(i) + 0.5
+		}
+		// an L edge is a module (2 px or more) of dark, then a quiet zone
+		// of a module or more: a one-pixel speck either side starts none
+		if d.im.at(start.p.sub(start.d.mul(2))) != black || d.im.at(start.p.add(start.d)) != white {
+			continue
+		}
+		if d.startAt != nil && !d.startAt(start.p) {
+			continue
+		}
 		s, ok := d.trace(start)
 		if ok && !yield(s) {
 			return false

@@ -10,29 +10,82 @@ import (
 type Host interface {
 	// Expired reports whether the scan's budget or deadline has run out.
 	Expired() bool
-	// Attempt runs one decode, containing a panic inside it.
+	// Attempt runs one decode (sampling and ECC200 decoding), containing
+	// a panic inside it.
 	Attempt(decode func())
+	// Spend charges the tracing of one start line, in pixel visits (each
+	// pixel the start line walks, pixelsPerTraceStep for each step of an
+	// edge trace); false: the budget cannot pay it, stop.
+	Spend(pixels int64) bool
 }
 
+// pixelsPerTraceStep is what one step of an edge trace costs in pixel
+// visits: it tests up to ten pixels ahead and beside the edge, and walks
+// back out to the light side.
+const pixelsPerTraceStep = 8
+
 // ReadLevel finds the Data Matrix codes of one pyramid level (the plane
-// downscaled by scale, binarized by th), dark on light and light on dark,
+// downscaled by scale, binarized by th), dark on light and, from the half
+// level up, light on dark,
 // with the edge tracer, samples and decodes each; corners are in the
-// full image's pixels.
-func ReadLevel(h Host, th *bitmap.Thresholds, scale int) []zx.Code {
+// full image's pixels. Traces start only next to the blocks the level
+// scan counted busy (ch): a code's L edge borders its busy modules, and
+// the smooth parts of a photo cost nothing.
+func ReadLevel(h Host, th *bitmap.Thresholds, ch bitmap.Changes, scale int) []zx.Code {
 	var out []zx.Code
+	near := nearBusy(ch)
 	for _, invert := range []bool{false, true} {
+		if invert && scale == 1 {
+			// light on dark from the half level up: the full level is
+			// most of the tracing's cost, and light-on-dark codes are
+			// rare; theirs must have modules of 4 px or more
+			break
+		}
 		if h.Expired() {
 			break
 		}
-		out = readBinary(h, newBinImage(th, invert), float64(scale), out)
+		out = readBinary(h, newBinImage(th, invert), near, float64(scale), out)
 	}
 	return out
 }
 
+// busyMask marks the blocks of a level plane (bitmap.RegionBlock pixels a
+// side) where a trace may start.
+type busyMask struct {
+	bw, bh int
+	near   []bool
+}
+
+// nearBusy marks the blocks that are busy or touch a busy one.
+func nearBusy(ch bitmap.Changes) busyMask {
+	busy := ch.Busy()
+	m := busyMask{bw: ch.BW, bh: ch.BH, near: make([]bool, len(busy))}
+	for i, b := range busy {
+		if !b {
+			continue
+		}
+		x, y := i%ch.BW, i/ch.BW
+		for yy := max(0, y-1); yy <= min(ch.BH-1, y+1); yy++ {
+			for xx := max(0, x-1); xx <= min(ch.BW-1, x+1); xx++ {
+				m.near[yy*ch.BW+xx] = true
+			}
+		}
+	}
+	return m
+}
+
+// at reports whether a trace may start at p (a plane's edge blocks, which
+// the level scan does not count, are left out).
+func (m busyMask) at(p pt) bool {
+	x, y := int(p.x)/bitmap.RegionBlock, int(p.y)/bitmap.RegionBlock
+	return x < m.bw && y < m.bh && m.near[y*m.bw+x]
+}
+
 // readBinary runs the detector over one binarized plane, appending the
 // codes it decodes to out.
-func readBinary(h Host, im *binImage, scale float64, out []zx.Code) []zx.Code {
-	d := newDetector(im, h.Expired)
+func readBinary(h Host, im *binImage, near busyMask, scale float64, out []zx.Code) []zx.Code {
+	d := newDetector(im, h.Spend)
+	d.startAt = near.at
 	var read [][4]pt // corners of the codes read, in the plane's pixels
 	d.detect(func(s symbol) bool {
 		if insideAny(read, s.center()) {

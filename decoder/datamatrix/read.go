@@ -1,8 +1,13 @@
-// Package datamatrix finds and reads Data Matrix codes. A Data Matrix has
-// no finder pattern: its detector here is the search for code-like regions
+// Package datamatrix finds and reads Data Matrix codes. Its detector
+// (ReadLevel) follows zxing-cpp's: on each pyramid level's block
+// thresholds it traces the solid L and the two dashed timing edges with an
+// edge tracer (tracer.go), fits their lines (line.go), counts the timing
+// modules for the symbol's size, samples the modules through the
+// homography of the four corners, refined on the timing edges for a
+// symbol that is not flat (sample.go), and hands the grid to gozxing's
+// ECC200 decoder. The older path stays as a fallback: code-like regions
 // (CodeRegions, SquareRegions) in a level scan's per-block change counts,
-// and its decoder gozxing's Data Matrix reader run on a crop around each
-// (Read). The same regions also go to the QR region reader.
+// read by gozxing's Data Matrix reader on a crop around each (Read).
 package datamatrix
 
 import (

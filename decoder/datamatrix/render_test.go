@@ -10,6 +10,7 @@ import (
 	dmencoder "github.com/makiuchi-d/gozxing/datamatrix/encoder"
 
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
+	"github.com/qrgate/qrgate/decoder/qr"
 )
 
 // The tests draw Data Matrix symbols from gozxing's encoder into planes
@@ -192,12 +193,18 @@ type host struct{}
 
 func (host) Expired() bool         { return false }
 func (host) Attempt(decode func()) { decode() }
+func (host) Spend(int64) bool      { return true }
 
-// readPlane runs the reader on p as its only pyramid level.
-func readPlane(p bitmap.Plane) []string {
+// readPlane runs the reader on p as the full-resolution level of a scan,
+// with the busy blocks of that level's finder scan (as the decoder does).
+func readPlane(p bitmap.Plane) []string { return readLevel(p, 1) }
+
+// readLevel runs the reader on p as the pyramid level downscaled by scale.
+func readLevel(p bitmap.Plane, scale int) []string {
 	th := bitmap.NewThresholds(p, bitmap.StatsOf(p))
+	ls := qr.ScanLevel(th, 2, 1.3, 5)
 	var texts []string
-	for _, c := range ReadLevel(host{}, th, 1) {
+	for _, c := range ReadLevel(host{}, th, ls.Changes, scale) {
 		texts = append(texts, c.Text)
 	}
 	return texts
@@ -209,7 +216,7 @@ func detectPlane(p bitmap.Plane, invert bool) []symbol {
 	th := bitmap.NewThresholds(p, bitmap.StatsOf(p))
 	im := newBinImage(th, invert)
 	var out []symbol
-	newDetector(im, func() bool { return false }).detect(func(s symbol) bool {
+	newDetector(im, func(int64) bool { return true }).detect(func(s symbol) bool {
 		out = append(out, s)
 		return true
 	})

@@ -15,6 +15,7 @@ type tracer struct {
 	cursor
 	history *history // where solid edges were already traced; nil: not kept
 	state   uint8    // what this trace writes to history (1: left leg, 2: bottom leg)
+	work    *int64   // counts pixelsPerTraceStep a step; nil: not counted
 }
 
 type stepResult int
@@ -29,6 +30,9 @@ const (
 // dEdge (towards the dark side), for the next dark pixel of the edge, then
 // back outward to the light pixel beside it.
 func (t *tracer) traceStep(dEdge pt, maxStepSize int, goodDirection bool) stepResult {
+	if t.work != nil {
+		*t.work += pixelsPerTraceStep
+	}
 	dEdge = dEdge.mainDirection()
 	maxBreadth := 3
 	switch {
@@ -198,18 +202,6 @@ func (t *tracer) traceCorner(dir pt, corner *pt) bool {
 	t.d, dir = dir, t.d
 	t.traceStep(dir.mul(-1), 2, false)
 	return t.im.in(*corner) && t.isIn()
-}
-
-// moveToNextWhiteAfterBlack moves the start cursor (axis-aligned) to the
-// next light pixel that follows a dark one: the outside of an edge.
-func (t *tracer) moveToNextWhiteAfterBlack() bool {
-	if !t.stepToEdge() {
-		return false
-	}
-	if t.im.at(t.p) == white {
-		return true
-	}
-	return t.stepToEdge()
 }
 
 // history marks the light pixels a solid-edge trace passed, with the trace

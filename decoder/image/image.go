@@ -81,12 +81,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, e
 	if info.Format == WebP && webpIsAnimated(data) {
 		return info, nil, newError(Unsupported, nil, "animated WebP is not supported")
 	}
-	interrupt := func() error {
-		if err := ctx.Err(); err != nil {
-			return newError(Interrupted, err, "deadline passed while the pixels were decoded")
-		}
-		return nil
-	}
+	interrupt := interruptOn(ctx)
 	if info.Format == GIF {
 		frames, err := decodeGIF(data, info, interrupt)
 		if err != nil {
@@ -130,7 +125,7 @@ func decodeImage(info Info, data []byte, lim Limits, interrupt func() error) (im
 		}
 		return ljpeg.DecodeLuma(r, opts)
 	case WebP:
-		return lwebp.DecodeLuma(r)
+		return lwebp.DecodeLumaUntil(r, interrupt)
 	case BMP:
 		return bmp.Decode(r)
 	}

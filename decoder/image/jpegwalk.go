@@ -136,7 +136,8 @@ func (j jpegMarkers) fallback() bool {
 
 // bytesPerPixel is what the decode holds per pixel, the scan aside: the
 // luma plane; a progressive file's luma coefficients and non-zero masks
-// (264 bytes per 64-pixel block) and chroma masks; for the fallback
+// (264 bytes per 64-pixel block) and chroma masks (8 bytes per chroma
+// block), 5.2 bytes a pixel in all as measured on 4:2:0 photos; for the fallback
 // colour models, image/jpeg's colour image (and every component's
 // coefficients when progressive) besides the luma converted from it.
 func (j jpegMarkers) bytesPerPixel() int64 {
@@ -146,7 +147,7 @@ func (j jpegMarkers) bytesPerPixel() int64 {
 	case j.fallback():
 		return 1 + 4
 	case j.progressive:
-		return 1 + 5 + 1 // luma coefficients and mask, chroma masks
+		return 1 + 4 + 1 // the plane, luma coefficients, the masks rounded up
 	}
 	return 1
 }

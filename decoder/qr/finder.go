@@ -342,7 +342,7 @@ func findTriplets(cands []candidate, maxCands int) []triplet {
 	for i := 0; i < len(cands); i++ {
 		for j := i + 1; j < len(cands); j++ {
 			for k := j + 1; k < len(cands); k++ {
-				if t, ok := makeTriplet(cands[i], cands[j], cands[k]); ok {
+				for _, t := range makeTriplets(cands[i], cands[j], cands[k]) {
 					t.weakest = k
 					out = append(out, t)
 				}
@@ -363,8 +363,54 @@ func findTriplets(cands []candidate, maxCands int) []triplet {
 	return out
 }
 
+// ambiguousCorner: when the second longest side of a triplet is within
+// this factor of the longest, the right-angle corner may be either of the
+// two opposite them. Seen at a steep angle, a code's near leg is twice its
+// far leg and the side from the top-left finder to the near one can
+// outgrow the diagonal (the generator's seed 1948409428, image 451: 225 px
+// against 221).
+const ambiguousCorner = 0.85
+
+// makeTriplets is makeTriplet, plus the triplet with its corner at the
+// other end of the longest side when the corner is ambiguous: the finders'
+// own rings then tell the true one (its fit is tight, the other's is not).
+func makeTriplets(a, b, c candidate) []triplet {
+	t, ok := makeTriplet(a, b, c)
+	if !ok {
+		return nil
+	}
+	out := []triplet{t}
+	legs := []float64{dist(t.tl, t.tr), dist(t.tl, t.bl)}
+	hyp := dist(t.tr, t.bl)
+	for i, leg := range legs {
+		if leg >= ambiguousCorner*hyp && leg > legs[1-i] {
+			// the longer leg is nearly the longest side: the finder
+			// opposite it could be the corner
+			far := [2]candidate{t.bl, t.tr}[i]
+			if alt, ok := tripletAt(far, t.tl, [2]candidate{t.tr, t.bl}[i]); ok {
+				out = append(out, alt)
+			}
+		}
+	}
+	return out
+}
+
 func makeTriplet(a, b, c candidate) (triplet, bool) {
-	if a.dark != b.dark || a.dark != c.dark {
+	// the right-angle corner (top-left) is opposite the longest side
+	dab, dac, dbc := dist(a, b), dist(a, c), dist(b, c)
+	switch {
+	case dbc >= dab && dbc >= dac:
+		return tripletAt(a, b, c)
+	case dac >= dab && dac >= dbc:
+		return tripletAt(b, a, c)
+	default:
+		return tripletAt(c, a, b)
+	}
+}
+
+// tripletAt makes the triplet whose right-angle corner is tl.
+func tripletAt(tl, p, q candidate) (triplet, bool) {
+	if tl.dark != p.dark || tl.dark != q.dark {
 		return triplet{}, false
 	}
 	// Perspective makes the nearest finder's modules up to twice the
@@ -372,22 +418,11 @@ func makeTriplet(a, b, c candidate) (triplet, bool) {
 	// to twice the other: the bounds admit that much, and the timing
 	// patterns, read through a transform fitted to the finders themselves,
 	// reject what only looks like a triplet.
-	mn, mx := min(a.m, b.m, c.m), max(a.m, b.m, c.m)
+	mn, mx := min(tl.m, p.m, q.m), max(tl.m, p.m, q.m)
 	if mx > 2.2*mn {
 		return triplet{}, false
 	}
-	dab, dac, dbc := dist(a, b), dist(a, c), dist(b, c)
-	// the right-angle corner (top-left) is opposite the longest side
-	var tl, p, q candidate
-	var s1, s2, hyp float64
-	switch {
-	case dbc >= dab && dbc >= dac:
-		tl, p, q, s1, s2, hyp = a, b, c, dab, dac, dbc
-	case dac >= dab && dac >= dbc:
-		tl, p, q, s1, s2, hyp = b, a, c, dab, dbc, dac
-	default:
-		tl, p, q, s1, s2, hyp = c, a, b, dac, dbc, dab
-	}
+	s1, s2, hyp := dist(tl, p), dist(tl, q), dist(p, q)
 	side := (s1 + s2) / 2
 	if max(s1, s2) > 2*min(s1, s2) {
 		return triplet{}, false
@@ -396,7 +431,7 @@ func makeTriplet(a, b, c candidate) (triplet, bool) {
 	if ratio < 0.65 || ratio > 1.32 {
 		return triplet{}, false
 	}
-	m := (a.m + b.m + c.m) / 3
+	m := (tl.m + p.m + q.m) / 3
 	modules := side / m
 	if modules < 10 || modules > 185 {
 		return triplet{}, false

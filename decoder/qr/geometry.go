@@ -452,8 +452,15 @@ func alignmentCentres(dim int) []pt {
 // locateAlignment searches for the alignment pattern whose centre h puts at
 // module m, within 1.5 modules, and returns where it fits best.
 func locateAlignment(p bitmap.Plane, h homography, m pt, dark bool) (pt, bool) {
+	return locateAlignmentNear(p, h, m, pt{}, dark)
+}
+
+// locateAlignmentNear is locateAlignment around h's guess moved by shift
+// (pixels): where a curved code has carried its neighbours off h's plane.
+func locateAlignmentNear(p bitmap.Plane, h homography, m, shift pt, dark bool) (pt, bool) {
 	g := h.localGrid(m.x, m.y, dark)
 	ex, ey := h.apply(m.x, m.y)
+	ex, ey = ex+shift.x, ey+shift.y
 	best, bx, by := math.Inf(-1), ex, ey
 	for j := -1.5; j <= 1.5; j += 0.5 {
 		for i := -1.5; i <= 1.5; i += 0.5 {
@@ -540,14 +547,16 @@ func (r *tripletReader) readFitted(fg [3]finderGeometry) (*Read, bool) {
 		if v0 < minTiming-0.1 {
 			continue // a wrong size, or not a code: no alignment search
 		}
-		cands := []*common.PerspectiveTransform{tr0}
+		cands := []pointMapper{tr0}
 		scores := []float64{v0}
+		var h2 homography
+		aligned := false
 		if dim >= 25 {
-			if h2, ok := f.withAlignment(r.p, dim, dark); ok {
+			if h2, aligned = f.withAlignment(r.p, dim, dark); aligned {
 				tr2 := h2.transform(dim)
 				v2 := timingSamples(r.p, tr2, dim, dark, r.g)
 				if v2 > v0 {
-					cands, scores = []*common.PerspectiveTransform{tr2, tr0}, []float64{v2, v0}
+					cands, scores = []pointMapper{tr2, tr0}, []float64{v2, v0}
 				} else {
 					cands, scores = append(cands, tr2), append(scores, v2)
 				}
@@ -562,6 +571,15 @@ func (r *tripletReader) readFitted(fg [3]finderGeometry) (*Read, bool) {
 			}
 			if read, ok := r.decodeWith(tr, dim, gridThresholds); ok {
 				return read, true
+			}
+		}
+		// A curved code: no one homography fits it, but cells between its
+		// alignment patterns each nearly do.
+		if aligned {
+			if pw, ok := piecewiseMap(r.p, h2, dim, dark); ok && timingSamples(r.p, pw, dim, dark, r.g) >= minTiming {
+				if read, ok := r.decodeWith(pw, dim, gridThresholds); ok {
+					return read, true
+				}
 			}
 		}
 	}

@@ -178,12 +178,12 @@ func (r *tripletReader) decodeAt(br brEstimate, dim int, ths []thresholder, bits
 }
 
 // decodeWith samples the grid through tr and tries each threshold.
-func (r *tripletReader) decodeWith(tr *common.PerspectiveTransform, dim int, ths []thresholder) (*Read, bool) {
+func (r *tripletReader) decodeWith(tr pointMapper, dim int, ths []thresholder) (*Read, bool) {
 	bits, _ := gozxing.NewSquareBitMatrix(dim)
 	return r.decodeTransform(tr, dim, ths, bits)
 }
 
-func (r *tripletReader) decodeTransform(tr *common.PerspectiveTransform, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
+func (r *tripletReader) decodeTransform(tr pointMapper, dim int, ths []thresholder, bits *gozxing.BitMatrix) (*Read, bool) {
 	if !sampleGrid(r.p, tr, dim, r.t.tl.dark, r.g) {
 		return nil, false
 	}
@@ -220,7 +220,7 @@ var gridThresholds = []thresholder{localMean(4), globalMean, otsu, localMean(2)}
 const minTiming = 0.7
 
 // codeCorners maps the code's outer corners through the sampling transform.
-func (t triplet) codeCorners(tr *common.PerspectiveTransform, dim int) [4][2]float64 {
+func (t triplet) codeCorners(tr pointMapper, dim int) [4][2]float64 {
 	d := float64(dim)
 	pts := []float64{0, 0, d, 0, d, d, 0, d}
 	tr.TransformPoints(pts)

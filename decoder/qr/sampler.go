@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/common"
 
 	"github.com/qrgate/qrgate/decoder/internal/bitmap"
 )
@@ -16,10 +15,14 @@ import (
 // 33×33 samples is cheap, so several thresholds, sizes and corner estimates
 // cost far less than one binarization of the region.
 
+// pointMapper maps module coordinates to the plane, in place (x, y pairs):
+// one perspective transform, or a piecewise one (piecewise.go).
+type pointMapper interface{ TransformPoints(pts []float64) }
+
 // sampleGrid fills grid (dim*dim) with the luminance at each module centre
 // under t, inverted when the code is light on dark so that dark is low.
 // It reports false when too many samples fall outside the plane.
-func sampleGrid(p bitmap.Plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) bool {
+func sampleGrid(p bitmap.Plane, t pointMapper, dim int, dark bool, g *gridBuf) bool {
 	grid := g.v
 	pts := g.pts[:0]
 	for y := 0; y < dim; y++ {
@@ -141,7 +144,7 @@ func cutAt(vals []float64, dim int, bits *gozxing.BitMatrix, t float64) {
 // timingSamples samples the timing patterns (row and column 6 between the
 // finders) under t and returns the share of modules that alternate as they
 // should, cutting each at the mean of its neighbours along the pattern.
-func timingSamples(p bitmap.Plane, t *common.PerspectiveTransform, dim int, dark bool, g *gridBuf) float64 {
+func timingSamples(p bitmap.Plane, t pointMapper, dim int, dark bool, g *gridBuf) float64 {
 	n := dim - 16
 	if n < 5 {
 		return 0

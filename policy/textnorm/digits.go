@@ -23,8 +23,26 @@ type Readings struct {
 type Reader struct {
 	extra        bool // any reading of the policy's own
 	digits       map[rune]byte
-	numberDigits map[rune]byte
+	numberDigits map[rune]byte // the policy's and Unihan's (幺 兩)
 	letters      map[rune]byte
+	// hanRead marks the CJK unified ideographs that any table reads, so
+	// that the others (nearly every character of a Chinese text) cost one
+	// bit test, not map lookups.
+	hanRead [(hanLast - hanFirst + 64) / 64]uint64
+}
+
+// The CJK unified ideographs of the basic block.
+const hanFirst, hanLast = 0x4E00, 0x9FFF
+
+func (rd *Reader) mark(r rune) {
+	if r >= hanFirst && r <= hanLast {
+		rd.hanRead[(r-hanFirst)/64] |= 1 << ((r - hanFirst) % 64)
+	}
+}
+
+// plainHan reports a CJK unified ideograph that no table reads.
+func (rd *Reader) plainHan(r rune) bool {
+	return r >= hanFirst && r <= hanLast && rd.hanRead[(r-hanFirst)/64]&(1<<((r-hanFirst)%64)) == 0
 }
 
 // ReadingError is a reading a Reader refuses.
@@ -74,21 +92,36 @@ func NewReader(rd Readings) (*Reader, error) {
 			return nil, &ReadingError{"number_digits", r, "is also under digits"}
 		}
 	}
-	return &Reader{
-		extra:  len(rd.Digits)+len(rd.NumberDigits)+len(rd.Letters) > 0,
-		digits: rd.Digits, numberDigits: rd.NumberDigits, letters: rd.Letters,
-	}, nil
+	return newReader(rd), nil
+}
+
+func newReader(rd Readings) *Reader {
+	r := &Reader{
+		extra:  len(rd.Digits)+len(rd.Letters) > 0,
+		digits: rd.Digits, letters: rd.Letters,
+		numberDigits: make(map[rune]byte, len(hanNumberDigits)+len(rd.NumberDigits)),
+	}
+	for c, d := range hanNumberDigits {
+		r.numberDigits[c] = d
+	}
+	for c, d := range rd.NumberDigits {
+		r.numberDigits[c] = d
+	}
+	for _, m := range []map[rune]byte{hanDigits, r.numberDigits, rd.Digits, rd.Letters} {
+		for c := range m {
+			r.mark(c)
+		}
+	}
+	return r
 }
 
 // numberDigit reads a character that stands for a digit inside a number.
 func (rd *Reader) numberDigit(r rune) (rune, bool) {
-	if c, ok := rd.numberDigits[r]; ok {
-		return rune(c), true
+	if r < 0x80 || rd.plainHan(r) {
+		return 0, false
 	}
-	if c, ok := hanNumberDigits[r]; ok {
-		return rune(c), true
-	}
-	return 0, false
+	c, ok := rd.numberDigits[r]
+	return rune(c), ok
 }
 
 // minNumberRun is the shortest run of digits that number-only digits make
@@ -162,33 +195,32 @@ const maxBox = 20
 // readBoxes reads letters and digits boxed one by one or in groups
 // ("[a][b][c]", "【1】【3】", "(w) (x)", "「19」「9400」", "【138】-【0013】") as
 // written without the boxes: in a row of at least two boxes (nothing, a
-// blank or a dash between them), each an opening bracket, up to maxBox
+// blank, dash, dot or other inserted separator between them), each an opening bracket, up to maxBox
 // letters, digits, '_', '-' or number-only digits and a closing bracket,
 // the brackets are dropped and the first and last unit of each box widen
 // their spans over them. One box alone ("size (m)") is left as it is.
 func (rd *Reader) readBoxes(t *Text) {
 	rs := t.Runes
 	boxAt := func(i int) int { // the unit after the box at i, or -1
-		if i >= len(rs) || !unicode.Is(unicode.Ps, rs[i]) {
+		if i >= len(rs) || !opens(rs[i]) {
 			return -1
 		}
 		j := i + 1
 		for j < len(rs) && j-i <= maxBox && rd.boxable(rs[j]) {
 			j++
 		}
-		if j == i+1 || j >= len(rs) || !unicode.Is(unicode.Pe, rs[j]) {
+		if j == i+1 || j >= len(rs) || !closes(rs[j]) {
 			return -1
 		}
 		return j + 1
 	}
 	between := func(e int) int { // where the next box of a row may start
-		if e < len(rs) && (rs[e] == ' ' || rs[e] == '-') {
-			return e + 1
+		if e < len(rs) && insertedSeparator(rs[e]) && !opens(rs[e]) && !closes(rs[e]) || e < len(rs) && rs[e] == '、' {
+			return e + 1 // "[a] [b]", "[a]·[b]", "[a]、[b]"
 		}
 		return e
 	}
-	drop := make([]bool, len(rs))
-	any := false
+	var drop []bool // allocated at the first row of boxes
 	for i := 0; i < len(rs); i++ {
 		e := boxAt(i)
 		if e < 0 || boxAt(between(e)) < 0 {
@@ -196,8 +228,10 @@ func (rd *Reader) readBoxes(t *Text) {
 		}
 		for ; e >= 0; e = boxAt(between(e)) {
 			t.Start[i+1], t.End[e-2] = t.Start[i], t.End[e-1]
+			if drop == nil {
+				drop = make([]bool, len(rs))
+			}
 			drop[i], drop[e-1] = true, true
-			any = true
 			if boxAt(between(e)) < 0 {
 				break
 			}
@@ -205,7 +239,7 @@ func (rd *Reader) readBoxes(t *Text) {
 		}
 		i = e - 1
 	}
-	if !any {
+	if drop == nil {
 		return
 	}
 	w := 0
@@ -217,6 +251,11 @@ func (rd *Reader) readBoxes(t *Text) {
 	}
 	t.Runes, t.Start, t.End = t.Runes[:w], t.Start[:w], t.End[:w]
 }
+
+// opens and closes are brackets: Unicode's opening and closing
+// punctuation, and the angle brackets written with < and >.
+func opens(r rune) bool  { return r == '<' || unicode.Is(unicode.Ps, r) }
+func closes(r rune) bool { return r == '>' || unicode.Is(unicode.Pe, r) }
 
 // boxable is what a box read as part of a word holds.
 func (rd *Reader) boxable(r rune) bool {

@@ -27,7 +27,7 @@ func (t *Text) Len() int { return len(t.Runes) }
 func (t *Text) Span(i, j int) (start, end int) { return t.Start[i], t.End[j-1] }
 
 // defaultReader reads with Unicode's tables alone.
-var defaultReader = &Reader{}
+var defaultReader = newReader(Readings{})
 
 // Normalize folds s with Unicode's readings alone (see Reader.Normalize).
 func Normalize(s string) *Text { return defaultReader.Normalize(s) }
@@ -94,6 +94,9 @@ func (rd *Reader) fold(r rune, dst []rune) []rune {
 		}
 		return append(dst, r)
 	}
+	if rd.plainHan(r) { // CJK unified ideographs are NFKC-stable
+		return append(dst, r)
+	}
 	if rd.extra {
 		if c, ok := rd.digits[r]; ok {
 			return append(dst, rune(c))
@@ -101,11 +104,11 @@ func (rd *Reader) fold(r rune, dst []rune) []rune {
 		if c, ok := rd.letters[r]; ok {
 			return append(dst, rune(c))
 		}
-		if _, ok := rd.numberDigits[r]; ok {
-			return append(dst, r) // read by readNumberDigits
-		}
 	}
-	if r >= 0x4E00 && r <= 0x9FFF { // CJK unified ideographs are NFKC-stable
+	if _, ok := rd.numberDigits[r]; ok {
+		return append(dst, r) // read by readNumberDigits
+	}
+	if r >= hanFirst && r <= hanLast {
 		if d, ok := hanDigits[r]; ok {
 			return append(dst, rune(d))
 		}

@@ -8,6 +8,7 @@ package zx
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 	dmdecoder "github.com/makiuchi-d/gozxing/datamatrix/decoder"
@@ -53,7 +54,11 @@ func Hints() map[gozxing.DecodeHintType]any {
 
 // FromResult turns a reader's result on v into a Code.
 func FromResult(v bitmap.View, r *gozxing.Result) Code {
-	return Code{Symbology: Symbology(r.GetBarcodeFormat()), Text: r.GetText(), Raw: byteSegments(r), Corners: corners(v, r)}
+	text := r.GetText()
+	if id, _ := r.GetResultMetadata()[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); id == "]d2" || id == "]d5" {
+		text = strings.TrimPrefix(text, "\x1d") // GS1: see DecodeDataMatrix
+	}
+	return Code{Symbology: Symbology(r.GetBarcodeFormat()), Text: text, Raw: byteSegments(r), Corners: corners(v, r)}
 }
 
 func byteSegments(r *gozxing.Result) []byte {
@@ -155,5 +160,12 @@ func DecodeDataMatrix(cols, rows int, dark func(x, y int) bool) (text string, ra
 	for _, s := range res.GetByteSegments() {
 		raw = append(raw, s...)
 	}
-	return res.GetText(), raw, true
+	text = res.GetText()
+	// FNC1 in the first position (symbology modifier 2, or 5 with an ECI)
+	// flags GS1 data; it is no character of the payload, though gozxing
+	// writes it as a GS
+	if m := res.GetSymbologyModifier(); m == 2 || m == 5 {
+		text = strings.TrimPrefix(text, "\x1d")
+	}
+	return text, raw, true
 }

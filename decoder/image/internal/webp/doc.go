@@ -21,5 +21,7 @@
 // of this directory, and the forked files keep their original copyright
 // headers. Changes to vp8: the decoder writes into a luma-only buffer;
 // DecodeFrame is replaced by DecodeFrameLuma, which returns an *image.Gray;
-// chroma prediction, inverse DCT, copying and loop filtering are removed.
+// chroma prediction, inverse DCT, copying and loop filtering are removed;
+// Decoder.Interrupt is called before each row of macroblocks (a deadline
+// reaches inside; DecodeLumaUntil sets it).
 package webp

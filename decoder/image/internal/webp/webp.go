@@ -47,12 +47,18 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 // (io.ErrUnexpectedEOF for truncated input); DecodeLuma never panics on
 // corrupt input. r is read to its end; callers should check the
 // dimensions with DecodeConfig first.
-func DecodeLuma(r io.Reader) (*image.Gray, error) {
+func DecodeLuma(r io.Reader) (*image.Gray, error) { return DecodeLumaUntil(r, nil) }
+
+// DecodeLumaUntil is DecodeLuma calling interrupt, if not nil, before each
+// row of macroblocks of a lossy image: decoding stops with the error it
+// returns (a deadline reaches inside). Lossless and alpha images, decoded
+// by golang.org/x/image/webp, are not interrupted.
+func DecodeLumaUntil(r io.Reader, interrupt func() error) (*image.Gray, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	g, err := decodeLuma(bytes.NewReader(data))
+	g, err := decodeLuma(bytes.NewReader(data), interrupt)
 	if err == errFallback {
 		m, err := xwebp.Decode(bytes.NewReader(data))
 		if err != nil {
@@ -66,7 +72,7 @@ func DecodeLuma(r io.Reader) (*image.Gray, error) {
 // decodeLuma is golang.org/x/image/webp's decode, except that a VP8 frame is
 // decoded by the luma-only fork of vp8 and that anything involving VP8L or
 // alpha returns errFallback as soon as it is seen.
-func decodeLuma(r io.Reader) (*image.Gray, error) {
+func decodeLuma(r io.Reader, interrupt func() error) (*image.Gray, error) {
 	formType, riffReader, err := riff.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -105,6 +111,7 @@ func decodeLuma(r io.Reader) (*image.Gray, error) {
 				return nil, errInvalidFormat
 			}
 			d := vp8.NewDecoder()
+			d.Interrupt = interrupt
 			d.Init(chunkData, int(chunkLen))
 			fh, err := d.DecodeFrameHeader()
 			if err != nil {

@@ -113,7 +113,7 @@ func checkFile(t *testing.T, f testFile) {
 	}
 	if _, ok := m.(*image.YCbCr); ok {
 		// The lossy path: Y must be the YCbCr image's Y plane.
-		if _, err := decodeLuma(bytes.NewReader(f.data)); err != nil {
+		if _, err := decodeLuma(bytes.NewReader(f.data), nil); err != nil {
 			t.Errorf("%s: lossy file took the fallback: %v", f.name, err)
 		}
 	}

@@ -97,6 +97,10 @@ type mb struct {
 // calling Init, DecodeFrameHeader and then DecodeFrame in that order.
 // A Decoder can be re-used to decode multiple frames.
 type Decoder struct {
+	// Interrupt, if set, is called before each row of macroblocks;
+	// DecodeFrameLuma stops with the error it returns. (qrgate: so that a
+	// deadline reaches inside.)
+	Interrupt func() error
 	// r is the input bitsream.
 	r limitReader
 	// scratch is a scratch buffer.
@@ -389,6 +393,11 @@ func (d *Decoder) DecodeFrameLuma() (*image.Gray, error) {
 		d.upMB[mbx] = mb{}
 	}
 	for mby := 0; mby < d.mbh; mby++ {
+		if d.Interrupt != nil {
+			if err := d.Interrupt(); err != nil {
+				return nil, err
+			}
+		}
 		d.leftMB = mb{}
 		for mbx := 0; mbx < d.mbw; mbx++ {
 			skip := d.reconstruct(mbx, mby)

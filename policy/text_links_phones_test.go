@@ -1,0 +1,62 @@
+package policy
+
+import "testing"
+
+// Links read through every dot, colon, slash and '@' word a person decodes.
+func TestTextDefangedLinks(t *testing.T) {
+	runTextCases(t, []textCase{
+		{"hxxps and bracketed colon", "hxxps[:]//evil-shop[.]com/p/1", []string{"external_link evil-shop.com/p/1"}},
+		{"scheme in brackets", "hxxps[://]bit[.]ly/abc", []string{"short_link bit.ly/abc"}},
+		{"spaced scheme", "h t t p s : / / shop.example.com/x", []string{"external_link shop.example.com/x"}},
+		{"space before colon", "hxxp ://t。cn/abc", []string{"short_link t.cn/abc"}},
+		{"Chinese colon and slash words", "https冒号斜杠斜杠shop点xyz/a", []string{"external_link shop.xyz/a"}},
+		{"traditional dot", "weixin點qq點com/r/abc", []string{"wechat weixin.qq.com/r/abc"}},
+		{"句号", "shop句号com/p1", []string{"external_link shop.com/p1"}},
+		{"fullwidth full stop", "shop．com/p1", []string{"external_link shop.com/p1"}},
+		{"dot and slash words", "wa dot me slash 8613812345678", []string{"messenger wa.me/8613812345678"}},
+		{"upper-case defanged payment", "HXXPS://PAYPAL[.]ME/abc", []string{"offsite_payment paypal.me/abc"}},
+		{"userinfo before another host", "item.taobao.com@tb-goods.cn/i/7731", []string{"external_link tb-goods.cn/i/7731"}},
+		{"bracketed at", "item.taobao.com[@]tb-goods.cn/i/7731", []string{"external_link tb-goods.cn/i/7731"}},
+		{"look-alike platform host", "tаobao.com/item/1", []string{"external_link taobao.com/item/1"}},
+		{"look-alike partner host", "weibo.cоm/u/1", []string{"external_link weibo.com/u/1"}},
+		{"fullwidth platform host stays", "ｔａｏｂａｏ．ｃｏｍ/item/1", []string{"platform taobao.com/item/1"}},
+		{"mail address", "john.doe@gmail.com 或 12345678@qq.com", nil},
+		{"dot word inside a word", "好评点赞，httpserver 教程", nil},
+	})
+}
+
+// Phones of other regions, landlines in every form, handles without '@',
+// and numbers that are not phones.
+func TestTextPhonesAndHandles(t *testing.T) {
+	runTextCases(t, []textCase{
+		{"Hong Kong with code", "電話：+852 6734 2815", []string{"phone 85267342815"}},
+		{"Hong Kong without code", "電話：6734 2815", []string{"phone 67342815"}},
+		{"Taiwan mobile", "手機 0912-345-678", []string{"phone 0912345678"}},
+		{"US without code", "Phone (415) 555-0132", []string{"phone 4155550132"}},
+		{"landline in numerals", "电话（〇二〇）叁捌伍贰—柒柒壹陆", []string{"phone 020-38527716"}},
+		{"landline with minus sign", "座机 0571−88157858", []string{"phone 0571-88157858"}},
+		{"mobile in one box and numerals", "手机号码：〔壹柒捌零〕捌叁叁贰叁贰捌", []string{"phone 17808332328"}},
+		{"telegram handle without at", "电报号 retro_lens", []string{"messenger @retro_lens"}},
+		{"tg handle after colon", "TG: camshop_hk", []string{"messenger @camshop_hk"}},
+		{"telegram prose", "Telegram channel coming soon", nil},
+		{"invoice number", "发票号码 15802637491", nil},
+		{"tracking number", "运单号 13798716904", nil},
+		{"brand that sounds like a keyword", "微星 RTX 4060 显卡", nil},
+		{"spec under a phone word", "手机 8GB+256GB，电话 2024年", nil},
+		{"line break after a whole id", "微信 sam_desk_01\npickup only", []string{"wechat sam_desk_01"}},
+		{"line break inside an id", "微信 zhu\ntian6351", []string{"wechat zhutian6351"}},
+	})
+}
+
+// TestTextDefangedSchemeInSpan checks that a defanged scheme is read as
+// part of the link: the finding's span starts at it.
+func TestTextDefangedSchemeInSpan(t *testing.T) {
+	p := Default()
+	for _, text := range []string{"hxxps[:]//evil-shop[.]com/p/1", "h t t p s : / / shop.example.com/x",
+		"hxxp ://t。cn/abc", "hxxps[://]bit[.]ly/abc", "https冒号斜杠斜杠shop点xyz/a", "HXXP(colon)//shop[.]com"} {
+		fs := p.ScanText(0, "看 "+text+" 吧")
+		if len(fs) != 1 || fs[0].Payload != text {
+			t.Errorf("%q: findings %+v, want one whose payload is the whole link", text, fs)
+		}
+	}
+}
