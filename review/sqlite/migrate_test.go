@@ -11,8 +11,8 @@ import (
 	"github.com/qrgate/qrgate/review/store"
 )
 
-// TestMigrateSellerBuckets: a version 4 database counted sellers by
-// seller_id alone; version 5 counts them within their client, and
+// TestMigrateSellerBuckets: a version 5 database counted sellers by
+// seller_id alone; version 6 counts them within their client, and
 // listings without one apart. The rows are rebuilt from the stored images,
 // so a purge afterwards gives back exactly what was charged.
 func TestMigrateSellerBuckets(t *testing.T) {
@@ -21,7 +21,7 @@ func TestMigrateSellerBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations[:4]}}
+	old := &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "sqlite", Migrations: migrations[:5]}}
 	if err := old.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
