@@ -55,6 +55,9 @@ const (
 	CodeShuttingDown     = "shutting_down"
 	CodeRequestTimeout   = "request_timeout"
 	CodeInternal         = "internal"
+	// The decisions feed: API keys are not configured; a cursor it never returned.
+	CodeAPIKeysRequired = "api_keys_required"
+	CodeBadCursor       = "bad_cursor"
 )
 
 // BadRequest is a 400 with code.

@@ -30,6 +30,11 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 			writeError(ctx, e)
 		}
 		g.m.request(ctx.Response.StatusCode())
+	case "/v1/decisions":
+		if err := g.handleDecisions(ctx); err != nil {
+			writeError(ctx, apierror.As(err))
+		}
+		g.m.request(ctx.Response.StatusCode())
 	case "/healthz":
 		g.handleHealth(ctx)
 	case "/readyz":

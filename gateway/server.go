@@ -44,6 +44,8 @@ type Options struct {
 	APIKeys      *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
 	Recorder Recorder
+	// Decisions serves GET /v1/decisions; nil answers 404.
+	Decisions DecisionFeed
 	// Admin serves what the admin listener does not route itself (the
 	// review API and pages); nil answers 404.
 	Admin fasthttp.RequestHandler
@@ -71,6 +73,7 @@ type Gateway struct {
 	pol     *PolicyHolder
 	keys    *APIKeys
 	rec     Recorder
+	feed    DecisionFeed
 	admin   fasthttp.RequestHandler
 	auth    func(*fasthttp.RequestCtx) (string, error)
 	guard   *throttle.Limiter
@@ -105,7 +108,7 @@ func New(o Options) (*Gateway, error) {
 		return nil, fmt.Errorf("%w: Policy, Recorder, Registerer and Gatherer are required", ErrMissingDependency)
 	}
 	g := &Gateway{
-		cfg: cfg, lim: cfg.limits(), pol: o.Policy, keys: o.APIKeys, rec: o.Recorder,
+		cfg: cfg, lim: cfg.limits(), pol: o.Policy, keys: o.APIKeys, rec: o.Recorder, feed: o.Decisions,
 		admin: o.Admin, auth: o.Authenticate, log: o.Logger, now: o.Now, guard: o.Throttle, proxies: o.TrustedProxies,
 		cache: newCache(cfg.CacheEntries), body: &bodyBudget{max: int64(cfg.MaxBodyBytesInFlight)},
 	}

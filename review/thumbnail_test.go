@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/qrgate/qrgate/internal/testfixtures"
+	"github.com/qrgate/qrgate/membudget"
 )
 
 // gathered is the value of the series name{label="value"} in reg (0 when
@@ -167,5 +169,34 @@ func TestThumbnailsSweptWithRetention(t *testing.T) {
 	ts.svc.Maintain()
 	if n := count(); n != 0 {
 		t.Errorf("after the retention: %d cached files, want 0", n)
+	}
+}
+
+// TestThumbnailBusyIs503: while the decode memory budget (the scans') is
+// spent, a thumbnail that needs a decode is 503 overloaded with
+// Retry-After, at once; once the bytes are back, it is made.
+func TestThumbnailBusyIs503(t *testing.T) {
+	budget := membudget.New(64 << 20)
+	ts := newTestServer(t, func(o *Options) { o.DecodeMemory = budget })
+	img := testPNG(t, 1200, 600, 3)
+	ts.record(t, flagged(t, "p1", "L1", "S1", "https://u.wechat.com/x", "abc_123456", img))
+	release, err := budget.Acquire(context.Background(), budget.Max(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", ts.url+"/v1/images/"+hexSHA(img)+"?w=512", nil)
+	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !bytes.Contains(body, []byte(`"overloaded"`)) {
+		t.Errorf("with the budget spent: %d Retry-After %q %.120q, want 503 overloaded", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	release()
+	if a := ts.getImage(t, "/v1/images/"+hexSHA(img)+"?w=512"); a.status != 200 || a.contentType != "image/jpeg" {
+		t.Errorf("with the budget back: %d %s", a.status, a.contentType)
 	}
 }

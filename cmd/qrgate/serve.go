@@ -271,7 +271,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	gw, err := gateway.New(gateway.Options{
 		Config: f.gw, DecodeMemory: decodeBudget,
 		Decoder: decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork, Budget: f.imageBudget},
-		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(),
+		Policy:  pol, APIKeys: keys, Recorder: svc.Recorder(), Decisions: st,
 		Admin: svc.AdminHandler, Authenticate: svc.Authenticate, Throttle: pubGuard, TrustedProxies: proxies,
 		Logger: log, Registerer: reg, Gatherer: reg, Now: time.Now,
 	})

@@ -46,6 +46,13 @@ var _ store.Store = (*Store)(nil)
 // (an arbitrary constant key: "qrgate review" in ASCII, truncated).
 const migrationLock = `SELECT pg_advisory_xact_lock(7310313387203585)`
 
+// feedLock serialises decisions from their first statement to their commit
+// (the next key): a decision's feed position is drawn from a sequence
+// before it commits, and without the lock a later position could commit
+// first and a reader past it would never see the earlier one. Decisions
+// are moderators' clicks, a few a second, so they can wait in line.
+const feedLock = `SELECT pg_advisory_xact_lock(7310313387203586)`
+
 // Open connects, checks the server and migrates the schema.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Now == nil {
@@ -62,7 +69,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	db.SetMaxIdleConns(cfg.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{
-		DB:  &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock}, Quotas: cfg.Quotas},
+		DB:  &sqlstore.DB{R: db, W: db, D: sqlstore.Dialect{Name: "postgres", Numbered: true, ForUpdate: " FOR UPDATE", Migrations: migrations, Lock: migrationLock, FeedLock: feedLock}, Quotas: cfg.Quotas},
 		now: cfg.Now,
 	}
 	if err := db.PingContext(ctx); err != nil {

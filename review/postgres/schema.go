@@ -88,4 +88,24 @@ var migrations = []string{
 		bytes BIGINT NOT NULL
 	);
 	INSERT INTO store_usage (owner, bytes) SELECT 'total:0', COALESCE(SUM(size), 0) FROM images;`,
+	// 4: the decisions feed (GET /v1/decisions, the webhook): every
+	// decision and override in commit order, seeded from the audit log;
+	// and the webhook's delivery cursor, leased to one replica at a time.
+	`CREATE TABLE decision_feed (
+		seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		item_id BIGINT NOT NULL REFERENCES items (id),
+		decision TEXT NOT NULL,
+		override BIGINT NOT NULL,
+		note TEXT NOT NULL,
+		moderator TEXT NOT NULL,
+		decided_at BIGINT NOT NULL
+	);
+	INSERT INTO decision_feed (item_id, decision, override, note, moderator, decided_at)
+		SELECT item_id, decision, CASE WHEN action = 'override' THEN 1 ELSE 0 END, note, moderator, at FROM audit ORDER BY id;
+	CREATE TABLE delivery_cursors (
+		name TEXT PRIMARY KEY,
+		position BIGINT NOT NULL,
+		holder TEXT NOT NULL,
+		lease_until BIGINT NOT NULL
+	);`,
 }

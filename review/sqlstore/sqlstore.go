@@ -33,6 +33,10 @@ type Dialect struct {
 	// Lock, when set, runs first in the migration transaction (PostgreSQL
 	// takes an advisory lock so that replicas starting together migrate once).
 	Lock string
+	// FeedLock, when set, runs first in a decision's transaction and holds
+	// until its commit, so that decisions commit in the order of their
+	// feed positions (feed.go). SQLite needs none: it has one writer.
+	FeedLock string
 }
 
 // DB is a database handle with its dialect. Reads go through R, writes
@@ -401,6 +405,11 @@ func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decisi
 	if !ok {
 		return fmt.Errorf("%w: decision %q (want approve or reject)", store.ErrInvalid, d.Decision)
 	}
+	if db.D.FeedLock != "" {
+		if _, err := tx.ExecContext(ctx, db.D.FeedLock); err != nil {
+			return fmt.Errorf("decide %d: feed lock: %w", id, err)
+		}
+	}
 	var prev string
 	err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM items WHERE id = ?`+db.D.ForUpdate), id).Scan(&prev)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -423,6 +432,9 @@ func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decisi
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO audit (at, moderator, action, item_id, decision, note, previous) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		micros(d.At), d.Moderator, action, id, d.Decision, d.Note, prev); err != nil {
 		return fmt.Errorf("decide %d: audit: %w", id, err)
+	}
+	if err := db.appendFeed(ctx, tx, id, d); err != nil {
+		return fmt.Errorf("decide %d: feed: %w", id, err)
 	}
 	return nil
 }

@@ -285,6 +285,8 @@ type Session struct {
 // Store is the review queue's persistence. Implementations are safe for
 // concurrent use.
 type Store interface {
+	// Feed is the decisions feed (feed.go).
+	Feed
 	// Put stores a flagged scan durably before returning; a second Put with
 	// the same ScanID is a no-op that returns the first item's ID.
 	Put(ctx context.Context, r *Record) (id int64, err error)

@@ -41,6 +41,9 @@ func Run(t *testing.T, openQ Opener) {
 	t.Run("ClientAndTotalQuota", func(t *testing.T) { testClientAndTotalQuota(t, openQ) })
 	t.Run("ConcurrentQuota", func(t *testing.T) { testConcurrentQuota(t, openQ) })
 	t.Run("Purge", func(t *testing.T) { testPurge(t, openQ) })
+	t.Run("Feed", func(t *testing.T) { testFeed(t, open(t)) })
+	t.Run("FeedConcurrent", func(t *testing.T) { testFeedConcurrent(t, open(t)) })
+	t.Run("DeliveryCursor", func(t *testing.T) { testDeliveryCursor(t, open(t)) })
 }
 
 // T0 is the suite's reference time.
