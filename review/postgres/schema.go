@@ -108,4 +108,14 @@ var migrations = []string{
 		holder TEXT NOT NULL,
 		lease_until BIGINT NOT NULL
 	);`,
+	// 5: claims. Opening an item in the web page holds it for a few
+	// minutes so that moderators working at once skip each other's items;
+	// kept here so that every replica agrees. Deciding deletes the claim,
+	// Purge the expired ones.
+	`CREATE TABLE claims (
+		item_id BIGINT PRIMARY KEY REFERENCES items (id),
+		moderator TEXT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX claims_expiry ON claims (expires_at);`,
 }

@@ -302,6 +302,9 @@ func (db *DB) Purge(ctx context.Context, before, now time.Time) (store.Purged, e
 	if _, err := db.W.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE expires_at <= ?`), now.UnixMicro()); err != nil {
 		return out, fmt.Errorf("purge sessions: %w: %w", store.ErrUnavailable, err)
 	}
+	if _, err := db.W.ExecContext(ctx, db.q(`DELETE FROM claims WHERE expires_at <= ?`), now.UnixMicro()); err != nil {
+		return out, fmt.Errorf("purge claims: %w: %w", store.ErrUnavailable, err)
+	}
 	for {
 		n, err := db.purgeOne(ctx, before, now, &out)
 		if err != nil {
@@ -436,6 +439,9 @@ func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decisi
 	if err := db.appendFeed(ctx, tx, id, d); err != nil {
 		return fmt.Errorf("decide %d: feed: %w", id, err)
 	}
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM claims WHERE item_id = ?`), id); err != nil {
+		return fmt.Errorf("decide %d: release claim: %w", id, err)
+	}
 	return nil
 }
 
@@ -526,6 +532,10 @@ func where(f store.Filter, withStatus bool) (string, []any) {
 	if f.Identifier != "" {
 		conds, args = append(conds, "EXISTS (SELECT 1 FROM findings f WHERE f.item_id = i.id AND f.identifier = ?)"), append(args, f.Identifier)
 	}
+	if f.SkipClaimed {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = i.id AND c.expires_at > ? AND c.moderator <> ?)")
+		args = append(args, f.Now.UnixMicro(), f.Moderator)
+	}
 	if withStatus && f.Before > 0 {
 		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
 	}
@@ -538,8 +548,9 @@ func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 	w, args := where(f, true)
 	rows, err := db.R.QueryContext(ctx, db.q(`SELECT i.id, i.scan_id, i.listing_id, i.seller_id, i.verdict, i.status, i.scanned_at, i.created_at,
 		i.decision, i.moderator, i.note, i.decided_at, i.override,
-		(SELECT COUNT(*) FROM item_images ii WHERE ii.item_id = i.id)
-		FROM items i`+w+` ORDER BY i.id DESC LIMIT ?`), append(args, limit+1)...)
+		(SELECT COUNT(*) FROM item_images ii WHERE ii.item_id = i.id), c.moderator, c.expires_at
+		FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires_at > ?`+w+` ORDER BY i.id DESC LIMIT ?`),
+		append(append([]any{claimsFrom(f.Now)}, args...), limit+1)...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list: %w", err)
 	}
@@ -550,14 +561,19 @@ func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 		var dec decisionCols
 		var verdict, status string
 		var scanned, created int64
+		var claimer sql.NullString
+		var claimedUntil sql.NullInt64
 		if err := rows.Scan(&s.ID, &s.ScanID, &s.ListingID, &s.SellerID, &verdict, &status, &scanned, &created,
-			&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &s.Images); err != nil {
+			&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &s.Images, &claimer, &claimedUntil); err != nil {
 			rows.Close()
 			return store.Page{}, fmt.Errorf("list: %w", err)
 		}
 		s.Verdict, s.Status = policy.Action(verdict), store.Status(status)
 		s.ScannedAt, s.CreatedAt = fromMicros(scanned), fromMicros(created)
 		s.Decision = dec.get()
+		if claimer.Valid {
+			s.Claim = &store.Claim{ItemID: s.ID, Moderator: claimer.String, Until: fromMicros(claimedUntil.Int64)}
+		}
 		s.Categories, s.Payloads = []string{}, []string{}
 		byID[s.ID] = len(page.Items)
 		page.Items = append(page.Items, s)
@@ -752,6 +768,15 @@ func micros(t time.Time) int64 {
 		return 0
 	}
 	return t.UnixMicro()
+}
+
+// claimsFrom is the instant from which List reports claims: none when now
+// is zero (the largest time, so no claim runs past it).
+func claimsFrom(now time.Time) int64 {
+	if now.IsZero() {
+		return 1<<63 - 1
+	}
+	return now.UnixMicro()
 }
 
 func fromMicros(us int64) time.Time {

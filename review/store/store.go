@@ -203,6 +203,8 @@ type Summary struct {
 	Payloads   []string      `json:"payloads"` // first few, for the queue's glance
 	Images     int           `json:"images"`
 	Decision   *Decision     `json:"decision"`
+	// Claim is who holds the item now (Filter.Now), or nil.
+	Claim *Claim `json:"claim,omitempty"`
 }
 
 // Filter selects items in the queue. Zero values select everything.
@@ -213,6 +215,15 @@ type Filter struct {
 	Identifier string // items with a finding of this identifier
 	Before     int64  // cursor: only items with ID < Before (0: from the newest)
 	Limit      int    // 0 means DefaultLimit; capped at MaxLimit
+
+	// Now is when claims are judged: List reports claims unexpired at Now
+	// (Summary.Claim). Zero reports none.
+	Now time.Time
+	// SkipClaimed leaves out items another moderator than Moderator
+	// claims past Now ("next pending" never sends two moderators to one
+	// listing).
+	SkipClaimed bool
+	Moderator   string
 }
 
 // Page limits.
@@ -287,6 +298,8 @@ type Session struct {
 type Store interface {
 	// Feed is the decisions feed (feed.go).
 	Feed
+	// Claims are moderators' holds on items (claims.go).
+	Claims
 	// Put stores a flagged scan durably before returning; a second Put with
 	// the same ScanID is a no-op that returns the first item's ID.
 	Put(ctx context.Context, r *Record) (id int64, err error)
@@ -297,8 +310,9 @@ type Store interface {
 	// Counts returns how many items are in each status, for f's other
 	// criteria (f.Status, f.Before and f.Limit are ignored).
 	Counts(ctx context.Context, f Filter) (map[Status]int, error)
-	// Decide records a decision and its audit entry atomically. A decided
-	// item refuses a second one with ErrAlreadyDecided unless override.
+	// Decide records a decision and its audit entry atomically, and ends
+	// any claim on the item. A decided item refuses a second one with
+	// ErrAlreadyDecided unless override.
 	Decide(ctx context.Context, id int64, d Decision) (*Item, error)
 	// Audit returns audit entries newest first, IDs below before (0: all).
 	Audit(ctx context.Context, before int64, limit int) ([]AuditEntry, error)

@@ -44,6 +44,8 @@ func Run(t *testing.T, openQ Opener) {
 	t.Run("Feed", func(t *testing.T) { testFeed(t, open(t)) })
 	t.Run("FeedConcurrent", func(t *testing.T) { testFeedConcurrent(t, open(t)) })
 	t.Run("DeliveryCursor", func(t *testing.T) { testDeliveryCursor(t, open(t)) })
+	t.Run("Claims", func(t *testing.T) { testClaims(t, open(t)) })
+	t.Run("ClaimsConcurrent", func(t *testing.T) { testClaimsConcurrent(t, open(t)) })
 }
 
 // T0 is the suite's reference time.
