@@ -151,7 +151,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 			s.loginForm(ctx, fasthttp.StatusForbidden, "The login form had expired: try again.")
 			return
 		}
-		name, err := s.checkToken(ctx, strings.TrimSpace(string(ctx.PostArgs().Peek("token"))))
+		name, err := s.checkToken(ctx, presentedToken(string(ctx.PostArgs().Peek("token"))))
 		if err != nil {
 			e := s.errorOf(err)
 			msg := "That token is not a moderator's."
