@@ -168,6 +168,16 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	}
 	t.words = d.words
 	t.ac = newAutomaton(d.literal, d.literalIDs, d.words)
+	// A character of a sound form that is itself read as a keyword
+	// syllable ("口" in 口卩, the components of 叩) is read as the syllable
+	// in the text the sound automaton sees: the form must say so too.
+	for _, pat := range d.sound {
+		for k, r := range pat {
+			if sym, ok := t.syllableOf[r]; ok && r < syllableBase {
+				pat[k] = sym
+			}
+		}
+	}
 	t.sound = newAutomaton(d.sound, d.soundIDs, d.words)
 	return t, nil
 }

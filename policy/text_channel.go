@@ -311,6 +311,12 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 			if d[0] != '0' && len(d) >= 8 && len(d) <= 15 && containsRune(gap, '+') {
 				return d, true // the country code is written
 			}
+			if intl, ok := strings.CutPrefix(d, "00"); ok && len(intl) >= 8 && len(intl) <= 15 && intl[0] != '0' {
+				if m, ok := mobile(d); ok {
+					return "86" + m, true
+				}
+				return intl, true // "00852 6653-5899": the international prefix
+			}
 			if m, ok := mobile(d); ok {
 				return "86" + m, true
 			}

@@ -186,6 +186,9 @@ func joinDigits(r []rune, cs []chunk) (string, bool) {
 
 // mobile reads a Chinese mobile number, with or without its 86.
 func mobile(d string) (string, bool) {
+	if len(d) == 15 && strings.HasPrefix(d, "0086") {
+		d = d[4:] // 0086, the international prefix written out
+	}
 	if len(d) == 13 && strings.HasPrefix(d, "86") {
 		d = d[2:]
 	}

@@ -60,3 +60,22 @@ func TestTextDefangedSchemeInSpan(t *testing.T) {
 		}
 	}
 }
+
+// The readings added after scoring the generator's tuning seeds: 0086 and
+// 00 prefixes, punctuation in CJK brackets, tone numbers, components that
+// are themselves keyword syllables, group homophones.
+func TestTextPrefixesTonesAndBrackets(t *testing.T) {
+	runTextCases(t, []textCase{
+		{"0086 before a mobile", "致电号码： ００８６ 17595344971", []string{"phone 17595344971"}},
+		{"0086 before numerals", "TEL:0086 壹・玖·壹・零・零·陸・零·貳·肆・肆·玖", []string{"phone 19100602449"}},
+		{"00 before another region", "联系电话是:00852 6653‒5899。", []string{"phone 85266535899"}},
+		{"dots in CJK brackets", "weibo〔.〕cn/mintshan155 和 bit【.】ly(slash)DUKcxmC", []string{"partner weibo.cn/mintshan155", "short_link bit.ly/dukcxmc"}},
+		{"tone numbers", "Find me on Wei4-Xin1➡️SUMINGXIN_2541.", []string{"wechat sumingxin_2541"}},
+		{"tone numbers spaced", "要的wei1 xin1号👉xiaoningjun9637！", []string{"wechat xiaoningjun9637"}},
+		{"components read as a syllable", "口卩扌口 38475629", []string{"qq 38475629"}},
+		{"group homophone after the number", "393227294 就是Q裙", []string{"qq 393227294"}},
+		{"grass radical as written", "h5-an-nana←加我艹微信，可小刀", []string{"wechat h5-an-nana"}},
+		{"pay by wechat", "pay by WeChat: 2024 edition", nil},
+		{"digits after a word are no tone", "sun1 and moon2 set", nil},
+	})
+}

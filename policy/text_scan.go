@@ -114,6 +114,8 @@ func (s *textScan) syllables() []rune {
 			if sym, ok := s.t.syllableOf[r]; ok {
 				r = sym
 			}
+		} else if s.toneDigit(i) {
+			r = zhuyinRest // "wei4-xin1": a tone number is read with its syllable
 		}
 		out[i] = r
 	}
@@ -126,6 +128,13 @@ func (s *textScan) zhuyin(i int) (string, int) {
 		return "", 0
 	}
 	return textnorm.ReadZhuyin(s.r, i)
+}
+
+// toneDigit reports a pinyin tone number at unit i: 1 to 5 right after a
+// letter and ending the word ("wei4", "xin1号").
+func (s *textScan) toneDigit(i int) bool {
+	r := s.r[i]
+	return r >= '1' && r <= '5' && i > 0 && isLetter(s.r[i-1]) && (i+1 == len(s.r) || !isAlnum(s.r[i+1]) && s.r[i+1] != '_')
 }
 
 // zhuyinRest stands for the letters and tone of a zhuyin syllable after

@@ -26,12 +26,26 @@ func (t *textScanner) compileLinkWords(c linkWordsSpec) linkWords {
 				out = append(out, rs)
 			}
 		}
+		// The symbol and every word in any pair of brackets: "〔.〕",
+		// "【dot】", "（/）" (full-width brackets are folded already).
+		for _, inner := range append([][]rune{[]rune(plain)}, slices.Clone(out)...) {
+			if len(inner) > 1 && !isWordToken(inner) {
+				continue
+			}
+			for _, p := range bracketPairs {
+				out = append(out, slices.Concat([]rune{p[0]}, inner, []rune{p[1]}))
+			}
+		}
 		// Longest first, the plain character last: "(.)" before ".".
 		slices.SortStableFunc(out, func(a, b []rune) int { return len(b) - len(a) })
 		return append(out, []rune(plain))
 	}
 	return linkWords{dot: conv(c.Dot, "."), colon: conv(c.Colon, ":"), slash: conv(c.Slash, "/"), at: conv(c.At, "@")}
 }
+
+// bracketPairs are the brackets a link's punctuation is put in.
+var bracketPairs = [][2]rune{{'(', ')'}, {'[', ']'}, {'{', '}'}, {'<', '>'}, {'【', '】'}, {'〔', '〕'}, {'「', '」'},
+	{'『', '』'}, {'〖', '〗'}, {'《', '》'}, {'〈', '〉'}, {'⟦', '⟧'}}
 
 // isWordToken reports a token spelled in letters ("dot", "slash"): it
 // stands for its symbol only with blanks on both sides ("t dot me").

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/testfixtures"
+	"github.com/qrgate/qrgate/policy"
 )
 
 // TestImageBudgetFlag: --image-budget is work in megapixel-passes, in serve
@@ -56,5 +61,34 @@ func TestImageBudgetFlag(t *testing.T) {
 	var stderr bytes.Buffer
 	if _, err := parse["serve"](nil, map[string]string{"QRGATE_IMAGE_BUDGET": "2s"}, &stderr); err == nil || !strings.Contains(stderr.String()+err.Error(), "not time") {
 		t.Errorf("QRGATE_IMAGE_BUDGET=2s: %v %q, want a refusal saying it is not a time", err, stderr.String())
+	}
+}
+
+// TestScanDecoyGIF: `qrgate scan` at a tenth of the default budget prints
+// the decoy GIF of issue 22 as the contract says a cut-short scan is
+// printed — partial, error timeout, frame 0's code and one IMAGE_ERROR
+// finding, verdict warn — with the work it was charged, within the budget.
+func TestScanDecoyGIF(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "decoy.gif")
+	writeFile(t, path, testfixtures.DecoyGIF())
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"scan", "--image-budget", "40", path}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var r struct {
+		Verdict  policy.Action
+		Partial  bool
+		Work     float64 `json:"work_mpass"`
+		Error    *struct{ Code string }
+		Findings []policy.Finding
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatalf("%v: %s", err, stdout.Bytes())
+	}
+	if r.Verdict != policy.Warn || !r.Partial || r.Error == nil || r.Error.Code != "timeout" || r.Work <= 0 || r.Work > 40 {
+		t.Errorf("verdict %s, partial %v, error %+v, work %v MPass; want warn, partial, timeout, at most 40", r.Verdict, r.Partial, r.Error, r.Work)
+	}
+	if len(r.Findings) != 2 || r.Findings[0].Payload != testfixtures.DecoyAllowedPayload || r.Findings[1].Symbology != symbology.IMAGE_ERROR {
+		t.Errorf("findings %+v, want frame 0's code then one IMAGE_ERROR", r.Findings)
 	}
 }
