@@ -108,4 +108,25 @@ var migrations = []string{
 		holder TEXT NOT NULL,
 		lease_until BIGINT NOT NULL
 	);`,
+	// 5: claims. Opening an item in the web page holds it for a few
+	// minutes so that moderators working at once skip each other's items;
+	// kept here so that every replica agrees. Deciding deletes the claim,
+	// Purge the expired ones.
+	`CREATE TABLE claims (
+		item_id BIGINT PRIMARY KEY REFERENCES items (id),
+		moderator TEXT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX claims_expiry ON claims (expires_at);`,
+	// 6: texts and findings count against the quotas too (items.charged,
+	// given back at purge), and what an over-quota item was stored without
+	// (items.truncated, JSON, '' when whole). A seller is counted within
+	// its client, and listings without one in a bucket of their own per
+	// client: the seller rows are rebuilt from the images they hold.
+	`ALTER TABLE items ADD COLUMN charged BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE items ADD COLUMN truncated TEXT NOT NULL DEFAULT '';
+	DELETE FROM store_usage WHERE owner LIKE 'seller:%';
+	INSERT INTO store_usage (owner, bytes)
+		SELECT CASE WHEN seller_id = '' THEN 'noseller:' || client ELSE 'seller:' || client || '|' || seller_id END, SUM(size)
+		FROM images WHERE stored <> 0 GROUP BY 1;`,
 }
