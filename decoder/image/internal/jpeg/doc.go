@@ -69,5 +69,7 @@
 // reconstruction, reduced-scale IDCT, the entropy decoding described above,
 // no encoder, no image.RegisterFormat, and Options.Interrupt (called before each
 // scan and each MCU row, so that a deadline reaches inside) and
-// Options.MaxScans (a bound on the SOS segments decoded).
+// Options.MaxScans (a bound on the SOS segments decoded). UPSTREAM.md records
+// the exact base (go1.26.8), every change with its reason, and how to merge
+// an upstream fix; ../forkdiff.sh checks it.
 package jpeg

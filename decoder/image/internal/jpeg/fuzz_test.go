@@ -14,8 +14,8 @@ import (
 )
 
 // FuzzDecodeLuma checks that DecodeLuma never panics (at any scale) and that
-// whenever image/jpeg decodes an input, DecodeLuma at scale 1 does too, with
-// identical luma. The committed seeds are in testdata/fuzz/FuzzDecodeLuma;
+// at scale 1 it fails exactly when image/jpeg fails and otherwise returns
+// identical luma (see compareWithStd). The committed seeds are in testdata/fuzz/FuzzDecodeLuma;
 // the small generated files are added here too. (Corpus files are too big
 // to be useful seeds: each execution would take ~100ms.)
 func FuzzDecodeLuma(f *testing.F) {

@@ -23,5 +23,8 @@
 // DecodeFrame is replaced by DecodeFrameLuma, which returns an *image.Gray;
 // chroma prediction, inverse DCT, copying and loop filtering are removed;
 // Decoder.Interrupt is called before each row of macroblocks (a deadline
-// reaches inside; DecodeLumaUntil sets it).
+// reaches inside; DecodeLumaUntil sets it). UPSTREAM.md records the exact
+// base, every change with its reason, and how to merge an upstream fix;
+// ../forkdiff.sh checks it. The vp8 bit reader follows libwebp, whose notice
+// is vp8/LICENSE.libwebp.
 package webp

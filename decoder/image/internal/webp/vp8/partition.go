@@ -22,7 +22,8 @@ const uniformProb = 128
 
 // partition holds arithmetic-coded bits.
 //
-// qrgate: the reader follows libwebp's VP8GetBit (src/utils/bit_reader*):
+// qrgate: the reader follows libwebp's VP8GetBit (src/utils/bit_reader*;
+// its licence is in LICENSE.libwebp):
 // up to 56 bits are loaded at once, and the range is renormalized with a
 // bit-length instruction. It decodes exactly the same bits as the upstream
 // byte-at-a-time reader, and flags EOF under the same condition (a bit is
