@@ -42,6 +42,7 @@ const (
 	CodeUnauthorized     = "unauthorized"
 	CodeForbidden        = "forbidden"
 	CodeNotFound         = "not_found"
+	CodePurged           = "purged"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeAlreadyDecided   = "already_decided"
 	CodeInvalidPolicy    = "invalid_policy"

@@ -27,6 +27,12 @@ func (g *Gateway) handleAdmin(ctx *fasthttp.RequestCtx) {
 		g.handleHealth(ctx)
 	case path == "/readyz":
 		g.handleReady(ctx)
+	case path == "/":
+		// Someone opening the admin address in a browser wants the page.
+		// A relative Location: behind a proxy the host we see is not the
+		// one the browser used (ctx.Redirect would make it absolute).
+		ctx.Response.Header.Set(fasthttp.HeaderLocation, "/ui/")
+		ctx.SetStatusCode(fasthttp.StatusFound)
 	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
 		if err := g.handleAdminPolicy(ctx, path); err != nil {
 			writeError(ctx, apierror.As(err))

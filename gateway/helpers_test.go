@@ -247,3 +247,22 @@ func (f *fakeRecorder) all() []*store.Record {
 var errDiskFull = errors.New("disk full")
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// syncBuffer is a log destination the gateway's goroutines and the test
+// may use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}

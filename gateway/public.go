@@ -92,11 +92,14 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	if pol.NeedsReview(res.Verdict) {
-		stored, err := g.record(context.Background(), scanID, client, req, res)
+		stored, truncated, err := g.record(context.Background(), scanID, client, req, res)
 		if err != nil {
 			return err
 		}
 		resp.ReviewStored = &stored
+		if stored {
+			resp.ReviewTruncated = &truncated
+		}
 	}
 	elapsed := time.Since(start)
 	resp.ElapsedMS = ms(elapsed.Nanoseconds())
@@ -188,12 +191,13 @@ func (g *Gateway) parse(ctx *fasthttp.RequestCtx) (*scanRequest, func(), error) 
 }
 
 // record persists a flagged listing before it is answered. It reports
-// whether the record was stored; an error means "answer 503" (fail-closed).
-func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRequest, res *listingResult) (bool, error) {
+// whether the record was stored, and whether without part of itself (a
+// quota); an error means "answer 503" (fail-closed).
+func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRequest, res *listingResult) (stored, truncated bool, err error) {
 	rec := &store.Record{
 		ScanID: scanID, ListingID: req.ListingID, SellerID: req.SellerID, Verdict: res.Verdict,
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
-		Client: client,
+		Client: client, ByAddress: g.keys == nil,
 	}
 	for i, im := range res.Images {
 		if !flagged(im.Findings) {
@@ -207,22 +211,22 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 	}
 	rctx, cancel := context.WithTimeout(ctx, g.cfg.RecordTimeout)
 	defer cancel()
-	err := g.rec.Record(rctx, rec)
+	err = g.rec.Record(rctx, rec)
 	if err == nil {
 		g.storeFailed.Store(0)
 		g.m.reviewsStored.Inc()
-		return true, nil
+		return true, rec.Truncated != nil, nil
 	}
 	g.m.reviewErrors.Inc()
 	g.storeFailed.Store(g.now().UnixNano())
 	if g.cfg.StoreFailOpen {
 		g.m.reviewsUnstored.Inc()
 		g.log.Error("review store failed; answering without storing (--store-fail-open)", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
-		return false, nil
+		return false, false, nil
 	}
 	g.log.Error("review store failed; refusing the scan", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
 	g.m.rejected.WithLabelValues(reasonStore).Inc()
-	return false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
+	return false, false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
 }
 
 // flagged reports whether an image carries a finding that is not allowed.

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,11 +101,34 @@ func TestPolicyReloadEndpoint(t *testing.T) {
 	}
 }
 
+// TestReloadWithoutPolicyFile: reloading the built-in policy is a 409 and
+// an INFO line, not an ERROR (SIGHUP is sent for the keys and moderators
+// too, and nothing failed).
 func TestReloadWithoutPolicyFile(t *testing.T) {
-	tg := startGateway(t)
+	var logs syncBuffer
+	tg := startGateway(t, func(o *Options) { o.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
 	r := do(t, "POST", tg.admin+"/admin/policy/reload", "", nil, "Authorization", "Bearer "+testAdminToken)
 	if r.status != 409 {
 		t.Errorf("%d %s", r.status, r.body)
+	}
+	tg.g.ReloadPolicy("SIGHUP")
+	if out := logs.String(); strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, "built-in policy is in use") {
+		t.Errorf("reloading the built-in policy logged:\n%s", out)
+	}
+}
+
+// TestAdminRootLeadsToPage: a browser opening the admin address is sent to
+// the moderators' page, not given a JSON 404.
+func TestAdminRootLeadsToPage(t *testing.T) {
+	tg := startGateway(t)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(tg.admin + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/ui/" {
+		t.Errorf("GET /: %d, Location %q; want 302 to /ui/", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
 

@@ -21,7 +21,11 @@ type scanResponse struct {
 	Findings      []policy.Finding `json:"findings"`
 	Images        []imageResponse  `json:"images"`
 	ReviewStored  *bool            `json:"review_stored,omitempty"`
-	ElapsedMS     float64          `json:"elapsed_ms"`
+	// ReviewTruncated is present when the listing was stored: true when a
+	// quota kept part of it out (texts past their first 64 KiB, image
+	// bytes), its verdict and findings stored whole.
+	ReviewTruncated *bool   `json:"review_truncated,omitempty"`
+	ElapsedMS       float64 `json:"elapsed_ms"`
 }
 
 type imageResponse struct {

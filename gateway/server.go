@@ -183,6 +183,12 @@ func (g *Gateway) onPolicyResult(err error) {
 // the outcome; on error the old policy stays.
 func (g *Gateway) ReloadPolicy(trigger string) (*policy.Policy, error) {
 	p, err := g.pol.Reload()
+	if errors.Is(err, ErrNoPolicyFile) {
+		// Nothing to reload is not a failure of the service: SIGHUP also
+		// reloads the API keys and moderators, and ops send it for those.
+		g.log.Info("policy reload: the built-in policy is in use, nothing to reload", "trigger", trigger, "version", p.Version())
+		return p, err
+	}
 	if err != nil {
 		g.log.Error("policy reload refused; keeping the policy in force", "trigger", trigger, "err", err, "version", p.Version())
 		return p, err

@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/review/store"
 )
 
 // floodText is issue 22's text: 256 KiB of "x.io/N" words, 24,840 links.
@@ -57,5 +59,42 @@ func TestTextFindingsCapFlag(t *testing.T) {
 	fs, _ := r.json(t)["findings"].([]any)
 	if len(fs) != 3 || fs[2].(map[string]any)["count"] != 2.0 {
 		t.Errorf("cap 2, four links: %s", r.body)
+	}
+}
+
+// truncatingRecorder stores like fakeRecorder and says a quota kept part
+// of every listing out.
+type truncatingRecorder struct{ fakeRecorder }
+
+func (r *truncatingRecorder) Record(ctx context.Context, rec *store.Record) error {
+	rec.Truncated = &store.Truncation{Reason: store.OverClientQuota, TextBytes: 1}
+	return r.fakeRecorder.Record(ctx, rec)
+}
+
+// TestRecordClientAndTruncation: the record names its client as the
+// per-client quota needs it (an address on the open API, the key with API
+// keys), and a listing a quota cut is answered review_truncated.
+func TestRecordClientAndTruncation(t *testing.T) {
+	listing := map[string]any{"listing_id": "L1", "seller_id": "S1", "texts": []string{"x.io/1"}}
+	rec := &truncatingRecorder{}
+	tg := startGateway(t, func(o *Options) { o.Recorder = rec })
+	r := postJSON(t, tg.pub+"/v1/scan", listing)
+	if m := r.json(t); m["review_stored"] != true || m["review_truncated"] != true {
+		t.Errorf("answer: %s", r.body)
+	}
+	if recs := rec.all(); len(recs) != 1 || !recs[0].ByAddress || !strings.HasPrefix(recs[0].Client, "addr:127.0.0.1") {
+		t.Fatalf("open API record: %+v", recs[0])
+	}
+	k, err := LoadAPIKeys(writeFile(t, "keys", "key-one\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed := startGateway(t, func(o *Options) { o.APIKeys = k })
+	r = postJSON(t, keyed.pub+"/v1/scan", listing, "Authorization", "Bearer key-one")
+	if m := r.json(t); m["review_stored"] != true || m["review_truncated"] != false {
+		t.Errorf("answer: %s", r.body)
+	}
+	if recs := keyed.rec.all(); len(recs) != 1 || recs[0].ByAddress || !strings.HasPrefix(recs[0].Client, "key:") {
+		t.Fatalf("API key record: %+v", recs[0])
 	}
 }

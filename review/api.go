@@ -27,6 +27,10 @@ func (s *Service) errorOf(err error) *apierror.Error {
 		return ae
 	case errors.Is(err, store.ErrNotStored):
 		return apierror.NotFound("image bytes not stored (limit): the store kept the hash and size only")
+	case errors.Is(err, store.ErrPurged):
+		// Out of the queue and its counts like a missing item, but saying why.
+		return &apierror.Error{Status: fasthttp.StatusNotFound, Code: apierror.CodePurged,
+			Message: err.Error() + "; its decision stays in the audit log (GET /v1/audit)"}
 	case errors.Is(err, store.ErrNotFound):
 		return apierror.NotFound("%s", err.Error())
 	case errors.Is(err, store.ErrAlreadyDecided):
@@ -176,16 +180,29 @@ type imageJSON struct {
 // sellerHistoryLen is how many earlier items of a seller an item shows.
 const sellerHistoryLen = 20
 
-// itemContext loads an item with its spread and its seller's other items.
-func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64) (*itemJSON, error) {
+// findingsWindow says which of an item's n findings need their
+// identifiers' spread: [from, to).
+type findingsWindow func(n int) (from, to int, err error)
+
+// allFindings is every finding's spread (the API).
+func allFindings(n int) (int, int, error) { return 0, n, nil }
+
+// itemContext loads an item with its seller's other items and the spread
+// of the identifiers of the findings window picks (the page asks only for
+// the findings it shows).
+func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64, window findingsWindow) (*itemJSON, error) {
 	sctx, cancel := storeContext()
 	defer cancel()
 	it, err := s.st.Get(sctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(it.Findings))
-	for _, f := range it.Findings {
+	from, to, err := window(len(it.Findings))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, to-from)
+	for _, f := range it.Findings[from:to] {
 		ids = append(ids, f.Identifier)
 	}
 	spread, err := s.st.Spreads(sctx, ids)
@@ -213,7 +230,7 @@ func (s *Service) apiGet(ctx *fasthttp.RequestCtx, seg string) error {
 	if err != nil {
 		return err
 	}
-	it, err := s.itemContext(ctx, id)
+	it, err := s.itemContext(ctx, id, allFindings)
 	if err != nil {
 		return err
 	}

@@ -248,19 +248,51 @@ func TestGeneratedTokenShownOnce(t *testing.T) {
 		t.Fatalf("token file: %v %v", fi, err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, TokenFileName))
-	token := strings.Fields(string(b))[1]
+	if f := strings.Fields(string(b)); len(f) != 1 {
+		t.Fatalf("token file holds %q, want the token alone", b)
+	}
+	token := strings.TrimSpace(string(b))
 	if strings.Count(logs.String(), token) != 1 {
 		t.Errorf("the token is not in the log exactly once:\n%s", logs.String())
 	}
 	ts := serve(t, s, nil, nil)
 	var l listBody
-	if resp := ts.do(t, "GET", "/v1/reviews", token, nil, &l); resp.StatusCode != 200 {
-		t.Errorf("generated token refused: %d", resp.StatusCode)
+	// As docs/api.md has it: Authorization: Bearer $(cat qrgate-data/moderator-token).
+	if resp := ts.do(t, "GET", "/v1/reviews", strings.TrimRight(string(b), "\n"), nil, &l); resp.StatusCode != 200 {
+		t.Errorf("the token file's content as a Bearer token refused: %d", resp.StatusCode)
 	}
+	abs, _ := filepath.Abs(filepath.Join(dir, TokenFileName))
+	logs.Reset()
 	s2 := open()
 	s2.Close()
-	if strings.Count(logs.String(), token) != 1 {
+	if strings.Contains(logs.String(), token) {
 		t.Errorf("a restart printed the token again")
+	}
+	if !strings.Contains(logs.String(), abs) {
+		t.Errorf("a restart does not say where the token is (%s):\n%s", abs, logs.String())
+	}
+}
+
+// TestOldTokenFileStillRead: a token file written by an earlier version
+// ("admin TOKEN") is still read, and pasting it whole still logs in.
+func TestOldTokenFileStillRead(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, TokenFileName), []byte("admin "+aliceToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), withSQLite(t, Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Registerer: prometheus.NewRegistry()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := serve(t, s, nil, nil)
+	var l listBody
+	for _, presented := range []string{aliceToken, "admin " + aliceToken, "admin  " + aliceToken + " "} {
+		if resp := ts.do(t, "GET", "/v1/reviews", presented, nil, &l); resp.StatusCode != 200 {
+			t.Errorf("Bearer %q refused: %d", presented, resp.StatusCode)
+		}
+	}
+	if resp := ts.do(t, "GET", "/v1/reviews", "admin "+bobToken, nil, &l); resp.StatusCode != 401 {
+		t.Errorf("a wrong token in a pasted line: %d, want 401", resp.StatusCode)
 	}
 }
 

@@ -99,7 +99,7 @@ func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
 	if len(h) <= len(p) || !strings.EqualFold(string(h[:len(p)]), p) {
 		return "", false
 	}
-	return strings.TrimSpace(string(h[len(p):])), true
+	return presentedToken(string(h[len(p):])), true
 }
 
 // checkToken checks a presented moderator token under the throttle.

@@ -45,7 +45,10 @@ type moderators struct {
 
 // generatedModerators reads the generated token in dataDir (creating it,
 // and logging it once, the first time): the moderators when there is no
-// moderators file.
+// moderators file. The file holds the token alone, so that
+// `Authorization: Bearer $(cat qrgate-data/moderator-token)` and pasting
+// the file into the login page both work; it is moderator "admin"'s. Files
+// written before hold "admin TOKEN" and are still read.
 func generatedModerators(dataDir string, log *slog.Logger) (*moderators, error) {
 	if dataDir == "" {
 		return nil, errors.New("no moderators: set a moderators file or a data dir to keep a generated token in")
@@ -53,7 +56,8 @@ func generatedModerators(dataDir string, log *slog.Logger) (*moderators, error) 
 	path := filepath.Join(dataDir, TokenFileName)
 	b, err := os.ReadFile(path)
 	if err == nil {
-		return parseModerators(b, path)
+		log.Info("moderator token (no moderators file): its file", "moderator", generatedName, "file", absPath(path))
+		return parseGenerated(b, path)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("moderator token: %w", err)
@@ -75,7 +79,7 @@ func generatedModerators(dataDir string, log *slog.Logger) (*moderators, error) 
 	if err != nil {
 		return nil, fmt.Errorf("moderator token: %w", err)
 	}
-	line := "admin " + token + "\n"
+	line := token + "\n"
 	if _, err := f.WriteString(line); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("moderator token: %w", err)
@@ -88,8 +92,40 @@ func generatedModerators(dataDir string, log *slog.Logger) (*moderators, error) 
 		return nil, fmt.Errorf("moderator token: %w", err)
 	}
 	log.Warn("no moderators file: generated a moderator token; it is shown only this once (it is kept in the file)",
-		"moderator", "admin", "token", token, "file", path)
-	return parseModerators([]byte(line), path)
+		"moderator", generatedName, "token", token, "file", absPath(path))
+	return parseGenerated([]byte(line), path)
+}
+
+// generatedName is the moderator the generated token belongs to.
+const generatedName = "admin"
+
+// parseGenerated reads the generated token file: the token alone, or the
+// "admin TOKEN" line earlier versions wrote.
+func parseGenerated(b []byte, src string) (*moderators, error) {
+	if f := strings.Fields(string(b)); len(f) == 1 {
+		b = []byte(generatedName + " " + f[0] + "\n")
+	}
+	return parseModerators(b, src)
+}
+
+// absPath is path made absolute for a log line (a relative data dir means
+// nothing to someone reading the log from elsewhere).
+func absPath(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
+}
+
+// presentedToken is the token in what a moderator presented: the value
+// itself, or the last word of a pasted "name TOKEN" line (a moderators
+// file's line, or an old generated token file) — a token has no spaces.
+func presentedToken(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // parseModerators parses "name token" lines; blank lines and # comments

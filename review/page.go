@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 
@@ -150,7 +151,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 			s.loginForm(ctx, fasthttp.StatusForbidden, "The login form had expired: try again.")
 			return
 		}
-		name, err := s.checkToken(ctx, strings.TrimSpace(string(ctx.PostArgs().Peek("token"))))
+		name, err := s.checkToken(ctx, presentedToken(string(ctx.PostArgs().Peek("token"))))
 		if err != nil {
 			e := s.errorOf(err)
 			msg := "That token is not a moderator's."
@@ -282,31 +283,80 @@ type findingView struct {
 type textView struct {
 	Index    int
 	Segments []ui.Segment
+	Hidden   int // bytes of the text the page does not show
 }
 
 type itemView struct {
 	Item     *store.Item
 	Images   []imageView
 	Findings []findingView
+	Pages    findingPages
 	Texts    []textView
-	History  []store.Summary
-	NextURL  string
-	Decided  bool
+	// Truncated says what the item was stored without, and why ("" when
+	// it was stored whole).
+	Truncated string
+	History   []store.Summary
+	NextURL   string
+	Decided   bool
 	// ClaimedBy is another moderator's claim on the item, when one holds
 	// it (the page says so; the item stays readable and decidable).
 	ClaimedBy *store.Claim
 }
 
+// findingsPerPage is how many findings the item page lists at once: a
+// listing may carry thousands (50 per text, 64 texts), and each row needs
+// its identifier's spread.
+const findingsPerPage = 100
+
+// pageTextBytes bounds the text the item page shows: as much as an
+// over-quota item keeps. The API has the whole texts.
+const pageTextBytes = store.MaxTruncatedText
+
+// findingPages is where the item page stands in the findings: showing
+// findings First to Last (1-based) of Total.
+type findingPages struct {
+	Page, Pages        int
+	First, Last, Total int
+	PrevURL, NextURL   string
+}
+
+// findingsPage reads the page of findings asked for (?findings=N, from 1)
+// and returns it with the range of findings it shows.
+func findingsPage(ctx *fasthttp.RequestCtx, id int64, total int) (findingPages, error) {
+	p := findingPages{Page: 1, Pages: max(1, (total+findingsPerPage-1)/findingsPerPage), Total: total}
+	if a := ctx.QueryArgs().Peek("findings"); len(a) > 0 {
+		n, err := strconv.Atoi(string(a))
+		if err != nil || n < 1 || n > p.Pages {
+			return p, badRequest("findings page %q: want 1 to %d", a, p.Pages)
+		}
+		p.Page = n
+	}
+	p.First, p.Last = (p.Page-1)*findingsPerPage+1, min(total, p.Page*findingsPerPage)
+	if p.Page > 1 {
+		p.PrevURL = fmt.Sprintf("/ui/items/%d?findings=%d", id, p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = fmt.Sprintf("/ui/items/%d?findings=%d", id, p.Page+1)
+	}
+	return p, nil
+}
+
 // buildItemView turns an item into what item.html shows: overlays per
-// image in the image's own pixel coordinates, findings numbered from 1, and
-// texts cut into highlighted spans.
-func buildItemView(it *itemJSON) itemView {
-	v := itemView{Item: it.Item, History: it.SellerHistory, Decided: it.Status != store.Pending}
-	for i, f := range it.Findings {
+// image in the image's own pixel coordinates, the page's findings numbered
+// from 1 across pages, and texts cut into highlighted spans (at most
+// pageTextBytes of them).
+func buildItemView(it *itemJSON, pages findingPages) itemView {
+	v := itemView{Item: it.Item, History: it.SellerHistory, Decided: it.Status != store.Pending, Pages: pages,
+		Truncated: truncationNote(it.Truncated)}
+	for i := pages.First - 1; i >= 0 && i < pages.Last; i++ {
+		f := it.Findings[i]
 		where := fmt.Sprintf("image %d", f.Image)
-		if f.Source == policy.SourceText {
+		switch {
+		case f.Category == policy.CategoryTooManyFindings:
+			where = fmt.Sprintf("text %d: %d more findings not listed", f.Text, f.Count)
+		case f.Source == policy.SourceText:
 			where = fmt.Sprintf("text %d [%d:%d]", f.Text, f.Start, f.End)
-		} else if f.Frame > 0 {
+		case f.Frame > 0:
 			where += fmt.Sprintf(" frame %d", f.Frame)
 		}
 		v.Findings = append(v.Findings, findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier]})
@@ -329,16 +379,52 @@ func buildItemView(it *itemJSON) itemView {
 		}
 		v.Images = append(v.Images, iv)
 	}
+	budget := pageTextBytes
 	for ti, text := range it.Texts {
+		shown := text[:min(len(text), budget)]
+		for len(shown) > 0 && len(shown) < len(text) && !utf8.RuneStart(text[len(shown)]) {
+			shown = shown[:len(shown)-1]
+		}
+		budget -= len(shown)
 		var spans []ui.Span
 		for i, f := range it.Findings {
 			if f.Source == policy.SourceText && f.Text == ti {
 				spans = append(spans, ui.Span{Start: f.Start, End: f.End, N: i + 1, Category: f.Category})
 			}
 		}
-		v.Texts = append(v.Texts, textView{Index: ti, Segments: ui.Highlight(text, spans)})
+		v.Texts = append(v.Texts, textView{Index: ti, Segments: ui.Highlight(shown, spans), Hidden: len(text) - len(shown)})
 	}
 	return v
+}
+
+// quotaNames say which quota refused, for a moderator.
+var quotaNames = map[string]string{
+	store.OverSellerQuota: "the seller's storage quota was full",
+	store.OverClientQuota: "the sending client's storage quota was full",
+	store.StoreFull:       "the review store was full",
+}
+
+// truncationNote says what an over-quota item was stored without and why.
+func truncationNote(tr *store.Truncation) string {
+	if tr == nil {
+		return ""
+	}
+	var parts []string
+	if tr.TextBytes > 0 {
+		parts = append(parts, fmt.Sprintf("%d bytes of its texts (each text keeps its start, %d bytes in all)", tr.TextBytes, store.MaxTruncatedText))
+	}
+	if tr.Images > 0 {
+		parts = append(parts, fmt.Sprintf("the bytes of %d image(s)", tr.Images))
+	}
+	left := strings.Join(parts, " and ")
+	if left == "" {
+		left = "nothing it needed (its texts fit in what an over-quota listing keeps)"
+	}
+	why, ok := quotaNames[tr.Reason]
+	if !ok {
+		why = "a quota"
+	}
+	return fmt.Sprintf("Stored without %s: %s (%s). Its verdict and findings are whole.", left, why, tr.Reason)
 }
 
 func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string, status int) error {
@@ -346,11 +432,15 @@ func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string
 	if err != nil {
 		return err
 	}
-	it, err := s.itemContext(ctx, id)
+	var pages findingPages
+	it, err := s.itemContext(ctx, id, func(n int) (int, int, error) {
+		pages, err = findingsPage(ctx, id, n)
+		return pages.First - 1, pages.Last, err
+	})
 	if err != nil {
 		return err
 	}
-	v := buildItemView(it)
+	v := buildItemView(it, pages)
 	if v.ClaimedBy, err = s.claim(id, name, it.Status); err != nil {
 		return err
 	}

@@ -95,6 +95,10 @@ func TestPageLoginSessionCSRF(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "override") || !strings.Contains(page, `id="decided"`) {
 		t.Errorf("second decision: %d", resp.StatusCode)
 	}
+	// The decision is spelt as a word ("approved", never "approved"d or "rejectd").
+	if !strings.Contains(page, ">approved</span>") || strings.Contains(page, "approved</span>d") {
+		t.Errorf("the decided item does not say approved")
+	}
 	// Logout ends the session.
 	if resp, _ := b.post("/ui/logout", map[string]string{"csrf": csrf}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("logout: %d", resp.StatusCode)

@@ -72,7 +72,7 @@ type Options struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client that Throttle counts.
 	TrustedProxies throttle.Proxies
-	// Quotas bound the image bytes the store keeps (zero: no limit).
+	// Quotas are the store's (for the limit gauge).
 	Quotas store.Quotas
 	// RetainDecided is how long a decided item keeps its texts, findings
 	// and images (0: for ever).
@@ -117,6 +117,7 @@ type metrics struct {
 	authFailures  prometheus.Counter
 	authThrottled prometheus.Counter
 	notStored     *prometheus.CounterVec
+	truncated     *prometheus.CounterVec
 	storedBytes   prometheus.Gauge
 	maxBytes      prometheus.Gauge
 	purged        *prometheus.CounterVec
@@ -152,13 +153,17 @@ func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
 			Name: "qrgate_review_images_not_stored_total",
 			Help: "Images of flagged listings queued without their bytes, by the quota that refused them (seller_quota, client_quota, store_full).",
 		}, []string{"reason"}),
+		truncated: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "qrgate_review_truncated_total",
+			Help: "Flagged listings queued without part of themselves (texts past 64 KiB, image bytes), by the first quota that refused (seller_quota, client_quota, store_full).",
+		}, []string{"reason"}),
 		storedBytes: f.NewGauge(prometheus.GaugeOpts{
 			Name: "qrgate_review_store_bytes",
-			Help: "Image bytes kept by the review store (what --store-max-bytes bounds), read every maintenance round.",
+			Help: "Bytes kept by the review store, images, texts and findings (what --store-max-bytes bounds), read every maintenance round.",
 		}),
 		maxBytes: f.NewGauge(prometheus.GaugeOpts{
 			Name: "qrgate_review_store_max_bytes",
-			Help: "The review store's image byte limit (--store-max-bytes; 0: none).",
+			Help: "The review store's byte limit (--store-max-bytes; 0: none).",
 		}),
 		purged: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "qrgate_review_purged_total",
@@ -176,8 +181,9 @@ func newMetrics(reg prometheus.Registerer, q store.Quotas) metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.modReloads.WithLabelValues(r)
 	}
-	for _, r := range []string{store.OverSellerQuota, store.OverClientQuota, store.StoreFull} {
+	for _, r := range store.Reasons {
 		m.notStored.WithLabelValues(r)
+		m.truncated.WithLabelValues(r)
 	}
 	for _, w := range []string{"items", "images", "bytes"} {
 		m.purged.WithLabelValues(w)
@@ -255,6 +261,9 @@ func (r recorder) Record(ctx context.Context, rec *Record) error {
 			if im.NotStored != "" {
 				r.s.m.notStored.WithLabelValues(im.NotStored).Inc()
 			}
+		}
+		if rec.Truncated != nil {
+			r.s.m.truncated.WithLabelValues(rec.Truncated.Reason).Inc()
 		}
 	case errors.Is(err, store.ErrInvalid):
 		r.s.m.records.WithLabelValues("invalid").Inc()

@@ -59,7 +59,7 @@ type serveFlags struct {
 	memoryLimitSet       int64  // the soft limit applied (0: the runtime's own)
 	memoryLimitHow       string // how it was chosen, for the start-up log
 	trustedProxies       string
-	quotas               struct{ total, seller, client byteSize }
+	quotas               struct{ total, seller, noSeller, client, address byteSize }
 	retainDecided        time.Duration
 }
 
@@ -68,7 +68,12 @@ type serveFlags struct {
 const (
 	defaultStoreMaxBytes = 2 << 30
 	defaultSellerQuota   = 64 << 20
+	defaultNoSellerQuota = 16 << 20 // a quarter of a seller's: listings without one are the exception
 	defaultClientQuota   = 512 << 20
+	// An address costs an attacker little: on the open API one holds at
+	// most 1/64 of the default total, so filling it takes 64 addresses
+	// (IPv6 counted by /64).
+	defaultAddressQuota  = 32 << 20
 	defaultRetainDecided = 30 * 24 * time.Hour
 )
 
@@ -85,10 +90,13 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.StringVar(&f.store, "store", "", "review store `URL` (postgres://…); empty: SQLite in --data-dir")
 	fs.StringVar(&f.moderators, "moderators-file", "", "`FILE` of moderators (\"name token\" per line)")
 	fs.StringVar(&f.apiKeysFile, "api-keys-file", "", "`FILE` of API keys, one per line; empty: the public API is open")
-	f.quotas.total, f.quotas.seller, f.quotas.client = defaultStoreMaxBytes, defaultSellerQuota, defaultClientQuota
-	fs.Var(&f.quotas.total, "store-max-bytes", "image `size` the review store keeps in all (e.g. 2GiB; 0: no limit); past it, flagged listings are queued without their images' bytes")
-	fs.Var(&f.quotas.seller, "seller-quota", "image `size` the review store keeps per seller_id (0: no limit)")
-	fs.Var(&f.quotas.client, "client-quota", "image `size` the review store keeps per API key, or per client address when the API is open (0: no limit)")
+	f.quotas.total, f.quotas.seller, f.quotas.noSeller = defaultStoreMaxBytes, defaultSellerQuota, defaultNoSellerQuota
+	f.quotas.client, f.quotas.address = defaultClientQuota, defaultAddressQuota
+	fs.Var(&f.quotas.total, "store-max-bytes", "`size` the review store keeps in all, images, texts and findings (e.g. 2GiB; 0: no limit); past it, flagged listings are queued without their images' bytes and with the first 64 KiB of their texts")
+	fs.Var(&f.quotas.seller, "seller-quota", "`size` the review store keeps per seller_id within one client (0: no limit)")
+	fs.Var(&f.quotas.noSeller, "no-seller-quota", "`size` the review store keeps per client for listings without a seller_id (0: no limit)")
+	fs.Var(&f.quotas.client, "client-quota", "`size` the review store keeps per API key (0: no limit)")
+	fs.Var(&f.quotas.address, "address-quota", "`size` the review store keeps per client address when the API is open (IPv6 by /64; 0: no limit)")
 	fs.DurationVar(&f.retainDecided, "retain-decided", defaultRetainDecided, "how long a decided review item keeps its texts, findings and images (0: for ever)")
 	fs.BoolVar(&f.storeFailOpen, "store-fail-open", false, "when the review store fails, answer 200 with \"review_stored\": false instead of 503")
 	fs.DurationVar(&f.policyWatch, "policy-watch-interval", time.Second, "how often the policy file is checked for changes (0 disables)")
@@ -239,7 +247,8 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	// the admin one (and the admin listener is usually not public at all).
 	pubGuard, adminGuard := throttle.New(throttle.Config{}), throttle.New(throttle.Config{})
 	quotas := store.Quotas{
-		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), ClientBytes: int64(f.quotas.client),
+		TotalBytes: int64(f.quotas.total), SellerBytes: int64(f.quotas.seller), NoSellerBytes: int64(f.quotas.noSeller),
+		ClientBytes: int64(f.quotas.client), AddressBytes: int64(f.quotas.address),
 	}
 	workers := f.gw.Workers
 	if workers <= 0 {
@@ -312,7 +321,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	log.Info("qrgate serving", "listen", pubLn.Addr().String(), "admin_listen", adminLn.Addr().String(),
 		"policy_version", pol.Get().Version(), "policy_file", f.policyFile, "api_keys", keys != nil,
 		"store_fail_open", f.storeFailOpen, "store_max_bytes", int64(f.quotas.total), "seller_quota_bytes", int64(f.quotas.seller),
-		"client_quota_bytes", int64(f.quotas.client), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
+		"client_quota_bytes", int64(f.quotas.client), "address_quota_bytes", int64(f.quotas.address), "no_seller_quota_bytes", int64(f.quotas.noSeller), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
 		"decode_memory_bytes", f.gw.MaxDecodeMemory,
 		"startup_ms", time.Since(begin).Milliseconds())
 	if keys == nil {

@@ -119,4 +119,15 @@ var migrations = []string{
 		expires_at BIGINT NOT NULL
 	);
 	CREATE INDEX claims_expiry ON claims (expires_at);`,
+	// 6: texts and findings count against the quotas too (items.charged,
+	// given back at purge), and what an over-quota item was stored without
+	// (items.truncated, JSON, '' when whole). A seller is counted within
+	// its client, and listings without one in a bucket of their own per
+	// client: the seller rows are rebuilt from the images they hold.
+	`ALTER TABLE items ADD COLUMN charged BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE items ADD COLUMN truncated TEXT NOT NULL DEFAULT '';
+	DELETE FROM store_usage WHERE owner LIKE 'seller:%';
+	INSERT INTO store_usage (owner, bytes)
+		SELECT CASE WHEN seller_id = '' THEN 'noseller:' || client ELSE 'seller:' || client || '|' || seller_id END, SUM(size)
+		FROM images WHERE stored <> 0 GROUP BY 1;`,
 }

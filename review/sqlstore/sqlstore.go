@@ -45,7 +45,7 @@ type Dialect struct {
 type DB struct {
 	R, W *sql.DB
 	D    Dialect
-	// Quotas bound the image bytes PutTx keeps.
+	// Quotas bound the bytes PutTx keeps.
 	Quotas store.Quotas
 }
 
@@ -111,19 +111,42 @@ func (db *DB) migrateOne(ctx context.Context) (done bool, err error) {
 }
 
 // PutTx writes r (already Normalize'd) inside tx. A record whose ScanID is
-// already stored is left as it is and its ID returned.
+// already stored is left as it is and its ID returned. Its texts and
+// findings are charged to its seller and client and to the total; over a
+// quota it is stored with its findings and the start of its texts
+// (store.TruncateTexts), and r.Truncated says what was left out.
 func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.Time) (int64, error) {
-	texts, err := json.Marshal(r.Texts)
+	r.Truncated = nil
+	var id int64
+	err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM items WHERE scan_id = ?`), r.ScanID).Scan(&id)
+	if err == nil {
+		return id, nil // already stored: idempotent by ScanID
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+	}
+	cost, err := r.TextBytes()
+	if err != nil {
+		return 0, err
+	}
+	texts, trunc, cost, err := db.chargeTexts(ctx, tx, r, cost)
+	if err != nil {
+		return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+	}
+	textsJSON, err := json.Marshal(texts)
 	if err != nil {
 		return 0, fmt.Errorf("%w: texts: %v", store.ErrInvalid, err)
 	}
-	var id int64
-	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO items (scan_id, listing_id, seller_id, verdict, policy_version, texts, scanned_at, created_at, status, client)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (scan_id) DO NOTHING RETURNING id`),
-		r.ScanID, r.ListingID, r.SellerID, string(r.Verdict), r.PolicyVersion, string(texts),
-		micros(r.ScannedAt), now.UnixMicro(), r.Client).Scan(&id)
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO items (scan_id, listing_id, seller_id, verdict, policy_version, texts, scanned_at, created_at, status, client, charged)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (scan_id) DO NOTHING RETURNING id`),
+		r.ScanID, r.ListingID, r.SellerID, string(r.Verdict), r.PolicyVersion, string(textsJSON),
+		micros(r.ScannedAt), now.UnixMicro(), r.Client, cost).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Already stored: idempotent by ScanID.
+		// Stored by another writer since our read (PostgreSQL): give
+		// back what this one charged, and answer with its item.
+		if err := db.adjust(ctx, tx, r.SellerID, r.Client, -cost); err != nil {
+			return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+		}
 		if err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM items WHERE scan_id = ?`), r.ScanID).Scan(&id); err != nil {
 			return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
 		}
@@ -141,6 +164,12 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 			id, im.Index, im.Name, im.SHA256); err != nil {
 			return 0, fmt.Errorf("put %s: image %d: %w", r.ScanID, im.Index, err)
 		}
+		if im.NotStored != "" {
+			if trunc == nil {
+				trunc = &store.Truncation{Reason: im.NotStored}
+			}
+			trunc.Images++
+		}
 	}
 	for i, f := range r.Findings {
 		data, err := json.Marshal(f)
@@ -152,7 +181,33 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 			return 0, fmt.Errorf("put %s: finding %d: %w", r.ScanID, i, err)
 		}
 	}
+	if trunc != nil {
+		data, _ := json.Marshal(trunc) // a struct of strings and numbers
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE items SET truncated = ? WHERE id = ?`), string(data), id); err != nil {
+			return 0, fmt.Errorf("put %s: %w", r.ScanID, err)
+		}
+	}
+	r.Truncated = trunc
 	return id, nil
+}
+
+// chargeTexts charges a record's texts and findings (cost bytes). Over a
+// quota, the texts are cut (store.TruncateTexts) and what is kept is
+// charged all the same, past the limit: the counters say what the store
+// holds, and an over-quota listing adds at most MaxTruncatedText of text.
+// It returns the texts to store, the truncation (nil: none) and the bytes
+// charged.
+func (db *DB) chargeTexts(ctx context.Context, tx *sql.Tx, r *store.Record, cost int64) ([]string, *store.Truncation, int64, error) {
+	reason, err := db.charge(ctx, tx, r, cost)
+	if err != nil || reason == "" {
+		return r.Texts, nil, cost, err
+	}
+	texts, dropped := store.TruncateTexts(r.Texts)
+	kept := cost - dropped
+	if err := db.adjust(ctx, tx, r.SellerID, r.Client, kept); err != nil {
+		return nil, nil, 0, err
+	}
+	return texts, &store.Truncation{Reason: reason, TextBytes: dropped}, kept, nil
 }
 
 // putImage stores an image's bytes once: an image already stored costs
@@ -161,6 +216,7 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 // size alone when a quota says no (im.NotStored tells which).
 func (db *DB) putImage(ctx context.Context, tx *sql.Tx, r *store.Record, im *store.Image, now time.Time) error {
 	size := int64(len(im.Data))
+	im.NotStored = ""
 	var stored int
 	err := tx.QueryRowContext(ctx, db.q(`SELECT stored FROM images WHERE sha256 = ?`), im.SHA256).Scan(&stored)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -194,20 +250,50 @@ func (db *DB) putImage(ctx context.Context, tx *sql.Tx, r *store.Record, im *sto
 		// Another writer stored it between our read and write (PostgreSQL):
 		// it was charged there, so give back what this one charged.
 		if im.NotStored == "" {
-			return db.credit(ctx, tx, r.SellerID, r.Client, size)
+			return db.adjust(ctx, tx, r.SellerID, r.Client, -size)
 		}
 		return err
 	}
 	return nil
 }
 
-// Usage owners.
-func sellerOwner(id string) string { return "seller:" + id }
-func clientOwner(id string) string { return "client:" + id }
+// Usage owners. A seller is counted within its client (two API keys may
+// both have a seller "42"); listings without a seller share one bucket per
+// client. Client names are the gateway's ("key:…", "addr:…"), which hold
+// no '|'.
+func sellerOwner(client, seller string) string {
+	if seller == "" {
+		return "noseller:" + client
+	}
+	return "seller:" + client + "|" + seller
+}
+
+func clientOwner(client string) string { return "client:" + client }
 
 // totalShards spread the total's counter over rows: every Put writes it,
 // and one row would make concurrent PostgreSQL commits wait on its lock.
 const totalShards = 16
+
+// bucket is a usage row a record is charged to, with its limit.
+type bucket struct {
+	owner, reason string
+	limit         int64
+}
+
+// buckets are the seller's and the client's, with the limits that apply to
+// this record (no seller_id, a client known by its address).
+func (db *DB) buckets(r *store.Record) []bucket {
+	q := db.Quotas
+	seller := bucket{sellerOwner(r.Client, r.SellerID), store.OverSellerQuota, q.SellerBytes}
+	if r.SellerID == "" {
+		seller.limit = q.NoSellerBytes
+	}
+	client := bucket{clientOwner(r.Client), store.OverClientQuota, q.ClientBytes}
+	if r.ByAddress {
+		client.limit = q.AddressBytes
+	}
+	return []bucket{seller, client}
+}
 
 // charge adds size to the record's seller and client and to the total, or
 // to none of them: it returns the quota that refused ("" when charged).
@@ -215,12 +301,7 @@ const totalShards = 16
 // locks the row); the total is read without a lock, so concurrent writers
 // can pass it by at most their own images.
 func (db *DB) charge(ctx context.Context, tx *sql.Tx, r *store.Record, size int64) (string, error) {
-	q := db.Quotas
-	type step struct {
-		owner, reason string
-		limit         int64
-	}
-	steps := []step{{sellerOwner(r.SellerID), store.OverSellerQuota, q.SellerBytes}, {clientOwner(r.Client), store.OverClientQuota, q.ClientBytes}}
+	steps := db.buckets(r)
 	for i, st := range steps {
 		ok, err := db.add(ctx, tx, st.owner, size, st.limit)
 		if err != nil {
@@ -235,7 +316,7 @@ func (db *DB) charge(ctx context.Context, tx *sql.Tx, r *store.Record, size int6
 			return st.reason, nil
 		}
 	}
-	if q.TotalBytes > 0 {
+	if q := db.Quotas; q.TotalBytes > 0 {
 		var total int64
 		if err := tx.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(bytes), 0) FROM store_usage WHERE owner LIKE 'total:%'`)).Scan(&total); err != nil {
 			return "", err
@@ -253,10 +334,14 @@ func (db *DB) charge(ctx context.Context, tx *sql.Tx, r *store.Record, size int6
 	return "", err
 }
 
-// credit gives size back to a seller, a client and the total.
-func (db *DB) credit(ctx context.Context, tx *sql.Tx, seller, client string, size int64) error {
-	for _, owner := range []string{sellerOwner(seller), clientOwner(client), fmt.Sprintf("total:%d", rand.IntN(totalShards))} {
-		if _, err := db.add(ctx, tx, owner, -size, 0); err != nil {
+// adjust adds delta to a seller, a client and the total, whatever their
+// limits: bytes given back (delta < 0), or kept past a quota.
+func (db *DB) adjust(ctx context.Context, tx *sql.Tx, seller, client string, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
+	for _, owner := range []string{sellerOwner(client, seller), clientOwner(client), fmt.Sprintf("total:%d", rand.IntN(totalShards))} {
+		if _, err := db.add(ctx, tx, owner, delta, 0); err != nil {
 			return err
 		}
 	}
@@ -340,6 +425,10 @@ func (db *DB) purgeOne(ctx context.Context, before, now time.Time, out *store.Pu
 		return 0, err
 	}
 	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	textBytes, err := db.creditItems(ctx, tx, in, ids)
+	if err != nil {
+		return 0, err
+	}
 	rows, err = tx.QueryContext(ctx, db.q(`SELECT DISTINCT sha256 FROM item_images WHERE item_id IN `+in), ids...)
 	if err != nil {
 		return 0, err
@@ -369,7 +458,7 @@ func (db *DB) purgeOne(ctx context.Context, before, now time.Time, out *store.Pu
 		return 0, err
 	}
 	var images int
-	var bytes int64
+	bytes := textBytes
 	for _, sha := range shas {
 		var size int64
 		var stored int
@@ -388,7 +477,7 @@ func (db *DB) purgeOne(ctx context.Context, before, now time.Time, out *store.Pu
 		images++
 		if stored != 0 {
 			bytes += size
-			if err := db.credit(ctx, tx, seller, client, size); err != nil {
+			if err := db.adjust(ctx, tx, seller, client, -size); err != nil {
 				return 0, err
 			}
 		}
@@ -400,6 +489,39 @@ func (db *DB) purgeOne(ctx context.Context, before, now time.Time, out *store.Pu
 	out.Images += images
 	out.Bytes += bytes
 	return len(ids), nil
+}
+
+// creditItems gives the text bytes of the items being purged (ids, the
+// placeholders in) back to their sellers and clients.
+func (db *DB) creditItems(ctx context.Context, tx *sql.Tx, in string, ids []any) (int64, error) {
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT seller_id, client, charged FROM items WHERE id IN `+in), ids...)
+	if err != nil {
+		return 0, err
+	}
+	type charge struct {
+		seller, client string
+		bytes          int64
+	}
+	var charges []charge
+	for rows.Next() {
+		var c charge
+		if err := rows.Scan(&c.seller, &c.client, &c.bytes); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		charges = append(charges, c)
+	}
+	if err := closeRows(rows); err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, c := range charges {
+		if err := db.adjust(ctx, tx, c.seller, c.client, -c.bytes); err != nil {
+			return 0, err
+		}
+		total += c.bytes
+	}
+	return total, nil
 }
 
 // DecideTx records d on item id inside tx, with its audit entry.
@@ -414,12 +536,16 @@ func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decisi
 		}
 	}
 	var prev string
-	err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM items WHERE id = ?`+db.D.ForUpdate), id).Scan(&prev)
+	var purged sql.NullInt64
+	err := tx.QueryRowContext(ctx, db.q(`SELECT status, purged_at FROM items WHERE id = ?`+db.D.ForUpdate), id).Scan(&prev, &purged)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("item %d: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("decide %d: %w", id, err)
+	}
+	if purged.Valid {
+		return fmt.Errorf("item %d: %w", id, store.ErrPurged)
 	}
 	action := "decision"
 	if store.Status(prev) != store.Pending {
@@ -448,30 +574,36 @@ func (db *DB) DecideTx(ctx context.Context, tx *sql.Tx, id int64, d store.Decisi
 // Get reads one item.
 func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 	it := &store.Item{}
-	var texts string
+	var texts, truncated string
 	var dec decisionCols
 	var verdict, status string
 	var scanned, created int64
 	var purged sql.NullInt64
 	err := db.R.QueryRowContext(ctx, db.q(`SELECT id, scan_id, listing_id, seller_id, verdict, policy_version, status, scanned_at, created_at, texts,
-		decision, moderator, note, decided_at, override, client, purged_at FROM items WHERE id = ?`), id).Scan(
+		decision, moderator, note, decided_at, override, client, purged_at, truncated FROM items WHERE id = ?`), id).Scan(
 		&it.ID, &it.ScanID, &it.ListingID, &it.SellerID, &verdict, &it.PolicyVersion, &status, &scanned, &created, &texts,
-		&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &it.Client, &purged)
+		&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &it.Client, &purged, &truncated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("item %d: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get %d: %w", id, err)
 	}
+	if purged.Valid {
+		// Out of the queue and its counts: the decision is in the audit log.
+		return nil, fmt.Errorf("item %d (%s %s): %w", id, status, fromMicros(purged.Int64).Format(time.RFC3339), store.ErrPurged)
+	}
 	it.Verdict, it.Status = policy.Action(verdict), store.Status(status)
 	it.ScannedAt, it.CreatedAt = fromMicros(scanned), fromMicros(created)
 	it.Decision = dec.get()
-	if purged.Valid {
-		t := fromMicros(purged.Int64)
-		it.PurgedAt = &t
-	}
 	if err := json.Unmarshal([]byte(texts), &it.Texts); err != nil {
 		return nil, fmt.Errorf("get %d: texts: %w", id, err)
+	}
+	if truncated != "" {
+		it.Truncated = &store.Truncation{}
+		if err := json.Unmarshal([]byte(truncated), it.Truncated); err != nil {
+			return nil, fmt.Errorf("get %d: truncated: %w", id, err)
+		}
 	}
 	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size, im.stored
 		FROM item_images ii JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_id = ? ORDER BY ii.idx`), id)

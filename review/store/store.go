@@ -8,9 +8,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qrgate/qrgate/policy"
 )
@@ -19,6 +21,10 @@ import (
 var (
 	// ErrNotFound: no item, image or payload with that key.
 	ErrNotFound = errors.New("not found")
+	// ErrPurged: the item was emptied after the retention period. It is
+	// an ErrNotFound too: a purged item is out of the queue and of its
+	// counts (its decision stays in the audit log).
+	ErrPurged = fmt.Errorf("%w: emptied after the retention period", ErrNotFound)
 	// ErrAlreadyDecided: a second decision without override.
 	ErrAlreadyDecided = errors.New("already decided")
 	// ErrInvalid: the caller handed over something that cannot be stored.
@@ -45,23 +51,54 @@ type Image struct {
 	NotStored string
 }
 
-// Reasons an image's bytes were not stored (Image.NotStored).
+// Reasons an image's bytes or a listing's texts were not stored
+// (Image.NotStored, Truncation.Reason).
 const (
 	OverSellerQuota = "seller_quota"
 	OverClientQuota = "client_quota"
 	StoreFull       = "store_full"
 )
 
-// Quotas bound the image bytes a store keeps. A listing over a quota is
-// still stored with its findings and image hashes, only without the bytes
-// that would pass the limit: the queue keeps accepting flagged listings
-// however much one seller sends. Bytes are charged once per image (content
-// addressed) to the seller and client that first sent them, and given back
-// when the last item holding them is purged. Zero is no limit.
+// Reasons lists every reason, for metrics.
+var Reasons = []string{OverSellerQuota, OverClientQuota, StoreFull}
+
+// Quotas bound the bytes a store keeps: image bytes, texts and findings. A
+// listing over a quota is still stored with its verdict, its findings, its
+// image hashes and the first MaxTruncatedText bytes of its texts, only
+// without what would pass the limit: the queue keeps accepting flagged
+// listings however much one seller sends. Image bytes are charged once per
+// image (content addressed) to the seller and client that first sent them;
+// a listing's texts and findings to its own seller and client. Both are
+// given back when the item is purged (an image's when the last item
+// holding it is). Zero is no limit.
+//
+// A seller is counted within its client: two API keys may each have a
+// seller "42", and each is its own bucket. Listings without a seller_id
+// share one small bucket per client (NoSellerBytes), so that they cannot
+// spend a whole client's quota. A client known only by its address (the
+// open API, Record.ByAddress) gets AddressBytes, a small share of the
+// total, since addresses cost an attacker little.
 type Quotas struct {
-	TotalBytes  int64 // all stored image bytes
-	SellerBytes int64 // per seller_id
-	ClientBytes int64 // per client (API key, or address when the API is open)
+	TotalBytes    int64 // everything stored
+	SellerBytes   int64 // per seller_id within a client
+	NoSellerBytes int64 // per client, listings without a seller_id
+	ClientBytes   int64 // per API key
+	AddressBytes  int64 // per client address, when the API is open
+}
+
+// MaxTruncatedText is the text an over-quota listing keeps: each text's
+// first bytes, at most this many for the whole listing, so that a moderator
+// still reads what the findings point at.
+const MaxTruncatedText = 64 << 10
+
+// Truncation is what an over-quota listing was stored without, and why.
+type Truncation struct {
+	// Reason is the first quota that refused (OverSellerQuota, …).
+	Reason string `json:"reason"`
+	// TextBytes is how many text bytes were left out.
+	TextBytes int64 `json:"text_bytes"`
+	// Images is how many images were kept as their hash and size only.
+	Images int `json:"images"`
 }
 
 // Purged is what one Purge removed.
@@ -85,6 +122,12 @@ type Record struct {
 	// Client is who sent the listing, for the per-client quota: an API
 	// key's identity, or the client's address when the API is open.
 	Client string
+	// ByAddress says Client is an address (the open API): its quota is
+	// Quotas.AddressBytes rather than ClientBytes.
+	ByAddress bool
+	// Truncated is set by Put: what the item was stored without (a
+	// quota), or nil when it was stored whole.
+	Truncated *Truncation
 }
 
 // Normalize checks r and fills in image hashes. It is what every backend
@@ -110,6 +153,49 @@ func (r *Record) Normalize() error {
 		r.Findings = []policy.Finding{}
 	}
 	return nil
+}
+
+// TextBytes is what r's texts and findings cost against the quotas: the
+// texts' bytes and each finding as stored (its JSON and the payload and
+// identifier it is searched by).
+func (r *Record) TextBytes() (int64, error) {
+	var n int64
+	for _, t := range r.Texts {
+		n += int64(len(t))
+	}
+	for i, f := range r.Findings {
+		data, err := json.Marshal(f)
+		if err != nil {
+			return 0, fmt.Errorf("%w: finding %d: %v", ErrInvalid, i, err)
+		}
+		n += FindingBytes(f, data)
+	}
+	return n, nil
+}
+
+// FindingBytes is one stored finding's cost, given its JSON.
+func FindingBytes(f policy.Finding, data []byte) int64 {
+	return int64(len(data) + len(f.Payload) + len(f.Identifier) + len(f.Category))
+}
+
+// TruncateTexts keeps what an over-quota listing's texts may keep: each
+// text's first bytes, cut on a character boundary, at most
+// MaxTruncatedText for them all. It returns the kept texts and how many
+// bytes were left out.
+func TruncateTexts(texts []string) ([]string, int64) {
+	out := make([]string, len(texts))
+	budget := MaxTruncatedText
+	var dropped int64
+	for i, t := range texts {
+		keep := min(len(t), budget)
+		for keep > 0 && keep < len(t) && !utf8.RuneStart(t[keep]) {
+			keep--
+		}
+		out[i] = t[:keep]
+		budget -= keep
+		dropped += int64(len(t) - keep)
+	}
+	return out, dropped
 }
 
 // Status is where an item stands in the queue.
@@ -184,9 +270,9 @@ type Item struct {
 	Findings      []policy.Finding `json:"findings"`
 	Decision      *Decision        `json:"decision"`
 	Client        string           `json:"client"`
-	// PurgedAt is set once a decided item's texts, findings and images
-	// were removed after the retention period (its decision and audit stay).
-	PurgedAt *time.Time `json:"purged_at,omitempty"`
+	// Truncated says what the item was stored without (a quota); absent
+	// when it was stored whole.
+	Truncated *Truncation `json:"truncated,omitempty"`
 }
 
 // Summary is an item as listed in the queue, without texts and images.
@@ -303,7 +389,8 @@ type Store interface {
 	// Put stores a flagged scan durably before returning; a second Put with
 	// the same ScanID is a no-op that returns the first item's ID.
 	Put(ctx context.Context, r *Record) (id int64, err error)
-	// Get returns one item with its findings, images and decision.
+	// Get returns one item with its findings, images and decision;
+	// ErrPurged (an ErrNotFound) once it was purged.
 	Get(ctx context.Context, id int64) (*Item, error)
 	// List returns items newest first (by ID) matching f.
 	List(ctx context.Context, f Filter) (Page, error)
@@ -312,7 +399,8 @@ type Store interface {
 	Counts(ctx context.Context, f Filter) (map[Status]int, error)
 	// Decide records a decision and its audit entry atomically, and ends
 	// any claim on the item. A decided item refuses a second one with
-	// ErrAlreadyDecided unless override.
+	// ErrAlreadyDecided unless override; a purged one refuses any with
+	// ErrPurged.
 	Decide(ctx context.Context, id int64, d Decision) (*Item, error)
 	// Audit returns audit entries newest first, IDs below before (0: all).
 	Audit(ctx context.Context, before int64, limit int) ([]AuditEntry, error)
@@ -328,11 +416,13 @@ type Store interface {
 	// DeleteSession ends a session (no error when there is none).
 	DeleteSession(ctx context.Context, id string) error
 	// Purge empties items decided before `before` (texts, findings, image
-	// references; the item, its decision and the audit log stay), deletes
-	// the images no item refers to any more, giving their bytes back to
-	// the quotas, and deletes sessions expired at now.
+	// references; its decision and the audit log stay, but Get and the
+	// queue and its counts no longer show it), deletes the images no item
+	// refers to any more, giving their bytes and the items' text bytes
+	// back to the quotas, and deletes sessions expired at now.
 	Purge(ctx context.Context, before, now time.Time) (Purged, error)
-	// StoredBytes is the image bytes kept, what Quotas.TotalBytes bounds.
+	// StoredBytes is the bytes kept (images, texts, findings), what
+	// Quotas.TotalBytes bounds.
 	StoredBytes(ctx context.Context) (int64, error)
 	// Ready reports whether the store can persist now.
 	Ready(ctx context.Context) error
