@@ -152,11 +152,15 @@ func TestGracefulShutdown(t *testing.T) {
 	waitFor(t, "the in-flight scan", func() bool { return tg.g.pool.waiting.Load() == 1 })
 	tg.cancel()
 	waitFor(t, "shutdown to start", func() bool { return tg.g.stopping.Load() })
-	time.Sleep(50 * time.Millisecond)
-	if c, err := net.DialTimeout("tcp", strings.TrimPrefix(tg.pub, "http://"), time.Second); err == nil {
-		c.Close()
-		t.Error("new connections are still accepted during shutdown")
-	}
+	// The listener closes once shutdown has started: wait for that event
+	// (waitFor fails the test if it never comes) rather than sleeping.
+	waitFor(t, "new connections to be refused during shutdown", func() bool {
+		c, err := net.DialTimeout("tcp", strings.TrimPrefix(tg.pub, "http://"), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
 	release()
 	if r := <-inflight; r.status != 200 {
 		t.Errorf("in-flight scan: %d %s", r.status, r.body)
