@@ -237,7 +237,7 @@ func (g *Gateway) reserve(ctx context.Context, data []byte) (free func(), refuse
 // decode runs the decoder on a worker the caller holds.
 func (g *Gateway) decode(ctx context.Context, data []byte) decodeOutcome {
 	start := time.Now()
-	res, err := g.dec.Decode(ctx, data)
+	res, err := g.decodeImage(ctx, data)
 	g.m.decodeDuration.Observe(time.Since(start).Seconds())
 	return decodeOutcome{res: res, err: err}
 }

@@ -3,12 +3,15 @@ package gateway
 import (
 	"context"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 
@@ -149,11 +152,15 @@ func TestGracefulShutdown(t *testing.T) {
 	waitFor(t, "the in-flight scan", func() bool { return tg.g.pool.waiting.Load() == 1 })
 	tg.cancel()
 	waitFor(t, "shutdown to start", func() bool { return tg.g.stopping.Load() })
-	time.Sleep(50 * time.Millisecond)
-	if c, err := net.DialTimeout("tcp", strings.TrimPrefix(tg.pub, "http://"), time.Second); err == nil {
-		c.Close()
-		t.Error("new connections are still accepted during shutdown")
-	}
+	// The listener closes once shutdown has started: wait for that event
+	// (waitFor fails the test if it never comes) rather than sleeping.
+	waitFor(t, "new connections to be refused during shutdown", func() bool {
+		c, err := net.DialTimeout("tcp", strings.TrimPrefix(tg.pub, "http://"), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
 	release()
 	if r := <-inflight; r.status != 200 {
 		t.Errorf("in-flight scan: %d %s", r.status, r.body)
@@ -169,46 +176,74 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
-// TestNoGoroutinePerImage: a listing of many images spawns at most one
-// decode goroutine per worker.
+// TestManyImagesBoundedWorkers: three listings of 16 images each, sent at
+// once, never have more than Config.Workers images decoding at a time. An
+// instrumented decode counts the decodes inside it; the first ones hold
+// until there is pressure (a decode queued in the pool behind them, or a
+// decode beyond the limit inside), so that the bound is tested when it
+// matters rather than by luck of scheduling.
 func TestManyImagesBoundedWorkers(t *testing.T) {
-	tg := startGateway(t, func(o *Options) { o.Config.Workers = 2; o.Config.CacheEntries = -1 })
+	const workers = 2
+	var inside, maxInside atomic.Int64
+	var pressure atomic.Bool
+	var tg *testGateway
+	decode := func(ctx context.Context, data []byte) (*decoder.Result, error) {
+		n := inside.Add(1)
+		defer inside.Add(-1)
+		for m := maxInside.Load(); n > m && !maxInside.CompareAndSwap(m, n); m = maxInside.Load() {
+		}
+		// Wait for the event "another image wants a worker": queued in
+		// the pool (the bound holds) or already inside (it does not).
+		for !pressure.Load() {
+			if inside.Load() > workers || tg.g.pool.waiting.Load() > 0 {
+				pressure.Store(true)
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			default:
+				runtime.Gosched()
+			}
+		}
+		return tg.g.dec.Decode(ctx, data)
+	}
+	tg = startGateway(t, func(o *Options) {
+		o.Config.Workers = workers
+		o.Config.CacheEntries = -1 // every image is decoded, none shared
+		o.decode = decode
+	})
 	var imgs []map[string]any
 	for i := range 16 {
 		imgs = append(imgs, map[string]any{"name": "x", "data": blankPNG(t, 60+i, 60)})
 	}
 	var wg sync.WaitGroup
-	var maxInUse int
-	var mu sync.Mutex
-	stop := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			mu.Lock()
-			maxInUse = max(maxInUse, len(tg.g.pool.tokens))
-			mu.Unlock()
-			time.Sleep(time.Millisecond)
-		}
-	}()
 	for range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "L", "images": imgs}); r.status != 200 || len(r.json(t)["images"].([]any)) != 16 {
+			r := postJSON(t, tg.pub+"/v1/scan", map[string]any{"listing_id": "L", "images": imgs})
+			if r.status != 200 {
 				t.Errorf("%d %s", r.status, r.body)
+				return
+			}
+			got := r.json(t)["images"].([]any)
+			if len(got) != len(imgs) {
+				t.Errorf("%d images answered, %d sent", len(got), len(imgs))
+			}
+			for _, im := range got {
+				if e := im.(map[string]any)["error"]; e != nil {
+					t.Errorf("image not decoded: %v", e)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	close(stop)
-	mu.Lock()
-	defer mu.Unlock()
-	if maxInUse > 2 {
-		t.Errorf("%d workers in use, limit 2", maxInUse)
+	if !pressure.Load() {
+		t.Error("no decode ever waited for a worker: the test exerted no pressure")
+	}
+	if m := maxInside.Load(); m > workers {
+		t.Errorf("%d images decoding at once, limit %d", m, workers)
 	}
 }
 

@@ -63,29 +63,35 @@ type Options struct {
 	Registerer     prometheus.Registerer
 	Gatherer       prometheus.Gatherer // served on /metrics
 	Now            func() time.Time
+
+	// decode replaces the decoder's Decode (tests: an instrumented decode
+	// that observes how many run at once); nil uses the Decoder.
+	decode func(context.Context, []byte) (*decoder.Result, error)
 }
 
 // Gateway is the HTTP service. Build it with New, run it with Run.
 type Gateway struct {
-	cfg     Config
-	lim     limits
-	dec     *decoder.Decoder
-	pol     *PolicyHolder
-	keys    *APIKeys
-	rec     Recorder
-	feed    DecisionFeed
-	admin   fasthttp.RequestHandler
-	auth    func(*fasthttp.RequestCtx) (string, error)
-	guard   *throttle.Limiter
-	proxies throttle.Proxies
-	log     *slog.Logger
-	m       *metrics
-	body    *bodyBudget
-	pool    *pool
-	mem     *membudget.Budget
-	cache   *cache
-	now     func() time.Time
-	metrics fasthttp.RequestHandler
+	cfg Config
+	lim limits
+	dec *decoder.Decoder
+	// decodeImage is dec.Decode unless Options.decode replaces it.
+	decodeImage func(context.Context, []byte) (*decoder.Result, error)
+	pol         *PolicyHolder
+	keys        *APIKeys
+	rec         Recorder
+	feed        DecisionFeed
+	admin       fasthttp.RequestHandler
+	auth        func(*fasthttp.RequestCtx) (string, error)
+	guard       *throttle.Limiter
+	proxies     throttle.Proxies
+	log         *slog.Logger
+	m           *metrics
+	body        *bodyBudget
+	pool        *pool
+	mem         *membudget.Budget
+	cache       *cache
+	now         func() time.Time
+	metrics     fasthttp.RequestHandler
 
 	stopping    atomic.Bool
 	storeFailed atomic.Int64 // unix nanos of the last failed Record, 0 if none since a success
@@ -133,6 +139,10 @@ func New(o Options) (*Gateway, error) {
 	}
 	g.m = newMetrics(o.Registerer)
 	g.dec = decoder.New(g.decoderConfig(o.Decoder))
+	g.decodeImage = o.decode
+	if g.decodeImage == nil {
+		g.decodeImage = g.dec.Decode
+	}
 	g.pool = newPool(cfg.Workers, cfg.QueueSize, cfg.QueueTimeout, g.m.queueDepth)
 	g.mem = o.DecodeMemory
 	if g.mem == nil {
