@@ -146,6 +146,7 @@ func (s *Service) queue(ctx *fasthttp.RequestCtx) (store.Filter, store.Page, map
 	if err != nil {
 		return f, store.Page{}, nil, err
 	}
+	f.Now = s.now() // rows show who holds a claim now
 	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return f, store.Page{}, nil, err

@@ -298,6 +298,9 @@ type itemView struct {
 	History   []store.Summary
 	NextURL   string
 	Decided   bool
+	// ClaimedBy is another moderator's claim on the item, when one holds
+	// it (the page says so; the item stays readable and decidable).
+	ClaimedBy *store.Claim
 }
 
 // findingsPerPage is how many findings the item page lists at once: a
@@ -438,7 +441,10 @@ func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string
 		return err
 	}
 	v := buildItemView(it, pages)
-	next, err := s.nextPending(ctx, id)
+	if v.ClaimedBy, err = s.claim(id, name, it.Status); err != nil {
+		return err
+	}
+	next, err := s.nextPending(ctx, id, name)
 	if err != nil {
 		return err
 	}
@@ -449,17 +455,41 @@ func (s *Service) pageItem(ctx *fasthttp.RequestCtx, name, csrf, seg, msg string
 	return nil
 }
 
-// nextPending is the pending item after id in queue order (older), or the
-// newest pending one when id was the oldest; 0 when none other is pending.
-func (s *Service) nextPending(ctx *fasthttp.RequestCtx, id int64) (int64, error) {
+// claim holds a pending item for the moderator who opens it, for
+// store.ClaimTTL, so that "next pending" sends the others elsewhere. It
+// returns another moderator's claim that is in the way, if any.
+func (s *Service) claim(id int64, moderator string, status store.Status) (*store.Claim, error) {
+	if status != store.Pending {
+		return nil, nil
+	}
 	sctx, cancel := storeContext()
 	defer cancel()
-	p, err := s.st.List(sctx, store.Filter{Status: store.Pending, Before: id, Limit: 1})
+	now := s.now()
+	c, err := s.st.Claim(sctx, id, moderator, now, now.Add(store.ClaimTTL))
+	var ce *store.ClaimedError
+	switch {
+	case errors.As(err, &ce):
+		return &c, nil
+	case errors.Is(err, store.ErrAlreadyDecided):
+		return nil, nil // decided since it was read: the page shows it pending one last time
+	}
+	return nil, err
+}
+
+// nextPending is the pending item after id in queue order (older), or the
+// newest pending one when id was the oldest, skipping items another
+// moderator has claimed; 0 when none other is pending.
+func (s *Service) nextPending(ctx *fasthttp.RequestCtx, id int64, moderator string) (int64, error) {
+	sctx, cancel := storeContext()
+	defer cancel()
+	f := store.Filter{Status: store.Pending, Before: id, Limit: 1, Now: s.now(), SkipClaimed: true, Moderator: moderator}
+	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return 0, err
 	}
 	if len(p.Items) == 0 {
-		if p, err = s.st.List(sctx, store.Filter{Status: store.Pending, Limit: 2}); err != nil {
+		f.Before, f.Limit = 0, 2
+		if p, err = s.st.List(sctx, f); err != nil {
 			return 0, err
 		}
 	}
@@ -493,7 +523,7 @@ func (s *Service) pageDecide(ctx *fasthttp.RequestCtx, name, csrf, seg string) e
 		}
 		return s.pageItem(ctx, name, csrf, seg, msg, status)
 	}
-	next, err := s.nextPending(ctx, id)
+	next, err := s.nextPending(ctx, id, name)
 	if err != nil {
 		return err
 	}

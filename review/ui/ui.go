@@ -35,6 +35,9 @@ type Templates struct {
 
 var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
+	// clock is a claim's end as moderators read it ("until 14:05", UTC
+	// like every time on the page).
+	"clock": func(t time.Time) string { return t.UTC().Format("15:04 UTC") },
 	"time": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
