@@ -21,7 +21,8 @@ Usage:
 Run "qrgate help COMMAND" or "qrgate COMMAND --help" for a command's flags.
 `
 
-// Exit statuses (../shared/CONTRACT.md).
+// Exit statuses, part of the command-line contract with the tools that run
+// qrgate: 0 success, 1 a fatal error, 2 a usage error.
 const (
 	exitOK    = 0
 	exitFatal = 1

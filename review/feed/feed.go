@@ -14,7 +14,7 @@ import (
 )
 
 // Decision is one moderator decision as the pipeline receives it
-// (../shared/CONTRACT.md). Cursor resumes the feed after this decision,
+// (its fields are a contract with the marketplace's pipeline). Cursor resumes the feed after this decision,
 // and is the key a receiver deduplicates by (delivery is at least once).
 type Decision struct {
 	Cursor    string    `json:"cursor"`

@@ -10,7 +10,7 @@ import (
 )
 
 // reasons are the placeholder's words for why, the same codes as the
-// scan's image errors (../shared/CONTRACT.md).
+// scan's image errors (docs/api.md), which the marketplace's tools read.
 var reasons = map[image.Kind]string{
 	image.Unsupported:   "unsupported",
 	image.Corrupt:       "corrupt",
