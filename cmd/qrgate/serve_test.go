@@ -145,7 +145,7 @@ func TestServeRunsAndStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, token, _ := strings.Cut(strings.TrimSpace(string(tokLine)), " ")
+	token := strings.TrimSpace(string(tokLine)) // the file holds the token alone (docs/moderation.md)
 	writePolicy("t1b")
 	for _, tc := range []struct {
 		auth string
