@@ -2,7 +2,6 @@ package decoder_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -75,8 +74,8 @@ func TestWorkTracksCPU(t *testing.T) {
 		}
 		q := func(p float64) int { return min(len(work)-1, int(p*float64(len(work)))) }
 		r := func(p float64) int { return min(len(nsPer)-1, int(p*float64(len(nsPer)))) }
-		t.Log(fmt.Sprintf("%s: %d images, none cut at %v; work p50 %v, p90 %v, p99 %v, max %v (%s); CPU per pixel-pass p10 %.1f ns, p50 %.1f, p90 %.1f",
-			dir, len(work), decoder.DefaultBudget, work[q(.5)], work[q(.9)], work[q(.99)], work[len(work)-1], worst, nsPer[r(.1)], nsPer[r(.5)], nsPer[r(.9)]))
+		t.Logf("%s: %d images, none cut at %v; work p50 %v, p90 %v, p99 %v, max %v (%s); CPU per pixel-pass p10 %.1f ns, p50 %.1f, p90 %.1f",
+			dir, len(work), decoder.DefaultBudget, work[q(.5)], work[q(.9)], work[q(.99)], work[len(work)-1], worst, nsPer[r(.1)], nsPer[r(.5)], nsPer[r(.9)])
 	}
 }
 

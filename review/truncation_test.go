@@ -53,7 +53,7 @@ func TestItemPageTruncatedAndPaged(t *testing.T) {
 		!strings.Contains(page, "the seller&#39;s storage quota was full") {
 		t.Errorf("truncated item page (%d) does not say what was left out and why", resp.StatusCode)
 	}
-	resp, page = b.get("/ui/items/1")
+	_, page = b.get("/ui/items/1")
 	if strings.Contains(page, `id="truncated"`) {
 		t.Error("an item stored whole says it was truncated")
 	}

@@ -403,7 +403,7 @@ func readLink(s string) string {
 	for _, p := range []string{"https://", "http://"} {
 		s = strings.TrimPrefix(s, p)
 	}
-	if at := strings.Index(s, "@"); at >= 0 && (strings.Index(s, "/") < 0 || at < strings.Index(s, "/")) {
+	if at := strings.Index(s, "@"); at >= 0 && (!strings.Contains(s, "/") || at < strings.Index(s, "/")) {
 		s = s[at+1:]
 	}
 	return strings.TrimSuffix(s, "/")
