@@ -28,7 +28,7 @@ const invalidPolicy = "version: \"broken\"\nno_such_key: 1\n"
 
 func withPolicyFile(path string) testOption {
 	return func(o *Options) {
-		h, err := NewPolicyHolder(path)
+		h, err := policy.NewHolder(path)
 		if err != nil {
 			panic(err)
 		}
@@ -163,7 +163,7 @@ func TestPolicyWatch(t *testing.T) {
 	ctx, cancel := contextWithCancel()
 	defer cancel()
 	ticks := make(chan time.Time) // unbuffered: a send returns once the previous tick is handled
-	go tg.g.pol.watchTicks(ctx, ticks, tg.g.log)
+	go tg.g.pol.WatchTicks(ctx, ticks, tg.g.log)
 	tickAndSettle := func() {
 		ticks <- time.Time{} // the check of this tick
 		ticks <- time.Time{} // returns once that check and its reload are done

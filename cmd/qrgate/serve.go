@@ -234,7 +234,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	pol, err := gateway.NewPolicyHolder(f.policyFile)
+	pol, err := policy.NewHolder(f.policyFile)
 	if err != nil {
 		return err
 	}
