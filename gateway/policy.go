@@ -102,10 +102,17 @@ func (h *PolicyHolder) apply(b []byte, err error) (*policy.Policy, error) {
 // seen, a touch is not). A bad file is refused once (counted and logged by
 // the hooks) and not retried until it changes again.
 func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	h.watchTicks(ctx, t.C, log)
+}
+
+// watchTicks is Watch driven by tick (see filewatch.File.WatchTicks).
+func (h *PolicyHolder) watchTicks(ctx context.Context, tick <-chan time.Time, log *slog.Logger) {
 	if h.file == nil {
 		return
 	}
-	h.file.Watch(ctx, interval, func(b []byte) {
+	h.file.WatchTicks(ctx, tick, func(b []byte) {
 		h.mu.Lock()
 		p, err := h.apply(b, nil)
 		h.mu.Unlock()
