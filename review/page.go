@@ -180,6 +180,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if !ctx.IsGet() && !ctx.IsHead() {
+		ctx.Response.Header.Set("Allow", "GET, HEAD, POST") // an HTML page: no JSON error body
 		ctx.SetStatusCode(fasthttp.StatusMethodNotAllowed)
 		return
 	}
