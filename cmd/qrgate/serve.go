@@ -298,6 +298,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided, OnDecision: hook.notify,
+		Policy: pol.Get, // the queue's category filter follows reloads
 		// Thumbnails obey the scan's header limits.
 		ImageLimits:  decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
 		DecodeMemory: decodeBudget,
