@@ -17,6 +17,8 @@ const (
 	wordContext                 // makes a following number a product number
 	wordPrompt                  // "加", "私": makes a short keyword form a keyword
 	wordVeto                    // not a keyword, though it holds or sounds like one
+	wordPayMethod               // a way to pay that is no channel ("alipay")
+	wordPay                     // says a payment ("pay by", "付款")
 )
 
 type word struct {
@@ -143,20 +145,26 @@ type hit struct {
 
 // find runs the machine over the units of text that are not spaces and
 // reports, for every end position, the longest word ending there.
-func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
+//
+// skip says which units may stand inside a word and are passed over: it
+// sees the unit before (the last one not skipped, 0 at the start), and is
+// not asked about a unit that some word holds ("❤" in "威❤").
+func (a *automaton) find(runes []rune, skip func(prev, r rune) bool, hits []hit) []hit {
 	s := int32(0)
+	prev := rune(0)
 	// pos holds the unit index of the last few non-space units, to map a
 	// word's length back to its first unit.
 	const ring = 64
 	var pos [ring]int
 	n := 0
 	for i, r := range runes {
-		if skip(r) {
+		sym := a.symbol(r)
+		if sym < 0 && skip(prev, r) {
 			continue
 		}
+		prev = r
 		pos[n%ring] = i
 		n++
-		sym := a.symbol(r)
 		if sym < 0 {
 			s = 0
 			continue
