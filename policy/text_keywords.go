@@ -11,14 +11,14 @@ import "slices"
 type wordKind uint8
 
 const (
-	wordChannel wordKind = iota // introduces an identifier
-	wordFiller                  // may stand between keyword and identifier
-	wordSame                    // a filler meaning "the same number" (同号)
-	wordContext                 // makes a following number a product number
-	wordPrompt                  // "加", "私": makes a short keyword form a keyword
-	wordVeto                    // not a keyword, though it holds or sounds like one
-	wordPayMethod               // a way to pay that is no channel ("alipay")
-	wordPay                     // says a payment ("pay by", "付款")
+	wordChannel   wordKind = iota // introduces an identifier
+	wordFiller                    // may stand between keyword and identifier
+	wordSame                      // a filler meaning "the same number" (同号)
+	wordContext                   // makes a following number a product number
+	wordPrompt                    // "加", "私": makes a short keyword form a keyword
+	wordVeto                      // not a keyword, though it holds or sounds like one
+	wordPayMethod                 // a way to pay that is no channel ("alipay")
+	wordPay                       // says a payment ("pay by", "付款")
 )
 
 type word struct {
