@@ -146,12 +146,10 @@ type hit struct {
 // find runs the machine over the units of text that are not spaces and
 // reports, for every end position, the longest word ending there.
 //
-// skip says which units may stand inside a word and are passed over: it
-// sees the unit before (the last one not skipped, 0 at the start), and is
+// skip says which units may stand inside a word and are passed over; it is
 // not asked about a unit that some word holds ("❤" in "威❤").
-func (a *automaton) find(runes []rune, skip func(prev, r rune) bool, hits []hit) []hit {
+func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
 	s := int32(0)
-	prev := rune(0)
 	// pos holds the unit index of the last few non-space units, to map a
 	// word's length back to its first unit.
 	const ring = 64
@@ -159,10 +157,9 @@ func (a *automaton) find(runes []rune, skip func(prev, r rune) bool, hits []hit)
 	n := 0
 	for i, r := range runes {
 		sym := a.symbol(r)
-		if sym < 0 && skip(prev, r) {
+		if sym < 0 && skip(r) {
 			continue
 		}
-		prev = r
 		pos[n%ring] = i
 		n++
 		if sym < 0 {

@@ -143,21 +143,17 @@ const zhuyinRest = syllableBase - 1
 
 // isSoundBlank is skipped by the sound automaton: keyword blanks and the
 // rest of a zhuyin syllable.
-func isSoundBlank(prev, r rune) bool { return r == zhuyinRest || isKeywordBlank(prev, r) }
+func isSoundBlank(r rune) bool { return r == zhuyinRest || isKeywordBlank(r) }
 
 // isKeywordBlank may stand inside a keyword: blanks and the punctuation
 // sellers put between its characters ("Wei-Xin", "V.X", "热·线"), and any
 // symbol or emoji a seller inserts between them ("微🌸信", "微|信", "V～X",
-// "扣/扣"), which a reader passes over as over a blank. An underscore is
-// passed over only after a Chinese character ("微_信"): between Latin
-// letters it is part of an ID ("a_wx_9"). The automaton never asks about
-// a symbol some keyword holds ("威❤", "🐧").
-func isKeywordBlank(prev, r rune) bool {
+// "扣_扣"), which a reader passes over as over a blank. The automaton never
+// asks about a symbol some keyword holds ("威❤", "🐧").
+func isKeywordBlank(r rune) bool {
 	switch r {
-	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅', '~', '/', '\\', '|', '^':
+	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅', '~', '/', '\\', '|', '^', '_':
 		return true
-	case '_':
-		return prev >= 0x80
 	}
 	if r < 0x80 || r >= 0x3400 && r <= 0x9FFF { // letters, digits, CJK ideographs
 		return false
