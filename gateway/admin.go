@@ -13,6 +13,7 @@ import (
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/policy"
 )
 
 // handleAdmin routes the admin listener: metrics and probes (open), the
@@ -66,7 +67,7 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	}
 	p, err := g.ReloadPolicy("admin:" + who)
 	switch {
-	case errors.Is(err, ErrNoPolicyFile):
+	case errors.Is(err, policy.ErrNoFile):
 		return &apierror.Error{Status: http.StatusConflict, Code: apierror.CodeNoPolicyFile, Message: err.Error()}
 	case err != nil:
 		return &apierror.Error{Status: http.StatusBadRequest, Code: apierror.CodeInvalidPolicy, Message: err.Error() + " (the policy in force is unchanged)"}
