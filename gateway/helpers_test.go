@@ -21,6 +21,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 )
 
@@ -41,7 +42,7 @@ const testAdminToken = "admin-secret"
 
 func startGateway(t *testing.T, opts ...testOption) *testGateway {
 	t.Helper()
-	pol, err := NewPolicyHolder("")
+	pol, err := policy.NewHolder("")
 	if err != nil {
 		t.Fatal(err)
 	}

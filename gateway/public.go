@@ -41,14 +41,13 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 		g.handleReady(ctx)
 	default:
 		g.m.request(fasthttp.StatusNotFound)
-		writeError(ctx, &apierror.Error{Status: fasthttp.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"})
+		writeError(ctx, apierror.NotFound("no such endpoint"))
 	}
 }
 
 func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	if !ctx.IsPost() {
-		ctx.Response.Header.Set("Allow", "POST")
-		return &apierror.Error{Status: fasthttp.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use POST"}
+		return apierror.MethodNotAllowed(ctx, fasthttp.MethodPost)
 	}
 	client, err := g.checkKey(ctx)
 	if err != nil {

@@ -129,4 +129,12 @@ var migrations = []string{
 	INSERT INTO store_usage (owner, bytes)
 		SELECT CASE WHEN seller_id = '' THEN 'noseller:' || client ELSE 'seller:' || client || '|' || seller_id END, SUM(size)
 		FROM images WHERE stored <> 0 GROUP BY 1;`,
+	// 7: every image of a flagged listing is kept (within the quotas),
+	// not only those with a finding: item_images says which ones a
+	// finding flagged (the queue marks them; rows stored before held only
+	// flagged images) and why the scan could not read one (its image
+	// error's code and message, which the page spells out).
+	`ALTER TABLE item_images ADD COLUMN flagged INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE item_images ADD COLUMN error_code TEXT NOT NULL DEFAULT '';
+	ALTER TABLE item_images ADD COLUMN error_message TEXT NOT NULL DEFAULT '';`,
 }
