@@ -33,6 +33,47 @@
     }
     if (done) e.preventDefault();
   });
+  // The queue loads its next page when "Load more" is clicked or scrolls
+  // into view: the server renders the rows (html/template escapes every
+  // payload); they are parsed with DOMParser and moved over as nodes,
+  // never assigned as markup.
+  var more = document.getElementById('more');
+  var rows = document.getElementById('rows');
+  var loading = false;
+  function loadMore() {
+    var link = document.getElementById('more');
+    if (!link || !rows || loading) return;
+    loading = true;
+    fetch(link.getAttribute('href'), {credentials: 'same-origin'}).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      var got = doc.querySelectorAll('#rows > tr');
+      for (var i = 0; i < got.length; i++) rows.appendChild(document.adoptNode(got[i]));
+      var next = doc.getElementById('more');
+      if (next) link.setAttribute('href', next.getAttribute('href'));
+      else link.parentNode.removeChild(link);
+      loading = false;
+      document.dispatchEvent(new CustomEvent('qrgate:rows'));
+      if (next && visible(link)) loadMore();
+    }).catch(function (err) {
+      loading = false;
+      link.textContent = 'Load more → (failed: ' + err.message + '; click to retry)';
+    });
+  }
+  function visible(el) {
+    var r = el.getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  }
+  if (more && rows) {
+    more.addEventListener('click', function (e) { e.preventDefault(); loadMore(); });
+    if ('IntersectionObserver' in window) {
+      new IntersectionObserver(function (entries) {
+        for (var i = 0; i < entries.length; i++) if (entries[i].isIntersecting) loadMore();
+      }).observe(more);
+    }
+  }
   // A decision form is sent once: a double press must not become an
   // accidental 409 (or, with override ticked, a second decision).
   var form = document.getElementById('decision');
