@@ -7,7 +7,7 @@
 // pointed at someone else's server by mistake.
 //
 //	go run ./benchmarks/load -dir testdata/images -c 8 -n 2000
-//	go run ./benchmarks/load -texts-file cases.jsonl -c 64 -d 10s -server-pid "$QRGATE_PID"
+//	go run ./benchmarks/load -texts-file cases.jsonl -c 64 -d 10s -server-of-url
 //
 // It reports the server's CPU per request (-server-pid) beside its own: on
 // a 2-core machine the load generator shares the cores with the server, and
@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,7 @@ type options struct {
 	duration    time.Duration
 	apiKey      string
 	serverPID   int
+	serverOfURL bool
 }
 
 func main() {
@@ -63,7 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.requests, "n", 2000, "stop after this many requests (at most 1,000,000)")
 	fs.DurationVar(&o.duration, "d", 30*time.Second, "stop after this long (at most 10m)")
 	fs.StringVar(&o.apiKey, "key", "", "API key sent as Authorization: Bearer")
-	fs.IntVar(&o.serverPID, "server-pid", 0, "report this process's peak RSS (VmHWM) after the run")
+	fs.IntVar(&o.serverPID, "server-pid", 0, "report this process's CPU per request and peak RSS (VmHWM) after the run")
+	fs.BoolVar(&o.serverOfURL, "server-of-url", false, "-server-pid is the process listening on -url's port (no pid file needed; never another process of the same name)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -72,6 +75,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	u, _ := url.Parse(o.target)
+	if o.serverOfURL {
+		port, _ := strconv.Atoi(u.Port())
+		pid, err := listenerPID(port)
+		if err != nil {
+			fmt.Fprintln(stderr, "load: -server-of-url:", err)
+			return 1
+		}
+		o.serverPID = pid
+	}
 	reqs, err := buildRequests(o)
 	if err != nil {
 		fmt.Fprintln(stderr, "load:", err)
