@@ -102,6 +102,8 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 			s.log.Info("review logout", "moderator", name)
 			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
 		}
+	case path == "/ui/bulk" && ctx.IsPost():
+		err = s.pageBulk(ctx, name, csrf)
 	case path == "/ui/audit" && ctx.IsGet():
 		err = s.pageAudit(ctx, name, csrf)
 	case strings.HasPrefix(path, "/ui/items/") && strings.HasSuffix(path, "/decision") && ctx.IsPost():
@@ -215,6 +217,11 @@ type queueView struct {
 	Rows       []queueRow
 	NextURL    string
 	FirstURL   string
+	// Bulk is what the bulk decision just made did, row by row.
+	Bulk *bulkView
+	// Query is the queue's filter as a query string, which the bulk form
+	// posts back so that its answer shows the same queue.
+	Query string
 }
 
 // queueRow is a queue row: the summary, how long it has waited, and its
@@ -341,6 +348,7 @@ func (s *Service) queuePage(f store.Filter, p store.Page, counts map[store.Statu
 	if p.Next > 0 {
 		v.NextURL = queueURL(f, p.Next)
 	}
+	v.Query = strings.TrimPrefix(queueURL(f, 0), "/ui/")
 	if len(p.Items) > 0 {
 		v.FirstURL = fmt.Sprintf("/ui/items/%d", p.Items[0].ID)
 	}
