@@ -11,12 +11,14 @@ import "slices"
 type wordKind uint8
 
 const (
-	wordChannel wordKind = iota // introduces an identifier
-	wordFiller                  // may stand between keyword and identifier
-	wordSame                    // a filler meaning "the same number" (同号)
-	wordContext                 // makes a following number a product number
-	wordPrompt                  // "加", "私": makes a short keyword form a keyword
-	wordVeto                    // not a keyword, though it holds or sounds like one
+	wordChannel   wordKind = iota // introduces an identifier
+	wordFiller                    // may stand between keyword and identifier
+	wordSame                      // a filler meaning "the same number" (同号)
+	wordContext                   // makes a following number a product number
+	wordPrompt                    // "加", "私": makes a short keyword form a keyword
+	wordVeto                      // not a keyword, though it holds or sounds like one
+	wordPayMethod                 // a way to pay that is no channel ("alipay")
+	wordPay                       // says a payment ("pay by", "付款")
 )
 
 type word struct {
@@ -143,6 +145,9 @@ type hit struct {
 
 // find runs the machine over the units of text that are not spaces and
 // reports, for every end position, the longest word ending there.
+//
+// skip says which units may stand inside a word and are passed over; it is
+// not asked about a unit that some word holds ("❤" in "威❤").
 func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
 	s := int32(0)
 	// pos holds the unit index of the last few non-space units, to map a
@@ -151,12 +156,12 @@ func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
 	var pos [ring]int
 	n := 0
 	for i, r := range runes {
-		if skip(r) {
+		sym := a.symbol(r)
+		if sym < 0 && skip(r) {
 			continue
 		}
 		pos[n%ring] = i
 		n++
-		sym := a.symbol(r)
 		if sym < 0 {
 			s = 0
 			continue

@@ -200,6 +200,13 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 		nl--
 		j = labels[nl-1][1]
 	}
+	if nl == 1 && scheme != "" && !afterAt {
+		// "https://user@shop.example.com": after a scheme, a one-word
+		// userinfo; the host follows its '@'.
+		if at, ok := s.token(j, s.t.links.at); ok {
+			return s.readLink(at, true)
+		}
+	}
 	if nl < 2 {
 		return i, nil, false
 	}
