@@ -12,7 +12,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
@@ -183,6 +183,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if !ctx.IsGet() && !ctx.IsHead() {
+		ctx.Response.Header.Set("Allow", "GET, HEAD, POST") // an HTML page: no JSON error body
 		ctx.SetStatusCode(fasthttp.StatusMethodNotAllowed)
 		return
 	}
