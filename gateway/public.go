@@ -225,7 +225,6 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 	return false, false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
 }
 
-
 func newScanID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
