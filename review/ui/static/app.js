@@ -161,6 +161,74 @@
       }).observe(more);
     }
   }
+  // Image zoom: click (or +) zooms in 2× at the point, shift-click (or −)
+  // out, the wheel zooms smoothly, dragging pans, "fit" resets. It moves
+  // the SVG's viewBox, so the outlines, drawn in the image's own pixels,
+  // scale and move with the image. Past 2× the original replaces the
+  // preview.
+  var maxZoom = 16;
+  function setupZoom(box) {
+    var svg = box.querySelector('svg.overlay');
+    if (!svg) return;
+    var W = +svg.getAttribute('data-width'), H = +svg.getAttribute('data-height');
+    var v = {x: 0, y: 0, w: W, h: H};
+    var img = svg.querySelector('image');
+    var level = box.querySelector('.zoom-level');
+    var full = false;
+    function apply() {
+      v.w = Math.min(W, Math.max(W / maxZoom, v.w));
+      v.h = v.w * H / W;
+      v.x = Math.min(W - v.w, Math.max(0, v.x));
+      v.y = Math.min(H - v.h, Math.max(0, v.y));
+      svg.setAttribute('viewBox', [v.x, v.y, v.w, v.h].join(' '));
+      var z = W / v.w;
+      if (level) level.textContent = (Math.round(z * 10) / 10) + '×';
+      if (z > 2 && !full && img) { img.setAttribute('href', box.getAttribute('data-full')); full = true; }
+    }
+    function toImage(cx, cy) {
+      var pt = svg.createSVGPoint();
+      pt.x = cx; pt.y = cy;
+      return pt.matrixTransform(svg.getScreenCTM().inverse());
+    }
+    function zoomAt(f, p) {
+      var nw = Math.min(W, Math.max(W / maxZoom, v.w / f));
+      var k = nw / v.w;
+      v.x = p.x - (p.x - v.x) * k;
+      v.y = p.y - (p.y - v.y) * k;
+      v.w = nw;
+      apply();
+    }
+    function centre() { return {x: v.x + v.w / 2, y: v.y + v.h / 2}; }
+    var drag = null;
+    svg.addEventListener('pointerdown', function (e) {
+      drag = {x: e.clientX, y: e.clientY, vx: v.x, vy: v.y, moved: false};
+    });
+    svg.addEventListener('pointermove', function (e) {
+      if (!drag) return;
+      var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+      if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+      drag.moved = true;
+      var r = svg.getBoundingClientRect();
+      v.x = drag.vx - dx * v.w / r.width;
+      v.y = drag.vy - dy * v.h / r.height;
+      apply();
+    });
+    svg.addEventListener('pointerup', function (e) {
+      var d = drag;
+      drag = null;
+      if (d && !d.moved) zoomAt(e.shiftKey ? 0.5 : 2, toImage(e.clientX, e.clientY));
+    });
+    svg.addEventListener('wheel', function (e) {
+      e.preventDefault();
+      zoomAt(Math.exp(-e.deltaY * 0.002), toImage(e.clientX, e.clientY));
+    }, {passive: false});
+    var zin = box.querySelector('.zoom-in'), zout = box.querySelector('.zoom-out'), reset = box.querySelector('.zoom-reset');
+    if (zin) zin.addEventListener('click', function () { zoomAt(2, centre()); });
+    if (zout) zout.addEventListener('click', function () { zoomAt(0.5, centre()); });
+    if (reset) reset.addEventListener('click', function () { v = {x: 0, y: 0, w: W, h: H}; apply(); });
+  }
+  var zooms = document.querySelectorAll('.zoom');
+  for (var zi = 0; zi < zooms.length; zi++) setupZoom(zooms[zi]);
   // A decision form is sent once: a double press must not become an
   // accidental 409 (or, with override ticked, a second decision).
   var form = document.getElementById('decision');
