@@ -11,10 +11,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // handlePublic routes the public listener.
@@ -41,14 +41,13 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 		g.handleReady(ctx)
 	default:
 		g.m.request(fasthttp.StatusNotFound)
-		writeError(ctx, &apierror.Error{Status: fasthttp.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"})
+		writeError(ctx, apierror.NotFound("no such endpoint"))
 	}
 }
 
 func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	if !ctx.IsPost() {
-		ctx.Response.Header.Set("Allow", "POST")
-		return &apierror.Error{Status: fasthttp.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use POST"}
+		return apierror.MethodNotAllowed(ctx, fasthttp.MethodPost)
 	}
 	client, err := g.checkKey(ctx)
 	if err != nil {
@@ -124,7 +123,7 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 // store's per-client quota: the key's identity, or with no keys the
 // client's address.
 func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
-	client := g.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
+	client := g.proxies.ClientOf(ctx)
 	if g.keys == nil {
 		return throttle.AddrKey(client), nil
 	}
@@ -147,15 +146,6 @@ func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
 	// would give a client holding one valid key unlimited guesses.
 	g.guard.Succeed(secret)
 	return id, nil
-}
-
-// forwardedFor joins every X-Forwarded-For header of the request.
-func forwardedFor(ctx *fasthttp.RequestCtx) string {
-	var parts []string
-	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
-		parts = append(parts, string(v))
-	}
-	return strings.Join(parts, ",")
 }
 
 // parse reads the request in whichever of the three forms it comes.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 

@@ -4,7 +4,7 @@
 // (Inspect) and refuses oversized, over-animated or over-complex images
 // before any big allocation (Limits.Check), decodes the pixels of a still
 // image to luminance only (JPEG and WebP through the luma-only forks under
-// internal/, PNG row by row) and composites every frame of an animated GIF
+// internal/, PNG and BMP row by row) and composites every frame of an animated GIF
 // onto one luminance screen. The decoders check a context as they go. What
 // it cannot read comes back as an *Error saying why.
 package image
@@ -17,8 +17,6 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
-
-	"golang.org/x/image/bmp"
 
 	ljpeg "github.com/qrgate/qrgate/decoder/image/internal/jpeg"
 	lwebp "github.com/qrgate/qrgate/decoder/image/internal/webp"
@@ -64,8 +62,8 @@ func newError(k Kind, err error, format string, args ...any) *Error {
 // Open inspects data's headers (Inspect), checks them against lim and
 // decodes its pixels: one luminance plane per frame. The Info is filled in
 // as far as the header was read, also when an error is returned. The
-// decoders check ctx as they go (per JPEG scan and MCU row, per PNG row,
-// per GIF frame): when it ends, Open returns an Interrupted *Error.
+// decoders check ctx as they go (per JPEG scan and MCU row, per PNG and BMP
+// row, per GIF frame, per WebP macroblock row or lossless pixel row): when it ends, Open returns an Interrupted *Error.
 //
 // Open does not recover panics of the readers it calls (hostile bytes can
 // reach a bug in any of them): its caller contains them, in one place, and
@@ -97,13 +95,16 @@ func Open(ctx context.Context, data []byte, lim Limits) (Info, []bitmap.Plane, e
 	return info, []bitmap.Plane{plane}, nil
 }
 
-// decodeStill decodes a still image's pixels to luminance. PNG goes
-// through the row-streaming reader of png.go; JPEG and WebP through the
+// decodeStill decodes a still image's pixels to luminance. PNG and BMP go
+// through the row-streaming readers of png.go and bmp.go; JPEG and WebP through the
 // luma-only forks: chroma is entropy-decoded (the bitstream requires it)
 // but never transformed or stored.
 func decodeStill(info Info, data []byte, lim Limits, interrupt func() error) (bitmap.Plane, error) {
-	if info.Format == PNG {
+	switch info.Format {
+	case PNG:
 		return decodePNG(data, interrupt)
+	case BMP:
+		return decodeBMP(data, interrupt)
 	}
 	img, err := decodeImage(info, data, lim, interrupt)
 	if err != nil {
@@ -126,8 +127,6 @@ func decodeImage(info Info, data []byte, lim Limits, interrupt func() error) (im
 		return ljpeg.DecodeLuma(r, opts)
 	case WebP:
 		return lwebp.DecodeLumaUntil(r, interrupt)
-	case BMP:
-		return bmp.Decode(r)
 	}
 	return nil, errors.New("unsupported format")
 }

@@ -114,7 +114,8 @@ func Inspect(data []byte) (Info, error) {
 		info.Bytes = px * (webpBytesPerPixel(data) + scanBytesPerPixel)
 	case BMP:
 		info.Work = px
-		info.Bytes = px * (bmpBytesPerPixel + 1 + scanBytesPerPixel)
+		// The plane; decodeBMP reads rows in place from data.
+		info.Bytes = px * (1 + scanBytesPerPixel)
 	}
 	return info, nil
 }
@@ -231,9 +232,6 @@ func (h pngInfo) rawBytes() int64 {
 // pngInflateBytes is what the inflater holds whatever the image: its
 // window, its tables and the reader's buffers.
 const pngInflateBytes = 64 << 10
-
-// bmpBytesPerPixel: x/image/bmp decodes to RGBA (or paletted, at 1).
-const bmpBytesPerPixel = 4
 
 // webpBytesPerPixel is what decoding a WebP holds per pixel besides the
 // scan: the luma fork's Y plane and a macroblock row for lossy images; for

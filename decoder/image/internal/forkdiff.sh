@@ -30,6 +30,9 @@ files() {
     for f in decode filter idct partition pred predfunc quant reconstruct token; do
       echo "vp8/$f.go vp8/$f.go"
     done
+    for f in decode huffman transform; do
+      echo "vp8l/$f.go vp8l/$f.go"
+    done
     echo "webp.go webp/decode.go" ;;
   esac
 }

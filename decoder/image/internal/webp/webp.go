@@ -6,6 +6,7 @@
 package webp
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"image"
@@ -15,6 +16,7 @@ import (
 	xwebp "golang.org/x/image/webp"
 
 	"github.com/qrgate/qrgate/decoder/image/internal/webp/vp8"
+	"github.com/qrgate/qrgate/decoder/image/internal/webp/vp8l"
 )
 
 var errInvalidFormat = errors.New("webp: invalid format")
@@ -41,18 +43,19 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 // For a lossy image without alpha (a "VP8 " chunk, alone or after a VP8X
 // chunk), the result is the Y plane of the *image.YCbCr that
 // golang.org/x/image/webp decodes, pixel for pixel, computed without
-// reconstructing chroma. Other images (lossless VP8L, lossy with an ALPH
-// chunk) are decoded with golang.org/x/image/webp and converted by
-// LumaOf. Errors are those of golang.org/x/image/webp for the same input
+// reconstructing chroma. A lossless image (VP8L) is decoded by the fork of
+// vp8l and converted by LumaOf; a lossy image with an ALPH chunk is decoded
+// with golang.org/x/image/webp and converted by LumaOf. Errors are those of golang.org/x/image/webp for the same input
 // (io.ErrUnexpectedEOF for truncated input); DecodeLuma never panics on
 // corrupt input. r is read to its end; callers should check the
 // dimensions with DecodeConfig first.
 func DecodeLuma(r io.Reader) (*image.Gray, error) { return DecodeLumaUntil(r, nil) }
 
 // DecodeLumaUntil is DecodeLuma calling interrupt, if not nil, before each
-// row of macroblocks of a lossy image: decoding stops with the error it
-// returns (a deadline reaches inside). Lossless and alpha images, decoded
-// by golang.org/x/image/webp, are not interrupted.
+// row of macroblocks of a lossy image and each row of pixels of a lossless
+// one: decoding stops with the error it returns (a deadline reaches
+// inside). Lossy images with alpha, decoded by golang.org/x/image/webp,
+// are not interrupted.
 func DecodeLumaUntil(r io.Reader, interrupt func() error) (*image.Gray, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -98,8 +101,11 @@ func decodeLuma(r io.Reader, interrupt func() error) (*image.Gray, error) {
 		}
 
 		switch chunkID {
-		case fccALPH, fccVP8L:
+		case fccALPH:
 			return nil, errFallback
+
+		case fccVP8L:
+			return decodeLossless(chunkData, seenVP8X, widthMinusOne, heightMinusOne, interrupt)
 
 		case fccVP8:
 			if wantAlpha {
@@ -144,6 +150,39 @@ func decodeLuma(r io.Reader, interrupt func() error) (*image.Gray, error) {
 			}
 		}
 	}
+}
+
+// decodeLossless is x/image/webp's VP8L case (without an ALPH chunk before
+// it: that one falls back) decoded by the fork of vp8l, which calls
+// interrupt before each row of pixels.
+func decodeLossless(chunkData io.Reader, seenVP8X bool, widthMinusOne, heightMinusOne uint32, interrupt func() error) (*image.Gray, error) {
+	if seenVP8X {
+		// Verify the VP8L chunk dimensions match before decoding, to catch
+		// a small VP8X header followed by a huge VP8L chunk (upstream's
+		// check).
+		bufReader := bufio.NewReader(chunkData)
+		chunkData = bufReader
+		const vp8lHeaderSize = 5
+		vp8lHeader, err := bufReader.Peek(vp8lHeaderSize)
+		if err != nil {
+			if err == io.EOF {
+				err = errInvalidFormat
+			}
+			return nil, err
+		}
+		c, err := vp8l.DecodeConfig(bytes.NewReader(vp8lHeader))
+		if err != nil {
+			return nil, err
+		}
+		if c.Width != int(widthMinusOne)+1 || c.Height != int(heightMinusOne)+1 {
+			return nil, errInvalidFormat
+		}
+	}
+	m, err := vp8l.DecodeUntil(chunkData, interrupt)
+	if err != nil {
+		return nil, err
+	}
+	return LumaOf(m), nil
 }
 
 // LumaOf returns the luma of an image decoded by golang.org/x/image/webp,

@@ -278,3 +278,33 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// TestLosslessChecksItsInterrupt: a lossless decode calls the interrupt
+// before every row of its pixels, and stops at the call that returns an
+// error, with that error: a deadline reaches inside the VP8L decoder.
+func TestLosslessChecksItsInterrupt(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "131x77-lossless.webp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	if _, err := DecodeLumaUntil(bytes.NewReader(data), func() error { calls++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if calls < 77 {
+		t.Fatalf("the interrupt was called %d times for 77 rows of pixels, want at least one a row", calls)
+	}
+	stop := errors.New("deadline")
+	for _, at := range []int{1, 10, calls} {
+		n := 0
+		_, err := DecodeLumaUntil(bytes.NewReader(data), func() error {
+			if n++; n == at {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != at {
+			t.Errorf("interrupt failing at call %d: err %v after %d calls, want %v at that call", at, err, n, stop)
+		}
+	}
+}
