@@ -241,6 +241,12 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 	if nl < 2 {
 		return i, nil, false
 	}
+	if scheme == "" && isDigit(r[labels[nl-1][0]]) {
+		// "3.5kg", "6.78英寸": without a scheme a link's top-level domain
+		// must be a public suffix, and none begins with a digit; saying so
+		// here spares building and parsing a host for every measurement.
+		return i, nil, false
+	}
 	disguised, blankDot, realDot := false, false, false
 	for _, kind := range dots[:nl-1] {
 		disguised = disguised || kind != "."
