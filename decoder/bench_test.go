@@ -18,7 +18,8 @@ import (
 //
 //	go test -run '^$' -bench . -benchmem ./decoder/
 //
-// BenchmarkCorpus also runs over ../shared/corpus when it is there.
+// BenchmarkCorpus also runs over the shared development corpus of labelled
+// listing photos when it is checked out beside the repository.
 
 var synthetic = sync.OnceValue(func() map[string][]byte {
 	return map[string][]byte{
@@ -68,8 +69,9 @@ func benchDecode(b *testing.B, data []byte) {
 	b.ReportMetric(float64(codes), "codes")
 }
 
-// BenchmarkCorpus decodes the images of ../shared/corpus in turn, one per
-// op (the CI checkout has it beside the repository); it skips when the
+// BenchmarkCorpus decodes the images of the shared development corpus (160
+// labelled listing photos kept outside the repository, which CI checks out
+// beside it as ../shared/corpus) in turn, one per op; it skips when the
 // corpus is absent.
 func BenchmarkCorpus(b *testing.B) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "images")

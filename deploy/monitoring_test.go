@@ -49,7 +49,7 @@ var standardMetrics = map[string]bool{
 var promParser = parser.NewParser(parser.Options{})
 
 // readMetricSource finds every prometheus.New{Counter,Gauge,Histogram,
-// Summary}[Vec](Opts{Name: "qrgate_…"}, []string{labels}) call in the
+// Summary}[Vec|Func](Opts{Name: "qrgate_…"}, …) call in the
 // product's non-test Go files, so the dashboard and alerts are checked
 // against what the code registers, not a list that can drift.
 func readMetricSource(t *testing.T) metricSource {
@@ -100,7 +100,7 @@ func readMetricSource(t *testing.T) metricSource {
 	return src
 }
 
-var newMetricFunc = regexp.MustCompile(`^New(Counter|Gauge|Histogram|Summary)(Vec)?$`)
+var newMetricFunc = regexp.MustCompile(`^New(Counter|Gauge|Histogram|Summary)(Vec|Func)?$`)
 
 func metricCall(call *ast.CallExpr) (string, metric, bool) {
 	sel, ok := call.Fun.(*ast.SelectorExpr)

@@ -12,7 +12,8 @@ import (
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/policy"
 )
 
 // handleAdmin routes the admin listener: metrics and probes (open), the
@@ -50,15 +51,14 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	case "/admin/policy":
 		method = fasthttp.MethodGet
 	default:
-		return &apierror.Error{Status: http.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"}
+		return apierror.NotFound("no such endpoint")
 	}
 	who, err := g.auth(ctx)
 	if err != nil {
 		return err
 	}
 	if string(ctx.Method()) != method {
-		ctx.Response.Header.Set("Allow", method)
-		return &apierror.Error{Status: http.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use " + method}
+		return apierror.MethodNotAllowed(ctx, method)
 	}
 	if method == fasthttp.MethodGet {
 		writeJSON(ctx, http.StatusOK, map[string]string{"version": g.pol.Get().Version(), "file": g.pol.Path()})
@@ -66,7 +66,7 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	}
 	p, err := g.ReloadPolicy("admin:" + who)
 	switch {
-	case errors.Is(err, ErrNoPolicyFile):
+	case errors.Is(err, policy.ErrNoFile):
 		return &apierror.Error{Status: http.StatusConflict, Code: apierror.CodeNoPolicyFile, Message: err.Error()}
 	case err != nil:
 		return &apierror.Error{Status: http.StatusBadRequest, Code: apierror.CodeInvalidPolicy, Message: err.Error() + " (the policy in force is unchanged)"}

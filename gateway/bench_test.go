@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/valyala/fasthttp"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkTextListing(b *testing.B) {
 		{"en", `{"listing_id":"L1","seller_id":"S1","texts":["Wireless headphones, model X3, barely used. Noise cancelling, 30h battery, original box and cable. Pick-up or shipping within the country, price firm."]}`},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			pol, err := NewPolicyHolder("")
+			pol, err := policy.NewHolder("")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -20,7 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 )
 
@@ -41,7 +42,7 @@ const testAdminToken = "admin-secret"
 
 func startGateway(t *testing.T, opts ...testOption) *testGateway {
 	t.Helper()
-	pol, err := NewPolicyHolder("")
+	pol, err := policy.NewHolder("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ const invalidPolicy = "version: \"broken\"\nno_such_key: 1\n"
 
 func withPolicyFile(path string) testOption {
 	return func(o *Options) {
-		h, err := NewPolicyHolder(path)
+		h, err := policy.NewHolder(path)
 		if err != nil {
 			panic(err)
 		}
@@ -162,11 +162,19 @@ func TestPolicyWatch(t *testing.T) {
 	tg := startGateway(t, withPolicyFile(path))
 	ctx, cancel := contextWithCancel()
 	defer cancel()
-	go tg.g.pol.Watch(ctx, 10*time.Millisecond, tg.g.log)
+	ticks := make(chan time.Time) // unbuffered: a send returns once the previous tick is handled
+	go tg.g.pol.WatchTicks(ctx, ticks, tg.g.log)
+	tickAndSettle := func() {
+		ticks <- time.Time{} // the check of this tick
+		ticks <- time.Time{} // returns once that check and its reload are done
+	}
 
 	want := func(v string) {
 		t.Helper()
-		waitFor(t, "policy "+v, func() bool { return tg.g.pol.Get().Version() == v })
+		tickAndSettle()
+		if got := tg.g.pol.Get().Version(); got != v {
+			t.Fatalf("policy version %s after the file changed; want %s", got, v)
+		}
 	}
 	mkVersion("..2026_02", policyYAML("cm2", false))
 	swap("..2026_02")
@@ -174,10 +182,11 @@ func TestPolicyWatch(t *testing.T) {
 
 	mkVersion("..2026_03", invalidPolicy)
 	swap("..2026_03")
-	waitFor(t, "the reload error", func() bool { return metric(t, tg.reg, "qrgate_policy_reloads_total", "result", "error") == 1 })
-	time.Sleep(50 * time.Millisecond) // a bad file is refused once, not every tick
+	for i := 0; i < 5; i++ { // a bad file is refused once, not at every tick
+		tickAndSettle()
+	}
 	if n := metric(t, tg.reg, "qrgate_policy_reloads_total", "result", "error"); n != 1 || tg.g.pol.Get().Version() != "cm2" {
-		t.Errorf("after a bad file: errors=%v version=%s", n, tg.g.pol.Get().Version())
+		t.Errorf("after a bad file and ten ticks: errors=%v (want 1) version=%s (want cm2)", n, tg.g.pol.Get().Version())
 	}
 
 	mkVersion("..2026_04", policyYAML("cm4", true))

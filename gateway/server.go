@@ -14,12 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // Recorder persists flagged listings. Record must not return before the
@@ -40,7 +40,7 @@ type Options struct {
 	// before it allocates (shared with other decoding, such as review
 	// thumbnails); nil makes one of Config.MaxDecodeMemory bytes.
 	DecodeMemory *membudget.Budget
-	Policy       *PolicyHolder
+	Policy       *policy.Holder
 	APIKeys      *APIKeys // nil: the public API is open
 	// Recorder persists flagged listings before they are answered.
 	Recorder Recorder
@@ -76,7 +76,7 @@ type Gateway struct {
 	dec *decoder.Decoder
 	// decodeImage is dec.Decode unless Options.decode replaces it.
 	decodeImage func(context.Context, []byte) (*decoder.Result, error)
-	pol         *PolicyHolder
+	pol         *policy.Holder
 	keys        *APIKeys
 	rec         Recorder
 	feed        DecisionFeed
@@ -156,7 +156,7 @@ func New(o Options) (*Gateway, error) {
 	}, func() float64 { return float64(g.mem.Max()) }))
 	g.metrics = metricsHandler(o.Gatherer)
 	g.m.policyInfo.WithLabelValues(g.pol.Get().Version()).Set(1)
-	g.pol.observe(g.onPolicySwap, g.onPolicyResult)
+	g.pol.Observe(g.onPolicySwap, g.onPolicyResult)
 	return g, nil
 }
 
@@ -193,7 +193,7 @@ func (g *Gateway) onPolicyResult(err error) {
 // the outcome; on error the old policy stays.
 func (g *Gateway) ReloadPolicy(trigger string) (*policy.Policy, error) {
 	p, err := g.pol.Reload()
-	if errors.Is(err, ErrNoPolicyFile) {
+	if errors.Is(err, policy.ErrNoFile) {
 		// Nothing to reload is not a failure of the service: SIGHUP also
 		// reloads the API keys and moderators, and ops send it for those.
 		g.log.Info("policy reload: the built-in policy is in use, nothing to reload", "trigger", trigger, "version", p.Version())

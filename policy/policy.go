@@ -137,6 +137,11 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
+	return parseFile(path, b)
+}
+
+// parseFile is Parse of path's content b, its errors naming the file.
+func parseFile(path string, b []byte) (*Policy, error) {
 	p, err := Parse(b)
 	var pe *Error
 	if errors.As(err, &pe) {

@@ -131,7 +131,8 @@ func compileText(c *textConfig, p *Policy) (*textScanner, error) {
 	lists := []struct {
 		kind  wordKind
 		words []string
-	}{{wordFiller, cfg.Fillers}, {wordSame, cfg.SameNumber}, {wordContext, cfg.Context}, {wordPrompt, cfg.Prompts}, {wordVeto, cfg.Veto}}
+	}{{wordFiller, cfg.Fillers}, {wordSame, cfg.SameNumber}, {wordContext, cfg.Context}, {wordPrompt, cfg.Prompts}, {wordVeto, cfg.Veto},
+		{wordPayMethod, cfg.Payment.Methods}, {wordPay, cfg.Payment.Words}}
 	for _, l := range lists {
 		for _, s := range l.words {
 			if err := add(s, word{kind: l.kind}); err != nil {

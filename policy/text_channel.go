@@ -304,7 +304,7 @@ func (s *textScan) identifier(kind string, cs []chunk, at bool, gap []rune, kw w
 		}
 	case idLandline:
 		if d, ok := joinDigits(s.r, cs); ok {
-			return landline(d)
+			return landline(d, len(strings.ReplaceAll(string(s.r[cs[0].s:cs[0].e]), "_", "")))
 		}
 	case idIntl:
 		if d, ok := joinDigits(s.r, cs); ok {

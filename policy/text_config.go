@@ -42,6 +42,11 @@ type textConfig struct {
 	// Veto are words that are not keywords though they hold one or sound
 	// like one ("维新", "唯心").
 	Veto []string `yaml:"veto"`
+	// Payment names payment methods ("alipay", "支付宝") and words that
+	// say a payment ("pay by", "付款"): a channel keyword in a list with a
+	// payment word ("pay by Alipay / WeChat", "微信、支付宝付款") names a way
+	// to pay, not a channel.
+	Payment paymentSpec `yaml:"payment"`
 	// WxidCategory is the category of an ID in WeChat's default form
 	// (wxid_ and 6–20 letters and digits), found with or without a keyword;
 	// empty turns it off.
@@ -116,6 +121,23 @@ func (l *linkWordsSpec) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// paymentSpec lists the words of payment mentions.
+type paymentSpec struct {
+	// Methods are ways to pay that are not channels (Alipay, cash, cards).
+	Methods []string `yaml:"methods"`
+	// Words say that what is listed beside them is paid with.
+	Words []string `yaml:"words"`
+}
+
+// UnmarshalYAML rejects unknown keys.
+func (ps *paymentSpec) UnmarshalYAML(n *yaml.Node) error {
+	if err := checkKeys(n, "payment", []string{"methods", "words"}); err != nil {
+		return err
+	}
+	type plain paymentSpec
+	return n.Decode((*plain)(ps))
+}
+
 // bareMobileSpec configures the bare mobile rule.
 type bareMobileSpec struct {
 	Enabled  bool   `yaml:"enabled"`
@@ -147,7 +169,7 @@ var idKinds = []string{idWechat, idMobile, idQQ, idLandline, idIntl, idHandle, i
 
 var (
 	textKeys = []string{"channels", "fillers", "same_number", "context", "stopwords", "filler_chars", "max_filler",
-		"prompts", "veto", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings", "components", "link_words"}
+		"prompts", "veto", "payment", "wxid_category", "bare_mobile", "max_gap", "max_separator_run", "wechat_id", "qq", "telegram_handle", "readings", "components", "link_words"}
 	channelKeys = []string{"name", "category", "ids", "keywords", "sounds", "short"}
 	bareKeys    = []string{"enabled", "category"}
 	lengthKeys  = []string{"min", "max"}

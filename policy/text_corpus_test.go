@@ -10,7 +10,9 @@ import (
 	"testing"
 )
 
-// corpusCase is one line of ../shared/corpus/text/cases.jsonl.
+// corpusCase is one labelled listing text of the shared development corpus
+// (text/cases.jsonl, found by testenv.SharedCorpus): the text, the verdict
+// its labelling rules give and the identifiers a reader finds in it.
 type corpusCase struct {
 	ID       string `json:"id"`
 	Text     string `json:"text"`

@@ -45,7 +45,7 @@ func (s *textScan) chunks(i int, digitsOnly bool) []chunk {
 		}
 		k, sep := s.separatorRun(c.e)
 		next := s.peekChunk(k)
-		if k == c.e || next.e == next.s || !s.joins(c, next, sep) {
+		if k == c.e || next.e == next.s || !s.joins(c, next, sep) || len(out) == 1 && s.fillerWord(c, next, sep) {
 			break
 		}
 		dash = k == c.e+1 && r[c.e] == '-'
@@ -129,6 +129,16 @@ func (s *textScan) joins(prev, next chunk, k sepKind) bool {
 	return true
 }
 
+// fillerWord reports a short word standing first, before a blank and an
+// ID with letters and digits or '_' ("wechat id is abc_123", "QQ me
+// abc_12"): a word of the sentence, not the ID's first piece.
+func (s *textScan) fillerWord(first, next chunk, k sepKind) bool {
+	pr, nr := s.r[first.s:first.e], s.r[next.s:next.e]
+	return k.blank && !k.lineBreak && !k.arrow && !s.bracketed && !s.wxidMode &&
+		len(pr) >= 2 && len(pr) <= s.t.cfg.MaxFiller && lettersOnly(string(pr)) &&
+		hasIDMark(nr) && !allDigits(nr) && hasLetter(nr)
+}
+
 func (s *textScan) peekChunk(k int) chunk {
 	e := k
 	for e < s.stop && isIDRune(s.r[e]) && !s.taken[e] {
@@ -198,10 +208,21 @@ func mobile(d string) (string, bool) {
 	return "", false
 }
 
-// landline reads an area code and number ("0571-88157858"): 010 and 02x
-// codes have three digits, the others four.
-func landline(d string) (string, bool) {
-	if len(d) < 10 || len(d) > 12 || d[0] != '0' || d[1] == '0' {
+// landline reads an area code and number ("0571-88157858"). written is
+// how many digits the first group has as written: an area code written
+// apart (2 to 4 digits, "02-2345-6789", "(07) 234-5678": Taiwan's codes
+// have two or three) is the area code; otherwise mainland China's plan
+// decides (010 and 02x codes have three digits, the others four).
+func landline(d string, written int) (string, bool) {
+	if len(d) < 9 || len(d) > 12 || d[0] != '0' || d[1] == '0' {
+		return "", false
+	}
+	if written >= 2 && written <= 4 && written < len(d) {
+		if n := len(d) - written; n >= 6 && n <= 8 {
+			return d[:written] + "-" + d[written:], true
+		}
+	}
+	if len(d) < 10 {
 		return "", false
 	}
 	area := 4

@@ -11,12 +11,14 @@ import "slices"
 type wordKind uint8
 
 const (
-	wordChannel wordKind = iota // introduces an identifier
-	wordFiller                  // may stand between keyword and identifier
-	wordSame                    // a filler meaning "the same number" (同号)
-	wordContext                 // makes a following number a product number
-	wordPrompt                  // "加", "私": makes a short keyword form a keyword
-	wordVeto                    // not a keyword, though it holds or sounds like one
+	wordChannel   wordKind = iota // introduces an identifier
+	wordFiller                    // may stand between keyword and identifier
+	wordSame                      // a filler meaning "the same number" (同号)
+	wordContext                   // makes a following number a product number
+	wordPrompt                    // "加", "私": makes a short keyword form a keyword
+	wordVeto                      // not a keyword, though it holds or sounds like one
+	wordPayMethod                 // a way to pay that is no channel ("alipay")
+	wordPay                       // says a payment ("pay by", "付款")
 )
 
 type word struct {
@@ -35,15 +37,22 @@ type word struct {
 type automaton struct {
 	ascii   [128]int32     // symbol of an ASCII rune, -1 if not in any word
 	symbols map[rune]int32 // symbol of other runes
-	nsym    int
-	delta   []int32 // state*nsym + symbol → state
-	out     []int32 // state → longest word ending here (index into words), -1
-	words   []word
+	// inBMP marks the runes of the Basic Multilingual Plane that have a
+	// symbol: most characters of a Chinese text are in no word, and a bit
+	// test answers them without hashing (8 KiB per machine).
+	inBMP [1 << 16 / 64]uint64
+	nsym  int
+	delta []int32 // state*nsym + symbol → state
+	out   []int32 // state → longest word ending here (index into words), -1
+	words []word
 }
 
 func (a *automaton) symbol(r rune) int32 {
 	if r < 128 {
 		return a.ascii[r]
+	}
+	if r < 1<<16 && a.inBMP[r>>6]&(1<<(r&63)) == 0 {
+		return -1
 	}
 	if s, ok := a.symbols[r]; ok {
 		return s
@@ -65,6 +74,9 @@ func newAutomaton(patterns [][]rune, ids []int, words []word) *automaton {
 					a.ascii[r] = int32(a.nsym)
 				} else {
 					a.symbols[r] = int32(a.nsym)
+					if r < 1<<16 {
+						a.inBMP[r>>6] |= 1 << (r & 63)
+					}
 				}
 				a.nsym++
 			}
@@ -143,6 +155,9 @@ type hit struct {
 
 // find runs the machine over the units of text that are not spaces and
 // reports, for every end position, the longest word ending there.
+//
+// skip says which units may stand inside a word and are passed over; it is
+// not asked about a unit that some word holds ("❤" in "威❤").
 func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
 	s := int32(0)
 	// pos holds the unit index of the last few non-space units, to map a
@@ -151,12 +166,12 @@ func (a *automaton) find(runes []rune, skip func(rune) bool, hits []hit) []hit {
 	var pos [ring]int
 	n := 0
 	for i, r := range runes {
-		if skip(r) {
+		sym := a.symbol(r)
+		if sym < 0 && skip(r) {
 			continue
 		}
 		pos[n%ring] = i
 		n++
-		sym := a.symbol(r)
 		if sym < 0 {
 			s = 0
 			continue

@@ -79,3 +79,32 @@ func TestTextPrefixesTonesAndBrackets(t *testing.T) {
 		{"digits after a word are no tone", "sun1 and moon2 set", nil},
 	})
 }
+
+// Round 3's last readings: symbols inside a keyword, payment lists, a
+// one-word userinfo after a scheme, an area code as written, a box after a
+// keyword, a short word before an ID.
+func TestTextListsSymbolsAndUserinfo(t *testing.T) {
+	runTextCases(t, []textCase{
+		{"emoji inside a keyword", "微🌸信：abc_123", []string{"wechat abc_123"}},
+		{"bar inside a keyword", "微|信 abc_123", []string{"wechat abc_123"}},
+		{"underscore inside a keyword", "微_信 abc_123", []string{"wechat abc_123"}},
+		{"tilde inside a Latin keyword", "V～X：abc_123", []string{"wechat abc_123"}},
+		{"underscore between Latin letters is an ID's", "货号 a_wx_9 现货", nil},
+		{"payment list before a number", "Ships in 2 days, pay by Alipay / WeChat. 13812345678", []string{"phone 13812345678"}},
+		{"payment list with or", "Pay with PayPal or WeChat. 138 1234 5678", []string{"phone 13812345678"}},
+		{"payment list in Chinese", "微信、支付宝付款均可。13812345678", []string{"phone 13812345678"}},
+		{"methods alone say no payment", "支付宝/微信：abc_123", []string{"wechat abc_123"}},
+		{"a comma ends the payment clause", "支持微信支付，加微信：abc_123", []string{"wechat abc_123"}},
+		{"a method is no ID", "Payment: WeChat / Alipay. Contact WeChat: abc_123", []string{"wechat abc_123"}},
+		{"one-word userinfo after a scheme", "Contact https://user@shop.example.com/x", []string{"external_link shop.example.com/x"}},
+		{"defanged userinfo", "hxxps://admin[@]evil.cn/p", []string{"external_link evil.cn/p"}},
+		{"mail address without a scheme", "mail me: user@evil.cn", nil},
+		{"Taiwan area code as written", "電話：02-2345-6789", []string{"phone 02-23456789"}},
+		{"three-digit area code in brackets", "電話：(07) 234-5678", []string{"phone 07-2345678"}},
+		{"mainland area code", "电话：021-5555 1234", []string{"phone 021-55551234"}},
+		{"boxed letters after a keyword", "75元，vx〔b〕〔e〕〔a〕〔n〕〔s〕〔_〕〔9〕〔9〕", []string{"wechat beans_99"}},
+		{"boxed wxid after a prompt", "加{w}{x}{i}{d}{_}{k}{z}{d}{j}{k}{d}{p}{6}", []string{"wechat wxid_kzdjkdp6"}},
+		{"a short word before the ID", "wechat id is abc_123", []string{"wechat abc_123"}},
+		{"a word and digits are one ID", "WeChat: lily 2625", []string{"wechat lily2625"}},
+	})
+}

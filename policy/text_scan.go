@@ -41,7 +41,10 @@ func newTextScan(t *textScanner, text string) *textScan {
 	for i := range s.at {
 		s.at[i] = -1
 	}
-	s.taken = make([]bool, len(s.r))
+	// One allocation for the three per-unit flags (this runs per text of
+	// every request).
+	flags := make([]bool, 3*len(s.r))
+	s.taken, s.ctx, s.prompt = flags[:len(s.r):len(s.r)], flags[len(s.r):2*len(s.r):2*len(s.r)], flags[2*len(s.r):]
 	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
 	syl := s.syllables()
 	n0 := len(raw)
@@ -75,8 +78,6 @@ func newTextScan(t *textScanner, text string) *textScan {
 		}
 		s.words = append(s.words, h)
 	}
-	s.ctx = make([]bool, len(s.r))
-	s.prompt = make([]bool, len(s.r))
 	for i, h := range s.words {
 		s.at[h.start] = int32(i)
 		switch t.words[h.word].kind {
@@ -146,13 +147,19 @@ const zhuyinRest = syllableBase - 1
 func isSoundBlank(r rune) bool { return r == zhuyinRest || isKeywordBlank(r) }
 
 // isKeywordBlank may stand inside a keyword: blanks and the punctuation
-// sellers put between its characters ("Wei-Xin", "V.X", "热·线").
+// sellers put between its characters ("Wei-Xin", "V.X", "热·线"), and any
+// symbol or emoji a seller inserts between them ("微🌸信", "微|信", "V～X",
+// "扣_扣"), which a reader passes over as over a blank. The automaton never
+// asks about a symbol some keyword holds ("威❤", "🐧").
 func isKeywordBlank(r rune) bool {
 	switch r {
-	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅':
+	case ' ', '\n', '-', '.', '·', '•', '*', '\'', '・', '‧', '∙', '⋅', '~', '/', '\\', '|', '^', '_':
 		return true
 	}
-	return false
+	if r < 0x80 || r >= 0x3400 && r <= 0x9FFF { // letters, digits, CJK ideographs
+		return false
+	}
+	return isStrongSep(r) && !isValueSep(r)
 }
 
 func (s *textScan) onBoundary(h hit) bool {
@@ -160,10 +167,18 @@ func (s *textScan) onBoundary(h hit) bool {
 	if w.first < 0x80 && isAlnum(w.first) && h.start > 0 && isAlnum(s.r[h.start-1]) {
 		return false
 	}
-	if w.last < 0x80 && isLetter(w.last) && h.end < len(s.r) && isLetter(s.r[h.end]) {
+	if w.last < 0x80 && isLetter(w.last) && h.end < len(s.r) && isLetter(s.r[h.end]) && !(s.boxed(h.end) && !s.boxed(h.end-1)) {
 		return false
 	}
 	return true
+}
+
+// boxed reports that unit k was written in a box ("vx〔b〕〔e〕…": textnorm
+// dropped the brackets and widened the unit over them): a box after a
+// keyword's last letter, itself not boxed, is a word boundary.
+func (s *textScan) boxed(k int) bool {
+	r, _ := utf8.DecodeRuneInString(s.orig[s.n.Start[k]:])
+	return r == '<' || unicode.Is(unicode.Ps, r)
 }
 
 // emit records a finding over units [i, j).
@@ -191,7 +206,7 @@ func (s *textScan) keywordsAndLinks() {
 			i = end
 			continue
 		}
-		if w := s.at[i]; w >= 0 && s.isKeyword(s.words[w]) {
+		if w := s.at[i]; w >= 0 && s.isKeyword(s.words[w]) && !s.paymentMention(int(w)) {
 			if end, ok := s.link(i); ok {
 				i = end
 				continue
@@ -221,6 +236,49 @@ func (s *textScan) isKeyword(h hit) bool {
 		return false
 	}
 	return !w.short || s.promptBefore(h.start) || s.valueSepAfter(h.end)
+}
+
+// paymentMention reports a channel keyword listed with payment words
+// ("pay by Alipay / WeChat", "微信、支付宝付款", "PayPal or WeChat
+// accepted"): the hits joined to words[w] by list separators hold a word
+// saying a payment. A list of methods alone ("支付宝/微信：abc_123") says
+// nothing about paying.
+func (s *textScan) paymentMention(w int) bool {
+	pay := false
+	member := func(k int) bool {
+		switch s.t.words[s.words[k].word].kind {
+		case wordPay:
+			pay = true
+			return true
+		case wordPayMethod, wordChannel:
+			return true
+		}
+		return false
+	}
+	for k := w - 1; k >= 0 && s.listedTogether(s.words[k].end, s.words[k+1].start) && member(k); k-- {
+	}
+	for k := w + 1; k < len(s.words) && s.listedTogether(s.words[k-1].end, s.words[k].start) && member(k); k++ {
+	}
+	return pay
+}
+
+// listedTogether reports whether units [i, j) only join the items of a
+// list: blanks, "/", "、", "&", "|", "or", "and", 或, 和, 及, 与. A comma
+// and a colon may end a clause ("支持微信支付，加微信：…"), so they end a list.
+func (s *textScan) listedTogether(i, j int) bool {
+	for i < j {
+		switch r := s.r[i]; {
+		case isSpace(r), r == '/', r == '、', r == '&', r == '|', r == '或', r == '和', r == '及', r == '与':
+			i++
+		case s.hasPrefix(i, "or") && (i+2 == j || !isLetter(s.r[i+2])):
+			i += 2
+		case s.hasPrefix(i, "and") && (i+3 == j || !isLetter(s.r[i+3])):
+			i += 3
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // promptBefore reports a prompt word ending before unit i, with at most

@@ -10,7 +10,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/thumbs"
 )
@@ -103,6 +103,12 @@ func parseID(seg string) (int64, error) {
 	return id, nil
 }
 
+// Queue orders (?order=).
+const (
+	orderOldest = "oldest"
+	orderNewest = "newest"
+)
+
 // filterFrom reads the queue's query parameters (shared by API and page).
 func filterFrom(args *fasthttp.Args) (store.Filter, error) {
 	f := store.Filter{
@@ -113,12 +119,22 @@ func filterFrom(args *fasthttp.Args) (store.Filter, error) {
 	if f.Status != "" && !f.Status.Valid() {
 		return f, badRequest("status %q: want pending, approved or rejected", f.Status)
 	}
+	// The pending queue is worked oldest first (the listing waiting
+	// longest comes next); decided ones are looked back on newest first.
+	f.Oldest = f.Status == store.Pending
+	switch o := string(args.Peek("order")); o {
+	case "":
+	case orderOldest, orderNewest:
+		f.Oldest = o == orderOldest
+	default:
+		return f, badRequest("order %q: want oldest or newest", o)
+	}
 	if c := args.Peek("cursor"); len(c) > 0 {
 		n, err := strconv.ParseInt(string(c), 10, 64)
 		if err != nil || n <= 0 {
 			return f, badRequest("cursor %q is not one this API returned", c)
 		}
-		f.Before = n
+		f.Cursor = n
 	}
 	if l := args.Peek("limit"); len(l) > 0 {
 		n, err := strconv.Atoi(string(l))
@@ -209,11 +225,16 @@ func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64, window finding
 	if err != nil {
 		return nil, err
 	}
-	hist, err := s.st.List(sctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1})
-	if err != nil {
-		return nil, err
-	}
 	out := &itemJSON{Item: it, Spread: spread, SellerHistory: []store.Summary{}, Images: []imageJSON{}}
+	var hist store.Page
+	// A listing sent without a seller_id has no seller to look back on:
+	// an empty SellerID is no filter at all, and would list every other
+	// seller's listings as "this seller's" (#25 stumble 5).
+	if it.SellerID != "" {
+		if hist, err = s.st.List(sctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1}); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range hist.Items {
 		if h.ID != it.ID && len(out.SellerHistory) < sellerHistoryLen {
 			out.SellerHistory = append(out.SellerHistory, h)
@@ -294,7 +315,7 @@ func (s *Service) apiAudit(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.st.Audit(sctx, f.Before, f.EffectiveLimit())
+	entries, err := s.st.Audit(sctx, f.Cursor, f.EffectiveLimit())
 	if err != nil {
 		return err
 	}

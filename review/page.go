@@ -4,14 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+	"golang.org/x/net/publicsuffix"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/decoder/symbology"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/ui"
@@ -101,6 +104,8 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 			s.log.Info("review logout", "moderator", name)
 			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
 		}
+	case path == "/ui/bulk" && ctx.IsPost():
+		err = s.pageBulk(ctx, name, csrf)
 	case path == "/ui/audit" && ctx.IsGet():
 		err = s.pageAudit(ctx, name, csrf)
 	case strings.HasPrefix(path, "/ui/items/") && strings.HasSuffix(path, "/decision") && ctx.IsPost():
@@ -180,6 +185,7 @@ func (s *Service) pageLogin(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if !ctx.IsGet() && !ctx.IsHead() {
+		ctx.Response.Header.Set("Allow", "GET, HEAD, POST") // an HTML page: no JSON error body
 		ctx.SetStatusCode(fasthttp.StatusMethodNotAllowed)
 		return
 	}
@@ -205,25 +211,79 @@ type optView struct {
 }
 
 type queueView struct {
-	Filter   store.Filter
-	Filtered bool
-	Counts   []countView
-	Statuses []optView
-	Items    []store.Summary
-	NextURL  string
-	FirstURL string
+	Filter     store.Filter
+	Filtered   bool
+	Counts     []countView
+	Statuses   []optView
+	Categories []optView
+	Orders     []optView
+	Rows       []queueRow
+	NextURL    string
+	FirstURL   string
+	// Bulk is what the bulk decision just made did, row by row.
+	Bulk *bulkView
+	// Query is the queue's filter as a query string, which the bulk form
+	// posts back so that its answer shows the same queue.
+	Query string
 }
 
-// queueURL is /ui/ with f's filters (and a cursor when before > 0).
-func queueURL(f store.Filter, before int64) string {
+// queueRow is a queue row: the summary, how long it has waited, and its
+// images' thumbnails.
+type queueRow struct {
+	store.Summary
+	Age    string
+	Thumbs []thumbView
+	More   int // images not shown in the row
+}
+
+type thumbView struct {
+	store.ThumbRef
+	URL string
+}
+
+// rowThumbSide is the thumbnail size a queue row asks for: the smallest
+// the thumbnailer makes (a row shows them at 56 px, 4× for a zoomed or
+// dense screen).
+const rowThumbSide = 256
+
+func newRow(sm store.Summary, now time.Time) queueRow {
+	r := queueRow{Summary: sm, Age: age(now.Sub(sm.ScannedAt)), More: sm.Images - len(sm.Thumbs)}
+	for _, th := range sm.Thumbs {
+		r.Thumbs = append(r.Thumbs, thumbView{ThumbRef: th, URL: fmt.Sprintf("/v1/images/%s?w=%d", th.SHA256, rowThumbSide)})
+	}
+	return r
+}
+
+// age says how long an item has waited, as a moderator reads it at a
+// glance: "45 s", "12 min", "3 h 05 min", "2 d 4 h".
+func age(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0 s"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h %02d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%d d %d h", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+}
+
+// queueURL is /ui/ with f's filters (and a cursor when cursor > 0). The
+// order is named only when it is not the status's default.
+func queueURL(f store.Filter, cursor int64) string {
 	v := url.Values{}
 	for k, x := range map[string]string{"status": string(f.Status), "category": f.Category, "seller_id": f.SellerID} {
 		if x != "" {
 			v.Set(k, x)
 		}
 	}
-	if before > 0 {
-		v.Set("cursor", strconv.FormatInt(before, 10))
+	if f.Oldest != (f.Status == store.Pending) {
+		v.Set("order", orderName(f.Oldest))
+	}
+	if cursor > 0 {
+		v.Set("cursor", strconv.FormatInt(cursor, 10))
 	}
 	if len(v) == 0 {
 		return "/ui/"
@@ -231,21 +291,67 @@ func queueURL(f store.Filter, before int64) string {
 	return "/ui/?" + v.Encode()
 }
 
+func orderName(oldest bool) string {
+	if oldest {
+		return orderOldest
+	}
+	return orderNewest
+}
+
+// categoryOptions are the filter's choices: the categories of the policy
+// in force (and too_many_findings, which the scan adds itself), sorted,
+// plus the one asked for when the policy no longer has it (older items
+// may carry it).
+func (s *Service) categoryOptions(selected string) []optView {
+	var names []string
+	if s.policy != nil {
+		if pol := s.policy(); pol != nil {
+			for c := range pol.Categories() {
+				names = append(names, c)
+			}
+		}
+	}
+	names = append(names, policy.CategoryTooManyFindings)
+	if selected != "" && !slices.Contains(names, selected) {
+		names = append(names, selected)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	out := make([]optView, 0, len(names))
+	for _, c := range names {
+		out = append(out, optView{Value: c, Selected: c == selected})
+	}
+	return out
+}
+
 func (s *Service) pageQueue(ctx *fasthttp.RequestCtx, name, csrf string) error {
 	f, p, counts, err := s.queue(ctx)
 	if err != nil {
 		return err
 	}
-	v := queueView{Filter: f, Filtered: f.Category != "" || f.SellerID != "", Items: p.Items}
+	s.render(ctx, fasthttp.StatusOK, "queue.html", s.queuePage(f, p, counts, name, csrf))
+	return nil
+}
+
+// queuePage is the queue page's data for a page of the queue.
+func (s *Service) queuePage(f store.Filter, p store.Page, counts map[store.Status]int, name, csrf string) page {
+	v := queueView{Filter: f, Filtered: f.Category != "" || f.SellerID != "",
+		Categories: s.categoryOptions(f.Category),
+		Orders:     []optView{{Value: orderOldest, Selected: f.Oldest}, {Value: orderNewest, Selected: !f.Oldest}}}
+	now := s.now()
+	for _, sm := range p.Items {
+		v.Rows = append(v.Rows, newRow(sm, now))
+	}
 	for _, st := range store.Statuses {
 		g := f
-		g.Status = st
+		g.Status, g.Oldest = st, st == store.Pending
 		v.Counts = append(v.Counts, countView{Status: st, N: counts[st], URL: queueURL(g, 0), Active: f.Status == st})
 		v.Statuses = append(v.Statuses, optView{Value: string(st), Selected: f.Status == st})
 	}
 	if p.Next > 0 {
 		v.NextURL = queueURL(f, p.Next)
 	}
+	v.Query = strings.TrimPrefix(queueURL(f, 0), "/ui/")
 	if len(p.Items) > 0 {
 		v.FirstURL = fmt.Sprintf("/ui/items/%d", p.Items[0].ID)
 	}
@@ -253,8 +359,7 @@ func (s *Service) pageQueue(ctx *fasthttp.RequestCtx, name, csrf string) error {
 	if f.Status != "" {
 		title = fmt.Sprintf("%s (%d)", f.Status, counts[f.Status])
 	}
-	s.render(ctx, fasthttp.StatusOK, "queue.html", page{Title: title, Moderator: name, CSRF: csrf, Data: v})
-	return nil
+	return page{Title: title, Moderator: name, CSRF: csrf, Data: v}
 }
 
 type overlayView struct {
@@ -267,17 +372,47 @@ type overlayView struct {
 }
 
 type imageView struct {
-	Ref      store.ImageRef
-	URL      string
-	HasBox   bool
+	Ref store.ImageRef
+	URL string
+	// Preview is the screen-sized thumbnail the page shows (the original
+	// opens on demand): a 4000 px upload is not sent to draw 500 px.
+	Preview string
+	// Draw: the image is drawn with its outlines; otherwise the preview
+	// alone (an image the scan could not read has no codes to outline,
+	// and its thumbnail is a placeholder naming why).
+	Draw     bool
 	Overlays []overlayView
 }
+
+// previewSide is the preview's long side: sharp at 2× on the page's
+// 560 px column and at the first steps of zoom.
+const previewSide = 1600
 
 type findingView struct {
 	N      int
 	F      policy.Finding
 	Where  string
 	Spread store.Spread
+	// ImageError is why the finding's image could not be read, for an
+	// IMAGE_ERROR finding (its payload is empty by contract).
+	ImageError *store.ImageError
+	// Domain is the registrable domain of a link's host ("example.co.uk"
+	// for https://shop.example.co.uk/x), "" for other payloads.
+	Domain string
+}
+
+// registrableDomain is the payload's registrable domain (eTLD+1 by the
+// public suffix list) when it is a link with a host, or "".
+func registrableDomain(payload string) string {
+	u, err := url.Parse(strings.TrimSpace(payload))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(u.Hostname()))
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 type textView struct {
@@ -359,10 +494,18 @@ func buildItemView(it *itemJSON, pages findingPages) itemView {
 		case f.Frame > 0:
 			where += fmt.Sprintf(" frame %d", f.Frame)
 		}
-		v.Findings = append(v.Findings, findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier]})
+		fv := findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier], Domain: registrableDomain(f.Payload)}
+		if f.Symbology == symbology.IMAGE_ERROR {
+			fv.ImageError = imageErrorOf(it.Images, f.Image)
+		}
+		v.Findings = append(v.Findings, fv)
 	}
 	for _, im := range it.Images {
-		iv := imageView{Ref: im.ImageRef, URL: im.URL, HasBox: im.Width > 0 && im.Height > 0}
+		// A cut-short scan (timeout) read codes worth outlining; any other
+		// error means the browser cannot draw the image either (a
+		// 20000×20000 upload showed as a blank box).
+		iv := imageView{Ref: im.ImageRef, URL: im.URL, Preview: fmt.Sprintf("%s?w=%d", im.URL, previewSide),
+			Draw: im.Width > 0 && im.Height > 0 && (im.Error == nil || im.Error.Code == "timeout")}
 		font := max(12, min(im.Width, im.Height)/18)
 		for i, f := range it.Findings {
 			if f.Source == policy.SourceText || f.Image != im.Index || len(f.Corners) < 2 {
@@ -395,6 +538,16 @@ func buildItemView(it *itemJSON, pages findingPages) itemView {
 		v.Texts = append(v.Texts, textView{Index: ti, Segments: ui.Highlight(shown, spans), Hidden: len(text) - len(shown)})
 	}
 	return v
+}
+
+// imageErrorOf is image idx's scan error, or nil.
+func imageErrorOf(images []imageJSON, idx int) *store.ImageError {
+	for _, im := range images {
+		if im.Index == idx {
+			return im.Error
+		}
+	}
+	return nil
 }
 
 // quotaNames say which quota refused, for a moderator.
@@ -476,19 +629,20 @@ func (s *Service) claim(id int64, moderator string, status store.Status) (*store
 	return nil, err
 }
 
-// nextPending is the pending item after id in queue order (older), or the
-// newest pending one when id was the oldest, skipping items another
-// moderator has claimed; 0 when none other is pending.
+// nextPending is the pending item after id in queue order (oldest first:
+// the next newer one), or the oldest pending one when id was the newest,
+// skipping items another moderator has claimed; 0 when none other is
+// pending.
 func (s *Service) nextPending(ctx *fasthttp.RequestCtx, id int64, moderator string) (int64, error) {
 	sctx, cancel := storeContext()
 	defer cancel()
-	f := store.Filter{Status: store.Pending, Before: id, Limit: 1, Now: s.now(), SkipClaimed: true, Moderator: moderator}
+	f := store.Filter{Status: store.Pending, Oldest: true, Cursor: id, Limit: 1, Now: s.now(), SkipClaimed: true, Moderator: moderator}
 	p, err := s.st.List(sctx, f)
 	if err != nil {
 		return 0, err
 	}
 	if len(p.Items) == 0 {
-		f.Before, f.Limit = 0, 2
+		f.Cursor, f.Limit = 0, 2
 		if p, err = s.st.List(sctx, f); err != nil {
 			return 0, err
 		}
@@ -567,7 +721,7 @@ func (s *Service) pageAudit(ctx *fasthttp.RequestCtx, name, csrf string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.st.Audit(sctx, f.Before, f.EffectiveLimit())
+	entries, err := s.st.Audit(sctx, f.Cursor, f.EffectiveLimit())
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,12 @@ import (
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/internal/filewatch"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
+	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/thumbs"
 	"github.com/qrgate/qrgate/review/ui"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // Image is one image of a flagged listing, stored content-addressed.
@@ -90,6 +91,9 @@ type Options struct {
 	// OnDecision, when set, is called after each decision commits (the
 	// decision webhook's wake-up); it must not block.
 	OnDecision func()
+	// Policy, when set, is the policy in force (it may change on reload):
+	// the queue's category filter offers its categories.
+	Policy func() *policy.Policy
 }
 
 // Service is the review queue with its API and web page.
@@ -112,6 +116,7 @@ type Service struct {
 	closeOnce  sync.Once
 	closeErr   error
 	onDecision func()
+	policy     func() *policy.Policy
 }
 
 type metrics struct {
@@ -227,7 +232,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{
 		st: st, log: o.Logger, now: o.Now, tpl: tpl, m: newMetrics(o.Registerer, o.Quotas),
 		retryAfter: o.RetryAfter, lim: o.Throttle, proxies: o.TrustedProxies, retain: o.RetainDecided,
-		stop: make(chan struct{}), stopped: make(chan struct{}), onDecision: o.OnDecision,
+		stop: make(chan struct{}), stopped: make(chan struct{}), onDecision: o.OnDecision, policy: o.Policy,
 	}
 	if err := s.openModerators(o.ModeratorsFile, o.DataDir); err != nil {
 		return nil, fmt.Errorf("review: %w", err)

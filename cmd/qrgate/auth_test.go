@@ -28,11 +28,20 @@ type servedGateway struct {
 // dir) until the test ends.
 func startServe(t *testing.T, args ...string) *servedGateway {
 	t.Helper()
+	return startServeWith(t, nil, args...)
+}
+
+// startServeWith is startServe with edit applied to the parsed flags.
+func startServeWith(t *testing.T, edit func(*serveFlags), args ...string) *servedGateway {
+	t.Helper()
 	args = append([]string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
 		"--data-dir", filepath.Join(t.TempDir(), "data"), "--policy-watch-interval", "0"}, args...)
 	f, err := parseServeFlags(args, io.Discard, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(f)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sg := &servedGateway{hup: make(chan os.Signal, 1), logs: &syncBuffer{}}

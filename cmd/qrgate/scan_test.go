@@ -11,11 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"testing/synctest"
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
@@ -303,37 +303,41 @@ func TestRunOrderedFlushesInOrder(t *testing.T) {
 }
 
 // TestRunOrderedBoundsWorkers: no more than n jobs run at once, and all run.
-// The first n jobs hold their workers until n are running; a broken bound
-// would start more meanwhile (given a moment to), and the peak would show it.
+// The jobs hold their workers until the test lets them go; inside a
+// synctest bubble, synctest.Wait returns once every goroutine is blocked,
+// so by then a broken bound has started every job it would start, and the
+// peak shows it (no sleep standing in for "long enough").
 func TestRunOrderedBoundsWorkers(t *testing.T) {
-	const n, total = 2, 12
-	var inflight, peak, ran atomic.Int64
-	gate := make(chan struct{})
-	var jobs []job
-	for range total {
-		jobs = append(jobs, func() []byte {
-			now := inflight.Add(1)
-			for p := peak.Load(); now > p && !peak.CompareAndSwap(p, now); p = peak.Load() {
-			}
-			<-gate
-			ran.Add(1)
-			inflight.Add(-1)
-			return []byte("x")
-		})
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- runOrdered(jobs, n, io.Discard) }()
-	for inflight.Load() < n {
-		runtime.Gosched()
-	}
-	time.Sleep(10 * time.Millisecond) // room for a job past the bound to start
-	close(gate)
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
-	if ran.Load() != total || peak.Load() != n {
-		t.Errorf("ran %d jobs (want %d), at most %d at once (bound %d)", ran.Load(), total, peak.Load(), n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const n, total = 2, 12
+		var inflight, peak, ran atomic.Int64
+		gate := make(chan struct{})
+		var jobs []job
+		for range total {
+			jobs = append(jobs, func() []byte {
+				now := inflight.Add(1)
+				for p := peak.Load(); now > p && !peak.CompareAndSwap(p, now); p = peak.Load() {
+				}
+				<-gate
+				ran.Add(1)
+				inflight.Add(-1)
+				return []byte("x")
+			})
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- runOrdered(jobs, n, io.Discard) }()
+		synctest.Wait()
+		if got := inflight.Load(); got != n {
+			t.Errorf("%d jobs running while all were held; want the bound, %d", got, n)
+		}
+		close(gate)
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		if ran.Load() != total || peak.Load() != n {
+			t.Errorf("ran %d jobs (want %d), at most %d at once (bound %d)", ran.Load(), total, peak.Load(), n)
+		}
+	})
 }
 
 // unlistable is a file system whose directory "locked" cannot be listed.

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -22,12 +24,12 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/internal/ratelog"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
-	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 const serveUsage = `Usage: qrgate serve [flags]
@@ -63,6 +65,15 @@ type serveFlags struct {
 	retainDecided        time.Duration
 	webhookURL           string
 	webhookSecretFile    string
+	// registry is where every metric is registered; nil: a new one. Not a
+	// flag: tests pass one that records what is registered.
+	registry metricsRegistry
+}
+
+// metricsRegistry is what serve registers metrics with and /metrics reads.
+type metricsRegistry interface {
+	prometheus.Registerer
+	prometheus.Gatherer
 }
 
 // Review store bounds on the embedded defaults: a laptop's disk, or a
@@ -81,6 +92,24 @@ const (
 
 func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (*serveFlags, error) {
 	f := &serveFlags{}
+	fs := newServeFlagSet(f, stderr)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, err
+	}
+	f.gw.StoreFailOpen = f.storeFailOpen
+	return f, nil
+}
+
+// newServeFlagSet defines every flag of qrgate serve on f, at its default
+// (docs/api.md's flag table is checked against it: TestDocsFlagTable).
+func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("qrgate serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
@@ -133,18 +162,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	fs.DurationVar(&c.RetryAfter, "retry-after", gateway.DefaultRetryAfter, "Retry-After sent with 503s, on both listeners")
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated `addresses or CIDRs` of load balancers whose X-Forwarded-For names the client (for throttling failed tokens); empty: the header is ignored")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", gateway.DefaultShutdownTimeout, "time in-flight requests get to finish on shutdown")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err := applyEnv(fs, getenv); err != nil {
-		return nil, err
-	}
-	c.StoreFailOpen = f.storeFailOpen
-	return f, nil
+	return fs
 }
 
 // applyEnv sets every flag not given on the command line from
@@ -231,10 +249,13 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		return err
 	}
 	defer logLimiter.Flush(context.Background()) //nolint:errcheck // nowhere left to report it
-	reg := prometheus.NewRegistry()
+	reg := f.registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	pol, err := gateway.NewPolicyHolder(f.policyFile)
+	pol, err := policy.NewHolder(f.policyFile)
 	if err != nil {
 		return err
 	}
@@ -262,6 +283,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	// and the moderators' thumbnails.
 	f.gw.MaxDecodeMemory = decodeMemory(int64(f.decodeMemory), debug.SetMemoryLimit(-1), workers)
 	decodeBudget := membudget.New(f.gw.MaxDecodeMemory)
+	dataDir := describeDataDir(f)
 	st, err := openStore(ctx, f.store, f.dataDir, time.Now, quotas)
 	if err != nil {
 		return fmt.Errorf("review store: %w", err)
@@ -276,6 +298,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		Logger: log, Registerer: reg, Now: time.Now,
 		RetryAfter: f.gw.RetryAfter, Throttle: adminGuard, TrustedProxies: proxies,
 		Quotas: quotas, RetainDecided: f.retainDecided, OnDecision: hook.notify,
+		Policy: pol.Get, // the queue's category filter follows reloads
 		// Thumbnails obey the scan's header limits.
 		ImageLimits:  decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxFrames: f.maxFrames, MaxWork: f.maxImageWork}).Limits(),
 		DecodeMemory: decodeBudget,
@@ -337,6 +360,7 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 		"client_quota_bytes", int64(f.quotas.client), "address_quota_bytes", int64(f.quotas.address), "no_seller_quota_bytes", int64(f.quotas.noSeller), "retain_decided", f.retainDecided.String(), "memory_limit_bytes", debug.SetMemoryLimit(-1), "memory_limit_from", f.memoryLimitHow,
 		"decode_memory_bytes", f.gw.MaxDecodeMemory, "decision_webhook", f.webhookURL != "",
 		"startup_ms", time.Since(begin).Milliseconds())
+	dataDir.log(log)
 	if keys == nil {
 		log.Warn("THE PUBLIC API IS OPEN: no --api-keys-file, so anyone who can reach --listen may scan listings "+
 			"and fill the review store; set --api-keys-file for any address others can reach",
@@ -348,4 +372,53 @@ func serve(ctx context.Context, f *serveFlags, logw io.Writer, hup <-chan os.Sig
 	err = gw.Run(ctx, pubLn, adminLn)
 	log.Info("qrgate stopped", "err", err)
 	return err
+}
+
+// dataDirInfo is where this start keeps its data, for the start-up log.
+type dataDirInfo struct {
+	used        bool   // the SQLite store or the generated token lives there
+	abs, rel    string // the directory, absolute and as given
+	fresh       bool   // it did not exist before this start
+	tokenFile   string // the generated moderator token's file ("" with --moderators-file)
+	workingDir  string
+	relativeArg bool
+}
+
+// describeDataDir looks at --data-dir before anything creates it: a
+// relative data dir started from another directory is a new, empty one (a
+// new token, an empty queue), which the log must say at once.
+func describeDataDir(f *serveFlags) dataDirInfo {
+	d := dataDirInfo{rel: f.dataDir, abs: f.dataDir, relativeArg: !filepath.IsAbs(f.dataDir)}
+	d.used = f.dataDir != "" && (f.store == "" || f.store == "sqlite" || f.moderators == "")
+	if !d.used {
+		return d
+	}
+	if a, err := filepath.Abs(f.dataDir); err == nil {
+		d.abs = a
+	}
+	d.workingDir, _ = os.Getwd()
+	_, err := os.Stat(f.dataDir)
+	d.fresh = errors.Is(err, fs.ErrNotExist)
+	if f.moderators == "" {
+		d.tokenFile = filepath.Join(d.abs, review.TokenFileName)
+	}
+	return d
+}
+
+// log says, at every start, where the data and the moderator token are,
+// and warns when a relative data dir was just created.
+func (d dataDirInfo) log(log *slog.Logger) {
+	if !d.used {
+		return
+	}
+	attrs := []any{"data_dir", d.abs}
+	if d.tokenFile != "" {
+		attrs = append(attrs, "moderator_token_file", d.tokenFile)
+	}
+	log.Info("qrgate data", attrs...)
+	if d.fresh && d.relativeArg {
+		log.Warn("created a new, empty data directory relative to the working directory (a new moderator token, an empty review queue); "+
+			"if qrgate ran before from another directory, its data is there: start from that directory or give --data-dir an absolute path",
+			"data_dir", d.rel, "data_dir_abs", d.abs, "working_dir", d.workingDir)
+	}
 }

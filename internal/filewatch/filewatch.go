@@ -70,11 +70,20 @@ func (f *File) Changed() ([]byte, bool) {
 func (f *File) Watch(ctx context.Context, interval time.Duration, onChange func([]byte)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	f.WatchTicks(ctx, t.C, onChange)
+}
+
+// WatchTicks checks the file at each tick until ctx ends and calls onChange
+// with the new content each time it changes. A tick is taken only when the
+// previous check (and its onChange) has returned, so a caller that sends on
+// an unbuffered channel knows, when its send completes, that every earlier
+// tick has been handled: tests drive the watch with it instead of sleeping.
+func (f *File) WatchTicks(ctx context.Context, tick <-chan time.Time, onChange func([]byte)) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 		if b, ok := f.Changed(); ok {
 			onChange(b)

@@ -172,7 +172,7 @@ func TestKill9(t *testing.T) {
 			if p.Next == 0 {
 				break
 			}
-			f.Before = p.Next
+			f.Cursor = p.Next
 		}
 		for scan, n := range seen {
 			if n != 1 {

@@ -160,8 +160,8 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 		if err := db.putImage(ctx, tx, r, im, now); err != nil {
 			return 0, fmt.Errorf("put %s: image %s: %w", r.ScanID, im.SHA256, err)
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO item_images (item_id, idx, name, sha256) VALUES (?, ?, ?, ?)`),
-			id, im.Index, im.Name, im.SHA256); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO item_images (item_id, idx, name, sha256, flagged, error_code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			id, im.Index, im.Name, im.SHA256, boolInt(flaggedImage(r.Findings, im.Index)), im.ErrorCode, store.CutMessage(im.ErrorMessage)); err != nil {
 			return 0, fmt.Errorf("put %s: image %d: %w", r.ScanID, im.Index, err)
 		}
 		if im.NotStored != "" {
@@ -189,6 +189,16 @@ func (db *DB) PutTx(ctx context.Context, tx *sql.Tx, r *store.Record, now time.T
 	}
 	r.Truncated = trunc
 	return id, nil
+}
+
+// flaggedImage reports whether a finding on image idx needs review.
+func flaggedImage(fs []policy.Finding, idx int) bool {
+	for _, f := range fs {
+		if f.Source != policy.SourceText && f.Image == idx && f.Action != policy.Allow {
+			return true
+		}
+	}
+	return false
 }
 
 // chargeTexts charges a record's texts and findings (cost bytes). Over a
@@ -605,7 +615,8 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 			return nil, fmt.Errorf("get %d: truncated: %w", id, err)
 		}
 	}
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size, im.stored
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.idx, ii.name, im.sha256, im.format, im.width, im.height, im.size, im.stored,
+		ii.flagged, ii.error_code, ii.error_message
 		FROM item_images ii JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_id = ? ORDER BY ii.idx`), id)
 	if err != nil {
 		return nil, fmt.Errorf("get %d: images: %w", id, err)
@@ -613,12 +624,17 @@ func (db *DB) Get(ctx context.Context, id int64) (*store.Item, error) {
 	it.Images = []store.ImageRef{}
 	for rows.Next() {
 		var im store.ImageRef
-		var stored int
-		if err := rows.Scan(&im.Index, &im.Name, &im.SHA256, &im.Format, &im.Width, &im.Height, &im.Size, &stored); err != nil {
+		var stored, flagged int
+		var code, msg string
+		if err := rows.Scan(&im.Index, &im.Name, &im.SHA256, &im.Format, &im.Width, &im.Height, &im.Size, &stored,
+			&flagged, &code, &msg); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("get %d: images: %w", id, err)
 		}
-		im.Stored = stored != 0
+		im.Stored, im.Flagged = stored != 0, flagged != 0
+		if code != "" {
+			im.Error = &store.ImageError{Code: code, Message: msg}
+		}
 		it.Images = append(it.Images, im)
 	}
 	if err := closeRows(rows); err != nil {
@@ -668,20 +684,31 @@ func where(f store.Filter, withStatus bool) (string, []any) {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM claims c WHERE c.item_id = i.id AND c.expires_at > ? AND c.moderator <> ?)")
 		args = append(args, f.Now.UnixMicro(), f.Moderator)
 	}
-	if withStatus && f.Before > 0 {
-		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
+	if withStatus && f.Cursor > 0 {
+		op := "i.id < ?"
+		if f.Oldest {
+			op = "i.id > ?"
+		}
+		conds, args = append(conds, op), append(args, f.Cursor)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// List returns a page of summaries, newest first.
+// List returns a page of summaries, newest or oldest first. A row's seller
+// flag count is every item of its seller still in the queue (decided ones
+// included), by the items_seller index.
 func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 	limit := f.EffectiveLimit()
 	w, args := where(f, true)
+	order := " ORDER BY i.id DESC"
+	if f.Oldest {
+		order = " ORDER BY i.id ASC"
+	}
 	rows, err := db.R.QueryContext(ctx, db.q(`SELECT i.id, i.scan_id, i.listing_id, i.seller_id, i.verdict, i.status, i.scanned_at, i.created_at,
 		i.decision, i.moderator, i.note, i.decided_at, i.override,
-		(SELECT COUNT(*) FROM item_images ii WHERE ii.item_id = i.id), c.moderator, c.expires_at
-		FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires_at > ?`+w+` ORDER BY i.id DESC LIMIT ?`),
+		(SELECT COUNT(*) FROM item_images ii WHERE ii.item_id = i.id), c.moderator, c.expires_at,
+		CASE WHEN i.seller_id = '' THEN 0 ELSE (SELECT COUNT(*) FROM items s WHERE s.seller_id = i.seller_id AND s.purged_at IS NULL) END
+		FROM items i LEFT JOIN claims c ON c.item_id = i.id AND c.expires_at > ?`+w+order+` LIMIT ?`),
 		append(append([]any{claimsFrom(f.Now)}, args...), limit+1)...)
 	if err != nil {
 		return store.Page{}, fmt.Errorf("list: %w", err)
@@ -696,7 +723,7 @@ func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 		var claimer sql.NullString
 		var claimedUntil sql.NullInt64
 		if err := rows.Scan(&s.ID, &s.ScanID, &s.ListingID, &s.SellerID, &verdict, &status, &scanned, &created,
-			&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &s.Images, &claimer, &claimedUntil); err != nil {
+			&dec.decision, &dec.moderator, &dec.note, &dec.at, &dec.override, &s.Images, &claimer, &claimedUntil, &s.SellerFlags); err != nil {
 			rows.Close()
 			return store.Page{}, fmt.Errorf("list: %w", err)
 		}
@@ -706,7 +733,7 @@ func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 		if claimer.Valid {
 			s.Claim = &store.Claim{ItemID: s.ID, Moderator: claimer.String, Until: fromMicros(claimedUntil.Int64)}
 		}
-		s.Categories, s.Payloads = []string{}, []string{}
+		s.Categories, s.Payloads, s.Thumbs = []string{}, []string{}, []store.ThumbRef{}
 		byID[s.ID] = len(page.Items)
 		page.Items = append(page.Items, s)
 	}
@@ -752,7 +779,36 @@ func (db *DB) List(ctx context.Context, f store.Filter) (store.Page, error) {
 	if err := closeRows(rows); err != nil {
 		return store.Page{}, fmt.Errorf("list findings: %w", err)
 	}
+	if err := db.listThumbs(ctx, ids, marks, page.Items, byID); err != nil {
+		return store.Page{}, err
+	}
 	return page, nil
+}
+
+// listThumbs fills the first store.MaxRowThumbs images of the page's items.
+func (db *DB) listThumbs(ctx context.Context, ids []any, marks string, items []store.Summary, byID map[int64]int) error {
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT ii.item_id, ii.idx, ii.sha256, ii.flagged, im.stored
+		FROM item_images ii JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_id IN (`+marks+`) ORDER BY ii.item_id, ii.idx`), ids...)
+	if err != nil {
+		return fmt.Errorf("list images: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var th store.ThumbRef
+		var flagged, stored int
+		if err := rows.Scan(&id, &th.Index, &th.SHA256, &flagged, &stored); err != nil {
+			rows.Close()
+			return fmt.Errorf("list images: %w", err)
+		}
+		th.Flagged, th.Stored = flagged != 0, stored != 0
+		if i, ok := byID[id]; ok && len(items[i].Thumbs) < store.MaxRowThumbs {
+			items[i].Thumbs = append(items[i].Thumbs, th)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return fmt.Errorf("list images: %w", err)
+	}
+	return nil
 }
 
 // Counts returns items per status.

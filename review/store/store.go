@@ -46,6 +46,11 @@ type Image struct {
 	Width  int
 	Height int
 	Data   []byte // the uploaded bytes (a copy the gateway owns)
+	// ErrorCode and ErrorMessage are the scan's image error ("too_large",
+	// "unsupported", … and its words), "" when the image was read: the
+	// page spells out why an image has an IMAGE_ERROR finding.
+	ErrorCode    string
+	ErrorMessage string
 	// NotStored is set by Put: why the bytes were not kept (a quota), or
 	// "" when they were kept (now or by an earlier record).
 	NotStored string
@@ -156,12 +161,15 @@ func (r *Record) Normalize() error {
 }
 
 // TextBytes is what r's texts and findings cost against the quotas: the
-// texts' bytes and each finding as stored (its JSON and the payload and
-// identifier it is searched by).
+// texts' bytes, each image error's message and each finding as stored (its
+// JSON and the payload and identifier it is searched by).
 func (r *Record) TextBytes() (int64, error) {
 	var n int64
 	for _, t := range r.Texts {
 		n += int64(len(t))
+	}
+	for _, im := range r.Images {
+		n += int64(len(CutMessage(im.ErrorMessage)))
 	}
 	for i, f := range r.Findings {
 		data, err := json.Marshal(f)
@@ -243,7 +251,47 @@ type ImageRef struct {
 	// Stored is false when the bytes were not kept (a quota): the hash and
 	// size are known, the image cannot be shown.
 	Stored bool `json:"stored"`
+	// Flagged: a finding on this image needs review (not allowed).
+	Flagged bool `json:"flagged"`
+	// Error is the scan's image error, when the image could not be read.
+	Error *ImageError `json:"error,omitempty"`
 }
+
+// ImageError is why the scan could not read an image: its code
+// ("too_large", "unsupported", "too_complex", "timeout", …, as in the scan
+// answer) and message.
+type ImageError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// MaxImageErrorMessage bounds the stored message of an image error (it can
+// quote the image's own bytes).
+const MaxImageErrorMessage = 300
+
+// CutMessage bounds an image error's message to MaxImageErrorMessage bytes,
+// cut on a character boundary.
+func CutMessage(m string) string {
+	if len(m) <= MaxImageErrorMessage {
+		return m
+	}
+	cut := MaxImageErrorMessage
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + "…"
+}
+
+// ThumbRef is an image of a listing as a queue row shows it.
+type ThumbRef struct {
+	Index   int    `json:"index"`
+	SHA256  string `json:"sha256"`
+	Stored  bool   `json:"stored"`
+	Flagged bool   `json:"flagged"`
+}
+
+// MaxRowThumbs is how many of a listing's images a queue row carries.
+const MaxRowThumbs = 6
 
 // Decision is a moderator's verdict on an item.
 type Decision struct {
@@ -288,7 +336,12 @@ type Summary struct {
 	Categories []string      `json:"categories"`
 	Payloads   []string      `json:"payloads"` // first few, for the queue's glance
 	Images     int           `json:"images"`
-	Decision   *Decision     `json:"decision"`
+	// Thumbs are the first MaxRowThumbs images, in order.
+	Thumbs []ThumbRef `json:"thumbs"`
+	// SellerFlags is how many items in the store (this one included) came
+	// from this seller; 0 for a listing sent without a seller_id.
+	SellerFlags int       `json:"seller_flags"`
+	Decision    *Decision `json:"decision"`
 	// Claim is who holds the item now (Filter.Now), or nil.
 	Claim *Claim `json:"claim,omitempty"`
 }
@@ -299,8 +352,14 @@ type Filter struct {
 	Category   string
 	SellerID   string
 	Identifier string // items with a finding of this identifier
-	Before     int64  // cursor: only items with ID < Before (0: from the newest)
-	Limit      int    // 0 means DefaultLimit; capped at MaxLimit
+	// Oldest lists oldest first (by ID, ascending): how a team works the
+	// pending queue. The default is newest first.
+	Oldest bool
+	// Cursor is a keyset cursor, the Next of the page before: newest
+	// first, items with ID < Cursor; oldest first, ID > Cursor. 0 starts
+	// from the first.
+	Cursor int64
+	Limit  int // 0 means DefaultLimit; capped at MaxLimit
 
 	// Now is when claims are judged: List reports claims unexpired at Now
 	// (Summary.Claim). Zero reports none.
@@ -329,8 +388,8 @@ func (f Filter) EffectiveLimit() int {
 	return f.Limit
 }
 
-// Page is one page of the queue, newest first. Next is the cursor for the
-// following page (0 when this is the last).
+// Page is one page of the queue, in the filter's order. Next is the cursor
+// for the following page (0 when this is the last).
 type Page struct {
 	Items []Summary
 	Next  int64
@@ -392,10 +451,11 @@ type Store interface {
 	// Get returns one item with its findings, images and decision;
 	// ErrPurged (an ErrNotFound) once it was purged.
 	Get(ctx context.Context, id int64) (*Item, error)
-	// List returns items newest first (by ID) matching f.
+	// List returns items matching f, newest first (by ID) or oldest
+	// first (f.Oldest).
 	List(ctx context.Context, f Filter) (Page, error)
 	// Counts returns how many items are in each status, for f's other
-	// criteria (f.Status, f.Before and f.Limit are ignored).
+	// criteria (f.Status, f.Cursor and f.Limit are ignored).
 	Counts(ctx context.Context, f Filter) (map[Status]int, error)
 	// Decide records a decision and its audit entry atomically, and ends
 	// any claim on the item. A decided item refuses a second one with

@@ -48,6 +48,8 @@ func Run(t *testing.T, openQ Opener) {
 	t.Run("DeliveryCursor", func(t *testing.T) { testDeliveryCursor(t, open(t)) })
 	t.Run("Claims", func(t *testing.T) { testClaims(t, open(t)) })
 	t.Run("ClaimsConcurrent", func(t *testing.T) { testClaimsConcurrent(t, open(t)) })
+	t.Run("QueueRows", func(t *testing.T) { testQueueRows(t, open(t)) })
+	t.Run("OldestFirst", func(t *testing.T) { testOldestFirst(t, open(t)) })
 }
 
 // T0 is the suite's reference time.
@@ -204,7 +206,7 @@ func testList(t *testing.T, s store.Store) {
 		if p.Next == 0 {
 			break
 		}
-		f.Before = p.Next
+		f.Cursor = p.Next
 	}
 	if len(got) != 25 {
 		t.Fatalf("paged %d items, want 25", len(got))

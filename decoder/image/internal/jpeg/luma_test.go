@@ -21,11 +21,9 @@ import (
 	"testing"
 )
 
-// corpusDir is the shared image corpus, relative to the repository root
-// (decoder/internal/jpeg is three levels down).
-
-// corpusFiles returns the JPEG files of the shared corpus, or skips the test
-// if the corpus is absent. In -short mode only every step-th file is used.
+// corpusFiles returns the JPEG files of the shared development corpus of
+// listing photos (testenv.SharedCorpus finds it), or skips the test if the
+// corpus is absent. In -short mode only every step-th file is used.
 func corpusFiles(tb testing.TB) []string {
 	tb.Helper()
 	corpusDir := filepath.Join(testenv.SharedCorpus(tb), "images")

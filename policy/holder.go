@@ -1,4 +1,4 @@
-package gateway
+package policy
 
 import (
 	"context"
@@ -10,32 +10,31 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/internal/filewatch"
-	"github.com/qrgate/qrgate/policy"
 )
 
-// ErrNoPolicyFile is returned by Reload when the built-in policy is in use.
-var ErrNoPolicyFile = errors.New("no policy file configured (the built-in policy is in use)")
+// ErrNoFile is returned by Reload when the built-in policy is in use.
+var ErrNoFile = errors.New("no policy file configured (the built-in policy is in use)")
 
-// PolicyHolder holds the policy in force. Readers take one snapshot per
+// Holder holds the policy in force. Readers take one snapshot per
 // listing with Get; a reload parses a fresh policy and swaps the pointer, so
 // a request never sees half of two policies and a bad file never replaces a
 // good one.
-type PolicyHolder struct {
+type Holder struct {
 	path string
 	file *filewatch.File // nil for the built-in policy
-	cur  atomic.Pointer[policy.Policy]
+	cur  atomic.Pointer[Policy]
 
 	mu sync.Mutex // serialises reloads
 
-	onSwap   func(old, new *policy.Policy)
+	onSwap   func(old, new *Policy)
 	onResult func(err error)
 }
 
-// NewPolicyHolder loads path, or the built-in policy when path is "".
-func NewPolicyHolder(path string) (*PolicyHolder, error) {
-	h := &PolicyHolder{path: path}
+// NewHolder loads path, or the built-in policy when path is "".
+func NewHolder(path string) (*Holder, error) {
+	h := &Holder{path: path}
 	if path == "" {
-		h.cur.Store(policy.Default())
+		h.cur.Store(Default())
 		return h, nil
 	}
 	h.file = filewatch.New(path)
@@ -43,7 +42,7 @@ func NewPolicyHolder(path string) (*PolicyHolder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
-	p, err := parsePolicy(path, b)
+	p, err := parseFile(path, b)
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +51,14 @@ func NewPolicyHolder(path string) (*PolicyHolder, error) {
 }
 
 // Get returns the policy in force.
-func (h *PolicyHolder) Get() *policy.Policy { return h.cur.Load() }
+func (h *Holder) Get() *Policy { return h.cur.Load() }
 
 // Path is the policy file, "" for the built-in one.
-func (h *PolicyHolder) Path() string { return h.path }
+func (h *Holder) Path() string { return h.path }
 
-// observe installs the hooks the gateway uses for metrics and logs.
-func (h *PolicyHolder) observe(onSwap func(old, new *policy.Policy), onResult func(error)) {
+// Observe installs hooks for metrics and logs: onSwap after a new policy is
+// in force, onResult after every reload attempt (nil error on success).
+func (h *Holder) Observe(onSwap func(old, new *Policy), onResult func(error)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.onSwap, h.onResult = onSwap, onResult
@@ -66,23 +66,23 @@ func (h *PolicyHolder) observe(onSwap func(old, new *policy.Policy), onResult fu
 
 // Reload reads and parses the file again and swaps it in if valid. It
 // returns the policy in force afterwards (the old one on error).
-func (h *PolicyHolder) Reload() (*policy.Policy, error) {
+func (h *Holder) Reload() (*Policy, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.path == "" {
-		return h.Get(), ErrNoPolicyFile
+		return h.Get(), ErrNoFile
 	}
 	b, err := h.file.Read()
 	return h.apply(b, err)
 }
 
 // apply finishes a reload with the file's bytes (or the error reading them).
-func (h *PolicyHolder) apply(b []byte, err error) (*policy.Policy, error) {
-	var p *policy.Policy
+func (h *Holder) apply(b []byte, err error) (*Policy, error) {
+	var p *Policy
 	if err != nil {
 		err = fmt.Errorf("policy: %w", err)
 	} else {
-		p, err = parsePolicy(h.path, b)
+		p, err = parseFile(h.path, b)
 	}
 	if h.onResult != nil {
 		h.onResult(err)
@@ -101,11 +101,18 @@ func (h *PolicyHolder) apply(b []byte, err error) (*policy.Policy, error) {
 // it when its content changes (filewatch: a ConfigMap's symlink swap is
 // seen, a touch is not). A bad file is refused once (counted and logged by
 // the hooks) and not retried until it changes again.
-func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
+func (h *Holder) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	h.WatchTicks(ctx, t.C, log)
+}
+
+// WatchTicks is Watch driven by tick (see filewatch.File.WatchTicks).
+func (h *Holder) WatchTicks(ctx context.Context, tick <-chan time.Time, log *slog.Logger) {
 	if h.file == nil {
 		return
 	}
-	h.file.Watch(ctx, interval, func(b []byte) {
+	h.file.WatchTicks(ctx, tick, func(b []byte) {
 		h.mu.Lock()
 		p, err := h.apply(b, nil)
 		h.mu.Unlock()
@@ -115,13 +122,4 @@ func (h *PolicyHolder) Watch(ctx context.Context, interval time.Duration, log *s
 			log.Info("policy file changed; reloaded", "file", h.path, "version", p.Version())
 		}
 	})
-}
-
-func parsePolicy(path string, b []byte) (*policy.Policy, error) {
-	p, err := policy.Parse(b)
-	var pe *policy.Error
-	if errors.As(err, &pe) {
-		pe.File = path
-	}
-	return p, err
 }
