@@ -12,7 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 )
 
@@ -51,15 +51,14 @@ func (g *Gateway) handleAdminPolicy(ctx *fasthttp.RequestCtx, path string) error
 	case "/admin/policy":
 		method = fasthttp.MethodGet
 	default:
-		return &apierror.Error{Status: http.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"}
+		return apierror.NotFound("no such endpoint")
 	}
 	who, err := g.auth(ctx)
 	if err != nil {
 		return err
 	}
 	if string(ctx.Method()) != method {
-		ctx.Response.Header.Set("Allow", method)
-		return &apierror.Error{Status: http.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use " + method}
+		return apierror.MethodNotAllowed(ctx, method)
 	}
 	if method == fasthttp.MethodGet {
 		writeJSON(ctx, http.StatusOK, map[string]string{"version": g.pol.Get().Version(), "file": g.pol.Path()})

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 )
 
 // TestSlowBodiesAreBounded: clients that declare large bodies and dribble

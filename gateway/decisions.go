@@ -8,7 +8,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/review/feed"
 	"github.com/qrgate/qrgate/review/store"
 )

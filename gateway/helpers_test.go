@@ -20,7 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 )

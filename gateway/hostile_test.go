@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/internal/testfixtures"
 )
 

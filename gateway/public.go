@@ -11,10 +11,10 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // handlePublic routes the public listener.
@@ -41,14 +41,13 @@ func (g *Gateway) handlePublic(ctx *fasthttp.RequestCtx) {
 		g.handleReady(ctx)
 	default:
 		g.m.request(fasthttp.StatusNotFound)
-		writeError(ctx, &apierror.Error{Status: fasthttp.StatusNotFound, Code: apierror.CodeNotFound, Message: "no such endpoint"})
+		writeError(ctx, apierror.NotFound("no such endpoint"))
 	}
 }
 
 func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 	if !ctx.IsPost() {
-		ctx.Response.Header.Set("Allow", "POST")
-		return &apierror.Error{Status: fasthttp.StatusMethodNotAllowed, Code: apierror.CodeMethodNotAllowed, Message: "use POST"}
+		return apierror.MethodNotAllowed(ctx, fasthttp.MethodPost)
 	}
 	client, err := g.checkKey(ctx)
 	if err != nil {
@@ -124,7 +123,7 @@ func (g *Gateway) handleScan(ctx *fasthttp.RequestCtx) error {
 // store's per-client quota: the key's identity, or with no keys the
 // client's address.
 func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
-	client := g.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
+	client := g.proxies.ClientOf(ctx)
 	if g.keys == nil {
 		return throttle.AddrKey(client), nil
 	}
@@ -147,15 +146,6 @@ func (g *Gateway) checkKey(ctx *fasthttp.RequestCtx) (string, error) {
 	// would give a client holding one valid key unlimited guesses.
 	g.guard.Succeed(secret)
 	return id, nil
-}
-
-// forwardedFor joins every X-Forwarded-For header of the request.
-func forwardedFor(ctx *fasthttp.RequestCtx) string {
-	var parts []string
-	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
-		parts = append(parts, string(v))
-	}
-	return strings.Join(parts, ",")
 }
 
 // parse reads the request in whichever of the three forms it comes.
@@ -199,15 +189,21 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
 		Client: client, ByAddress: g.keys == nil,
 	}
+	// Every image of the listing is kept, not only the flagged ones: a
+	// listing flagged for its text is judged with its photos too. The
+	// store's quotas bound what they cost (an image over one is kept as
+	// its hash and size); the image's scan error goes with it, so that
+	// the page can say why an image could not be read.
 	for i, im := range res.Images {
-		if !flagged(im.Findings) {
-			continue
-		}
-		rec.Images = append(rec.Images, store.Image{
+		si := store.Image{
 			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
-		})
+		}
+		if im.Error != nil {
+			si.ErrorCode, si.ErrorMessage = string(im.Error.Code), im.Error.Message
+		}
+		rec.Images = append(rec.Images, si)
 	}
 	rctx, cancel := context.WithTimeout(ctx, g.cfg.RecordTimeout)
 	defer cancel()
@@ -227,16 +223,6 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 	g.log.Error("review store failed; refusing the scan", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
 	g.m.rejected.WithLabelValues(reasonStore).Inc()
 	return false, false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
-}
-
-// flagged reports whether an image carries a finding that is not allowed.
-func flagged(fs []policy.Finding) bool {
-	for _, f := range fs {
-		if f.Action != policy.Allow {
-			return true
-		}
-	}
-	return false
 }
 
 func newScanID() string {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 )
 
 var fuzzLimits = limits{MaxImages: 4, MaxTexts: 4, MaxTextBytes: 1024, MaxIDBytes: 64}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/scan"
 )

@@ -14,12 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // Recorder persists flagged listings. Record must not return before the

@@ -9,8 +9,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/qrgate/qrgate/apierror"
-	"github.com/qrgate/qrgate/throttle"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 )
 
 // TestAPIKeysThrottled: 1000 wrong API keys from one address get 401 for

@@ -17,8 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 type errBody struct {

@@ -10,9 +10,9 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // How requests to the admin listener are authenticated:
@@ -110,7 +110,7 @@ func bearer(ctx *fasthttp.RequestCtx) (string, bool) {
 // token that succeeded: a right token must not wipe the count of the wrong
 // ones tried beside it (or one valid token buys unlimited guesses).
 func (s *Service) checkToken(ctx *fasthttp.RequestCtx, token string) (string, error) {
-	client := s.proxies.Client(ctx.RemoteAddr(), forwardedFor(ctx))
+	client := s.proxies.ClientOf(ctx)
 	secret := throttle.SecretKey(token)
 	who := throttle.AddrKey(client)
 	proven := s.proof(ctx)
@@ -132,15 +132,6 @@ func (s *Service) checkToken(ctx *fasthttp.RequestCtx, token string) (string, er
 	}
 	s.lim.Succeed(secret)
 	return name, nil
-}
-
-// forwardedFor joins every X-Forwarded-For header of the request.
-func forwardedFor(ctx *fasthttp.RequestCtx) string {
-	var parts []string
-	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
-		parts = append(parts, string(v))
-	}
-	return strings.Join(parts, ",")
 }
 
 // sessionID is what the store keeps of a cookie: its digest, so that the

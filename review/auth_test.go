@@ -16,8 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/valyala/fasthttp"
 
-	"github.com/qrgate/qrgate/apierror"
-	"github.com/qrgate/qrgate/throttle"
+	"github.com/qrgate/qrgate/internal/apierror"
+	"github.com/qrgate/qrgate/internal/throttle"
 )
 
 // sessionOf returns the session cookie the browser holds.

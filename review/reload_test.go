@@ -11,7 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/qrgate/qrgate/throttle"
+	"github.com/qrgate/qrgate/internal/throttle"
 )
 
 const (

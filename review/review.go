@@ -23,12 +23,12 @@ import (
 
 	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/internal/filewatch"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
 	"github.com/qrgate/qrgate/review/thumbs"
 	"github.com/qrgate/qrgate/review/ui"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 // Image is one image of a flagged listing, stored content-addressed.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qrgate/qrgate/throttle"
+	"github.com/qrgate/qrgate/internal/throttle"
 )
 
 // frozenThrottle is a limiter on a clock that stands still (5 free

@@ -182,6 +182,27 @@ func addNoise(img *image.RGBA, box image.Rectangle, sigma float64, rng *rand.Ran
 	}
 }
 
+// addShadow darkens the box around (cx, cy) towards direction dir, by up
+// to depth at a side's distance from the centre: light falling off across
+// the code. The shadow fades out with the distance from the centre (a
+// Gaussian of a side's deviation), and is drawn out to three sides, where
+// it is under 2 levels deep: it draws no edge of its own.
+func addShadow(img *image.RGBA, box image.Rectangle, cx, cy, dir, depth, side float64) {
+	box = box.Inset(-3 * int(side)).Intersect(img.Bounds())
+	ux, uy := math.Cos(dir), math.Sin(dir)
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			dx, dy := float64(x)-cx, float64(y)-cy
+			along := (dx*ux + dy*uy) / side // -0.5..0.5 across the code
+			f := 1 - depth*math.Max(0, math.Min(1, along+0.5))*math.Exp(-(dx*dx+dy*dy)/(2*side*side))
+			o := img.PixOffset(x, y)
+			for c := 0; c < 3; c++ {
+				img.Pix[o+c] = clamp8(float64(img.Pix[o+c]) * f)
+			}
+		}
+	}
+}
+
 // addGlare brightens an elliptical spot towards white, as a specular
 // reflection on glossy paper or a screen does.
 func addGlare(img *image.RGBA, cx, cy, rx, ry, angle, strength float64) {

@@ -3,6 +3,7 @@ package main
 import (
 	"image"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -177,6 +178,94 @@ func TestBins(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// TestGlare draws each kind of glare over codes flat and curved: the light
+// stays inside the code's neighbourhood, never quite reaches white (a black
+// module keeps a difference from a white one a reader can find), a shadow
+// darkens one side only, and a curved code's highlight runs along the
+// cylinder's axis.
+func TestGlare(t *testing.T) {
+	sym := &symbol{Symbology: symQR, W: 29, H: 29}
+	for i := range 60 {
+		curved := i%3 == 0
+		p := pose{CX: 300, CY: 300, Module: 8, Angle: float64(i) * 0.37, Distance: 1e6}
+		if curved {
+			p.Arc = 60 * math.Pi / 180
+		}
+		pl := newPlacement(p, sym, float64(sym.W)/2)
+		x0, y0, x1, y1 := outline(&codeLabel{sym: sym, ext: box{0, 0, 29, 29}}, pl)
+		c := &placed{sym: sym, pl: pl, pose: p, contrast: 0.8, bbox: pixelBox(x0, y0, x1, y1, 8, image.Rect(0, 0, 600, 600))}
+		img := image.NewRGBA(image.Rect(0, 0, 600, 600)) // black: the darkest module
+		for k := 3; k < len(img.Pix); k += 4 {
+			img.Pix[k] = 255
+		}
+		s := &scene{rng: rand.New(rand.NewPCG(uint64(i), 7))}
+		s.glare(img, c)
+		lit, brightest := 0, uint8(0)
+		var sx, sy, sxx, syy, sxy float64
+		for y := 0; y < 600; y++ {
+			for x := 0; x < 600; x++ {
+				v := img.Pix[img.PixOffset(x, y)]
+				brightest = max(brightest, v)
+				if v == 0 {
+					continue
+				}
+				lit++
+				if !image.Pt(x, y).In(c.bbox.Inset(-c.bbox.Dx())) {
+					t.Fatalf("pose %d: light at (%d, %d), far outside the code %v", i, x, y, c.bbox)
+				}
+				fx, fy := float64(x), float64(y)
+				sx, sy, sxx, syy, sxy = sx+fx, sy+fy, sxx+fx*fx, syy+fy*fy, sxy+fx*fy
+			}
+		}
+		if lit == 0 {
+			t.Fatalf("pose %d: no light drawn", i)
+		}
+		if float64(brightest) > 0.9*255+1 {
+			t.Errorf("pose %d: a black module lit to %d: white, its data lost", i, brightest)
+		}
+		if curved { // the principal axis of the lit pixels against the label's columns
+			n := float64(lit)
+			cxx, cyy, cxy := sxx/n-sx*sx/n/n, syy/n-sy*sy/n/n, sxy/n-sx*sy/n/n
+			got := 0.5 * math.Atan2(2*cxy, cxx-cyy)
+			ax, ay := pl.forward(14.5, 29)
+			bx, by := pl.forward(14.5, 0)
+			want := math.Atan2(ay-by, ax-bx)
+			if d := math.Abs(math.Remainder(got-want, math.Pi)); d > 0.2 {
+				t.Errorf("pose %d: highlight at %.2f rad, the cylinder's axis at %.2f", i, got, want)
+			}
+		}
+	}
+}
+
+// TestShadow: uneven light darkens the far side of the code, leaves the lit
+// side, and fades out beyond the code instead of drawing an edge.
+func TestShadow(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 1000, 600))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	const side, depth = 100.0, 0.6
+	addShadow(img, image.Rect(250, 250, 350, 350), 300, 300, 0, depth, side)
+	at := func(x, y int) float64 { return float64(img.Pix[img.PixOffset(x, y)]) }
+	if v := at(252, 300); v < 195 {
+		t.Errorf("lit side darkened to %v", v)
+	}
+	if v := at(348, 300); v > 200*(1-depth*0.8) {
+		t.Errorf("shadowed side only %v", v)
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		if img.Pix[i] > 200 {
+			t.Fatalf("the shadow brightened a pixel to %d", img.Pix[i])
+		}
+	}
+	// beyond the code the shadow fades: no step between neighbours
+	for x := 350; x < 999; x++ {
+		if d := at(x+1, 300) - at(x, 300); math.Abs(d) > 3 {
+			t.Fatalf("a step of %v at x=%d: the shadow draws an edge", d, x)
 		}
 	}
 }

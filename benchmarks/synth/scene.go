@@ -514,19 +514,12 @@ func (s *scene) placeCode(img *image.RGBA, taken []image.Rectangle, n int) (*pla
 // effects blurs, noises and lights a drawn code, within what keeps its
 // modules apart: blur is held under 0.6 of a module.
 func (s *scene) effects(img *image.RGBA, c *placed) {
-	if c.hard["glare"] {
+	// A curved code is a label on a bottle or a bag: glossy, so half of
+	// them catch a highlight along the cylinder's axis besides any glare
+	// drawn hard (curvature with glare is a family of its own).
+	if c.hard["glare"] || c.pose.Arc > 0 && s.chance(0.5) {
 		c.glare = true
-		ps := c.pl.corners(c.sym)
-		t1, t2 := s.uniform(0.2, 0.8), s.uniform(0.2, 0.8)
-		top := ps[0] + complex(t1, 0)*(ps[1]-ps[0])
-		bot := ps[3] + complex(t1, 0)*(ps[2]-ps[3])
-		at := top + complex(t2, 0)*(bot-top)
-		side := math.Sqrt(float64((c.bbox.Dx()) * c.bbox.Dy()))
-		strength := s.uniform(0.35, 0.7)
-		if c.contrast < 0.4 {
-			strength = s.uniform(0.2, 0.35)
-		}
-		addGlare(img, real(at), imag(at), side*s.uniform(0.06, 0.15), side*s.uniform(0.04, 0.1), s.rng.Float64()*math.Pi, strength)
+		s.glare(img, c)
 	}
 	sigma := 0.0
 	switch {
@@ -699,4 +692,51 @@ func photoBin(long int) string {
 		return "1600-3000"
 	}
 	return ">=3000"
+}
+
+// glare lights a code unevenly, as the light of a shop or a window does on
+// glossy paper, film or a screen, in one of three ways:
+//   - a specular spot (an ellipse towards white);
+//   - uneven light: a shadow falling off across the code with a broad
+//     wash of light on its other side;
+//   - a streak: a long thin highlight, along the cylinder's axis on a
+//     curved code (a bottle's highlight), any way on a flat one.
+//
+// Strengths stop short of white (at most 0.9 of the way), and on
+// low-contrast codes short of 0.5, so the modules under the light keep a
+// difference a reader can find: the code stays readable in principle.
+func (s *scene) glare(img *image.RGBA, c *placed) {
+	ps := c.pl.corners(c.sym)
+	side := math.Sqrt(float64((c.bbox.Dx()) * c.bbox.Dy()))
+	t1, t2 := s.uniform(0.2, 0.8), s.uniform(0.2, 0.8)
+	top := ps[0] + complex(t1, 0)*(ps[1]-ps[0])
+	bot := ps[3] + complex(t1, 0)*(ps[2]-ps[3])
+	at := top + complex(t2, 0)*(bot-top)
+	peak := 0.9
+	if c.contrast < 0.4 {
+		peak = 0.5
+	}
+	strength := s.uniform(0.45, 1) * peak
+	kind := s.rng.IntN(3)
+	if c.pose.Arc > 0 {
+		kind = 2
+	}
+	switch kind {
+	case 0:
+		addGlare(img, real(at), imag(at), side*s.uniform(0.06, 0.18), side*s.uniform(0.04, 0.12), s.rng.Float64()*math.Pi, strength)
+	case 1:
+		centre := (ps[0] + ps[1] + ps[2] + ps[3]) / 4
+		dir := s.rng.Float64() * 2 * math.Pi
+		addShadow(img, c.bbox, real(centre), imag(centre), dir, s.uniform(0.35, 0.65), side)
+		// the wash sits on the lit side, away from the shadow
+		lit := centre - complex(math.Cos(dir), math.Sin(dir))*complex(side*s.uniform(0.1, 0.35), 0)
+		addGlare(img, real(lit), imag(lit), side*s.uniform(0.25, 0.45), side*s.uniform(0.2, 0.35), s.rng.Float64()*math.Pi, strength)
+	default:
+		angle := s.rng.Float64() * math.Pi
+		if c.pose.Arc > 0 { // along the label's columns: the cylinder's axis
+			axis := (ps[3] + ps[2] - ps[0] - ps[1]) / 2
+			angle = math.Atan2(imag(axis), real(axis))
+		}
+		addGlare(img, real(at), imag(at), side*s.uniform(0.35, 0.7), side*s.uniform(0.03, 0.08), angle, strength)
+	}
 }

@@ -24,12 +24,12 @@ import (
 
 	"github.com/qrgate/qrgate/decoder"
 	"github.com/qrgate/qrgate/gateway"
+	"github.com/qrgate/qrgate/internal/ratelog"
+	"github.com/qrgate/qrgate/internal/throttle"
 	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
-	"github.com/qrgate/qrgate/ratelog"
 	"github.com/qrgate/qrgate/review"
 	"github.com/qrgate/qrgate/review/store"
-	"github.com/qrgate/qrgate/throttle"
 )
 
 const serveUsage = `Usage: qrgate serve [flags]

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Proxies are the addresses whose X-Forwarded-For is believed: the load
@@ -79,4 +81,14 @@ func (p Proxies) Client(remote net.Addr, xff string) netip.Addr {
 		}
 	}
 	return addr
+}
+
+// ClientOf is Client for a request: its peer address and every
+// X-Forwarded-For header it carries, joined as one list.
+func (p Proxies) ClientOf(ctx *fasthttp.RequestCtx) netip.Addr {
+	var parts []string
+	for _, v := range ctx.Request.Header.PeekAll("X-Forwarded-For") {
+		parts = append(parts, string(v))
+	}
+	return p.Client(ctx.RemoteAddr(), strings.Join(parts, ","))
 }
