@@ -189,15 +189,21 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 		PolicyVersion: res.Policy.Version(), Texts: req.Texts, Findings: res.Findings, ScannedAt: g.now(),
 		Client: client, ByAddress: g.keys == nil,
 	}
+	// Every image of the listing is kept, not only the flagged ones: a
+	// listing flagged for its text is judged with its photos too. The
+	// store's quotas bound what they cost (an image over one is kept as
+	// its hash and size); the image's scan error goes with it, so that
+	// the page can say why an image could not be read.
 	for i, im := range res.Images {
-		if !flagged(im.Findings) {
-			continue
-		}
-		rec.Images = append(rec.Images, store.Image{
+		si := store.Image{
 			Index: i, Name: res.Names[i], SHA256: hex.EncodeToString(res.Hashes[i][:]), Format: im.Format,
 			Width: im.Width, Height: im.Height,
 			Data: bytes.Clone(req.Images[i].Data), // the request body is fasthttp's: copy what is kept
-		})
+		}
+		if im.Error != nil {
+			si.ErrorCode, si.ErrorMessage = string(im.Error.Code), im.Error.Message
+		}
+		rec.Images = append(rec.Images, si)
 	}
 	rctx, cancel := context.WithTimeout(ctx, g.cfg.RecordTimeout)
 	defer cancel()
@@ -217,16 +223,6 @@ func (g *Gateway) record(ctx context.Context, scanID, client string, req *scanRe
 	g.log.Error("review store failed; refusing the scan", "scan_id", scanID, "listing_id", req.ListingID, "err", err)
 	g.m.rejected.WithLabelValues(reasonStore).Inc()
 	return false, false, apierror.Unavailable(apierror.CodeStoreUnavailable, "the review store cannot persist this listing; retry later", g.cfg.RetryAfter, err)
-}
-
-// flagged reports whether an image carries a finding that is not allowed.
-func flagged(fs []policy.Finding) bool {
-	for _, f := range fs {
-		if f.Action != policy.Allow {
-			return true
-		}
-	}
-	return false
 }
 
 func newScanID() string {

@@ -37,15 +37,22 @@ type word struct {
 type automaton struct {
 	ascii   [128]int32     // symbol of an ASCII rune, -1 if not in any word
 	symbols map[rune]int32 // symbol of other runes
-	nsym    int
-	delta   []int32 // state*nsym + symbol → state
-	out     []int32 // state → longest word ending here (index into words), -1
-	words   []word
+	// inBMP marks the runes of the Basic Multilingual Plane that have a
+	// symbol: most characters of a Chinese text are in no word, and a bit
+	// test answers them without hashing (8 KiB per machine).
+	inBMP [1 << 16 / 64]uint64
+	nsym  int
+	delta []int32 // state*nsym + symbol → state
+	out   []int32 // state → longest word ending here (index into words), -1
+	words []word
 }
 
 func (a *automaton) symbol(r rune) int32 {
 	if r < 128 {
 		return a.ascii[r]
+	}
+	if r < 1<<16 && a.inBMP[r>>6]&(1<<(r&63)) == 0 {
+		return -1
 	}
 	if s, ok := a.symbols[r]; ok {
 		return s
@@ -67,6 +74,9 @@ func newAutomaton(patterns [][]rune, ids []int, words []word) *automaton {
 					a.ascii[r] = int32(a.nsym)
 				} else {
 					a.symbols[r] = int32(a.nsym)
+					if r < 1<<16 {
+						a.inBMP[r>>6] |= 1 << (r & 63)
+					}
 				}
 				a.nsym++
 			}

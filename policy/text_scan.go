@@ -41,7 +41,10 @@ func newTextScan(t *textScanner, text string) *textScan {
 	for i := range s.at {
 		s.at[i] = -1
 	}
-	s.taken = make([]bool, len(s.r))
+	// One allocation for the three per-unit flags (this runs per text of
+	// every request).
+	flags := make([]bool, 3*len(s.r))
+	s.taken, s.ctx, s.prompt = flags[:len(s.r):len(s.r)], flags[len(s.r):2*len(s.r):2*len(s.r)], flags[2*len(s.r):]
 	raw := t.ac.find(s.r, isKeywordBlank, make([]hit, 0, 16))
 	syl := s.syllables()
 	n0 := len(raw)
@@ -75,8 +78,6 @@ func newTextScan(t *textScanner, text string) *textScan {
 		}
 		s.words = append(s.words, h)
 	}
-	s.ctx = make([]bool, len(s.r))
-	s.prompt = make([]bool, len(s.r))
 	for i, h := range s.words {
 		s.at[h.start] = int32(i)
 		switch t.words[h.word].kind {

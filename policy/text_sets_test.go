@@ -28,11 +28,9 @@ var textSetGaps = map[string]map[string]string{
 		"h4-187": "Telegram nickname 飞机",
 		"h4-190": "'Whats App' spaced, with ➕ for the plus",
 		"h4-193": "WhatsApp spelt guasap",
-		"h4-198": "regional-indicator letters in a WeChat ID",
 		"h4-208": "Telegram nickname 小飞机",
 		"h4-225": "What'sapp with an apostrophe and ✙ for the plus",
 		"h4-229": "'search' glued to the ID before 'on WeChat'",
-		"h4-248": "Telegram in traditional characters (電報)",
 	},
 }
 

@@ -13,13 +13,44 @@ import (
 // linkWords are the compiled link_words of the policy: the tokens that
 // stand for a link's dot, colon, slash and '@', normalised like text.
 type linkWords struct {
-	dot, colon, slash, at [][]rune
+	dot, colon, slash, at tokens
+}
+
+// tokens are one kind of link token, longest first, grouped by their first
+// rune: reading a token at a unit tries only those that can start there
+// (there are some 150 dot tokens, and a dot is tried after every word).
+type tokens struct {
+	ascii [128][][]rune
+	other map[rune][][]rune
+}
+
+func newTokens(toks [][]rune) tokens {
+	ts := tokens{other: map[rune][][]rune{}}
+	for _, t := range toks {
+		if c := t[0]; c < 128 {
+			ts.ascii[c] = append(ts.ascii[c], t)
+		} else {
+			ts.other[c] = append(ts.other[c], t)
+		}
+	}
+	return ts
+}
+
+// at returns the tokens that may start at unit k of r, in their order.
+func (ts *tokens) at(r []rune, k int) [][]rune {
+	switch {
+	case k >= len(r):
+		return nil
+	case r[k] < 128:
+		return ts.ascii[r[k]]
+	}
+	return ts.other[r[k]]
 }
 
 // compileLinkWords normalises the policy's tokens; a token of ASCII letters
 // only ("dot") is a word, read only with blanks on both sides.
 func (t *textScanner) compileLinkWords(c linkWordsSpec) linkWords {
-	conv := func(toks []string, plain string) [][]rune {
+	conv := func(toks []string, plain string) tokens {
 		out := [][]rune{}
 		for _, tok := range toks {
 			if rs := t.compactRunes(tok); len(rs) > 0 {
@@ -38,7 +69,7 @@ func (t *textScanner) compileLinkWords(c linkWordsSpec) linkWords {
 		}
 		// Longest first, the plain character last: "(.)" before ".".
 		slices.SortStableFunc(out, func(a, b []rune) int { return len(b) - len(a) })
-		return append(out, []rune(plain))
+		return newTokens(append(out, []rune(plain)))
 	}
 	return linkWords{dot: conv(c.Dot, "."), colon: conv(c.Colon, ":"), slash: conv(c.Slash, "/"), at: conv(c.At, "@")}
 }
@@ -98,13 +129,13 @@ func (s *textScan) readScheme(j int) (string, int, bool) {
 	if e, ok := s.inBrackets(k, "://"); ok { // "[://]", "(://)"
 		return scheme, e, true
 	}
-	e, ok := s.token(k, s.t.links.colon)
+	e, ok := s.token(k, &s.t.links.colon)
 	if !ok {
 		return "", j, false
 	}
 	k = s.blanks(e)
 	for n := 0; n < 2; n++ {
-		e, ok := s.token(k, s.t.links.slash)
+		e, ok := s.token(k, &s.t.links.slash)
 		if !ok {
 			return "", j, false
 		}
@@ -133,8 +164,8 @@ func (s *textScan) inBrackets(k int, sym string) (int, bool) {
 
 // token reads one of toks at unit k, a word token only before a blank or
 // a symbol.
-func (s *textScan) token(k int, toks [][]rune) (int, bool) {
-	for _, t := range toks {
+func (s *textScan) token(k int, toks *tokens) (int, bool) {
+	for _, t := range toks.at(s.r, k) {
 		if s.hasRunes(k, t) {
 			e := k + len(t)
 			if isWordToken(t) && (k > 0 && isLetter(s.r[k-1]) || e < len(s.r) && isLetter(s.r[e])) {
@@ -203,11 +234,17 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 	if nl == 1 && scheme != "" && !afterAt {
 		// "https://user@shop.example.com": after a scheme, a one-word
 		// userinfo; the host follows its '@'.
-		if at, ok := s.token(j, s.t.links.at); ok {
+		if at, ok := s.token(j, &s.t.links.at); ok {
 			return s.readLink(at, true)
 		}
 	}
 	if nl < 2 {
+		return i, nil, false
+	}
+	if scheme == "" && isDigit(r[labels[nl-1][0]]) {
+		// "3.5kg", "6.78英寸": without a scheme a link's top-level domain
+		// must be a public suffix, and none begins with a digit; saying so
+		// here spares building and parsing a host for every measurement.
 		return i, nil, false
 	}
 	disguised, blankDot, realDot := false, false, false
@@ -221,7 +258,7 @@ func (s *textScan) readLink(i int, afterAt bool) (int, *URL, bool) {
 	if blankDot && (realDot || !s.t.linkHosts[s.hostOf(labels[:nl])]) {
 		return i, nil, false
 	}
-	if at, ok := s.token(j, s.t.links.at); ok && !afterAt {
+	if at, ok := s.token(j, &s.t.links.at); ok && !afterAt {
 		// "item.taobao.com@tb-goods.cn/i/7731": the host follows the
 		// userinfo, which a link to a known or shop-like host disguises.
 		if u, ok := parseURL(s.hostOf(labels[:nl])); ok && (scheme != "" || s.t.knownHost(u) || commonTLD[tld(u.Host)]) {
@@ -298,7 +335,7 @@ func (s *textScan) dot(j int) (int, string) {
 	for k < len(r) && k-j < 2 && r[k] == ' ' {
 		k++
 	}
-	for _, t := range s.t.links.dot {
+	for _, t := range s.t.links.dot.at(r, k) {
 		if s.hasRunes(k, t) {
 			e := k + len(t)
 			for e < len(r) && e-k-len(t) < 2 && r[e] == ' ' {
@@ -330,7 +367,7 @@ func (s *textScan) slash(j int) (int, bool) {
 	for k < len(r) && k-j < 2 && r[k] == ' ' {
 		k++
 	}
-	for _, t := range s.t.links.slash {
+	for _, t := range s.t.links.slash.at(r, k) {
 		if !s.hasRunes(k, t) {
 			continue
 		}

@@ -225,11 +225,16 @@ func (s *Service) itemContext(ctx *fasthttp.RequestCtx, id int64, window finding
 	if err != nil {
 		return nil, err
 	}
-	hist, err := s.st.List(sctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1})
-	if err != nil {
-		return nil, err
-	}
 	out := &itemJSON{Item: it, Spread: spread, SellerHistory: []store.Summary{}, Images: []imageJSON{}}
+	var hist store.Page
+	// A listing sent without a seller_id has no seller to look back on:
+	// an empty SellerID is no filter at all, and would list every other
+	// seller's listings as "this seller's" (#25 stumble 5).
+	if it.SellerID != "" {
+		if hist, err = s.st.List(sctx, store.Filter{SellerID: it.SellerID, Limit: sellerHistoryLen + 1}); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range hist.Items {
 		if h.ID != it.ID && len(out.SellerHistory) < sellerHistoryLen {
 			out.SellerHistory = append(out.SellerHistory, h)

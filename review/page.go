@@ -11,7 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
+	"golang.org/x/net/publicsuffix"
 
+	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/internal/apierror"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/review/store"
@@ -102,6 +104,8 @@ func (s *Service) serveUI(ctx *fasthttp.RequestCtx, path string) {
 			s.log.Info("review logout", "moderator", name)
 			ctx.Redirect("/ui/login", fasthttp.StatusSeeOther)
 		}
+	case path == "/ui/bulk" && ctx.IsPost():
+		err = s.pageBulk(ctx, name, csrf)
 	case path == "/ui/audit" && ctx.IsGet():
 		err = s.pageAudit(ctx, name, csrf)
 	case strings.HasPrefix(path, "/ui/items/") && strings.HasSuffix(path, "/decision") && ctx.IsPost():
@@ -216,6 +220,11 @@ type queueView struct {
 	Rows       []queueRow
 	NextURL    string
 	FirstURL   string
+	// Bulk is what the bulk decision just made did, row by row.
+	Bulk *bulkView
+	// Query is the queue's filter as a query string, which the bulk form
+	// posts back so that its answer shows the same queue.
+	Query string
 }
 
 // queueRow is a queue row: the summary, how long it has waited, and its
@@ -342,6 +351,7 @@ func (s *Service) queuePage(f store.Filter, p store.Page, counts map[store.Statu
 	if p.Next > 0 {
 		v.NextURL = queueURL(f, p.Next)
 	}
+	v.Query = strings.TrimPrefix(queueURL(f, 0), "/ui/")
 	if len(p.Items) > 0 {
 		v.FirstURL = fmt.Sprintf("/ui/items/%d", p.Items[0].ID)
 	}
@@ -362,17 +372,47 @@ type overlayView struct {
 }
 
 type imageView struct {
-	Ref      store.ImageRef
-	URL      string
-	HasBox   bool
+	Ref store.ImageRef
+	URL string
+	// Preview is the screen-sized thumbnail the page shows (the original
+	// opens on demand): a 4000 px upload is not sent to draw 500 px.
+	Preview string
+	// Draw: the image is drawn with its outlines; otherwise the preview
+	// alone (an image the scan could not read has no codes to outline,
+	// and its thumbnail is a placeholder naming why).
+	Draw     bool
 	Overlays []overlayView
 }
+
+// previewSide is the preview's long side: sharp at 2× on the page's
+// 560 px column and at the first steps of zoom.
+const previewSide = 1600
 
 type findingView struct {
 	N      int
 	F      policy.Finding
 	Where  string
 	Spread store.Spread
+	// ImageError is why the finding's image could not be read, for an
+	// IMAGE_ERROR finding (its payload is empty by contract).
+	ImageError *store.ImageError
+	// Domain is the registrable domain of a link's host ("example.co.uk"
+	// for https://shop.example.co.uk/x), "" for other payloads.
+	Domain string
+}
+
+// registrableDomain is the payload's registrable domain (eTLD+1 by the
+// public suffix list) when it is a link with a host, or "".
+func registrableDomain(payload string) string {
+	u, err := url.Parse(strings.TrimSpace(payload))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(u.Hostname()))
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 type textView struct {
@@ -454,10 +494,18 @@ func buildItemView(it *itemJSON, pages findingPages) itemView {
 		case f.Frame > 0:
 			where += fmt.Sprintf(" frame %d", f.Frame)
 		}
-		v.Findings = append(v.Findings, findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier]})
+		fv := findingView{N: i + 1, F: f, Where: where, Spread: it.Spread[f.Identifier], Domain: registrableDomain(f.Payload)}
+		if f.Symbology == symbology.IMAGE_ERROR {
+			fv.ImageError = imageErrorOf(it.Images, f.Image)
+		}
+		v.Findings = append(v.Findings, fv)
 	}
 	for _, im := range it.Images {
-		iv := imageView{Ref: im.ImageRef, URL: im.URL, HasBox: im.Width > 0 && im.Height > 0}
+		// A cut-short scan (timeout) read codes worth outlining; any other
+		// error means the browser cannot draw the image either (a
+		// 20000×20000 upload showed as a blank box).
+		iv := imageView{Ref: im.ImageRef, URL: im.URL, Preview: fmt.Sprintf("%s?w=%d", im.URL, previewSide),
+			Draw: im.Width > 0 && im.Height > 0 && (im.Error == nil || im.Error.Code == "timeout")}
 		font := max(12, min(im.Width, im.Height)/18)
 		for i, f := range it.Findings {
 			if f.Source == policy.SourceText || f.Image != im.Index || len(f.Corners) < 2 {
@@ -490,6 +538,16 @@ func buildItemView(it *itemJSON, pages findingPages) itemView {
 		v.Texts = append(v.Texts, textView{Index: ti, Segments: ui.Highlight(shown, spans), Hidden: len(text) - len(shown)})
 	}
 	return v
+}
+
+// imageErrorOf is image idx's scan error, or nil.
+func imageErrorOf(images []imageJSON, idx int) *store.ImageError {
+	for _, im := range images {
+		if im.Index == idx {
+			return im.Error
+		}
+	}
+	return nil
 }
 
 // quotaNames say which quota refused, for a moderator.

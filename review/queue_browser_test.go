@@ -65,7 +65,7 @@ func TestBrowserQueueRows(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.url+"/ui/?status=pending"), chromedp.WaitVisible(chromedp.ID("queue"))); err != nil {
 		t.Fatal(err)
 	}
-	first := evalString(t, ctx, `[...document.querySelectorAll('#rows > tr')].slice(0,3).map(r => r.querySelector('td:nth-child(4)').innerText).join(',')`)
+	first := evalString(t, ctx, `[...document.querySelectorAll('#rows > tr')].slice(0,3).map(r => r.querySelector('td:nth-child(5)').innerText).join(',')`)
 	if first != "L-mid,L-old,L-msg" {
 		t.Errorf("pending queue starts %s, want the oldest arrivals first: L-mid,L-old,L-msg", first)
 	}
@@ -103,7 +103,7 @@ func TestBrowserQueueRows(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if got := evalString(t, ctx, `[...document.querySelectorAll('#rows > tr')].map(r => r.querySelector('td:nth-child(4)').innerText).join(',')`); got != "L-msg" {
+	if got := evalString(t, ctx, `[...document.querySelectorAll('#rows > tr')].map(r => r.querySelector('td:nth-child(5)').innerText).join(',')`); got != "L-msg" {
 		t.Errorf("category messenger lists %q, want L-msg", got)
 	}
 	// A reloaded policy's new category is offered at the next page.

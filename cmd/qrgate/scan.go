@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/image"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
 	"github.com/qrgate/qrgate/scan"
 )
@@ -47,6 +50,7 @@ type scanFlags struct {
 	maxText    int
 	maxWork    int
 	budget     decoder.Work
+	decodeMem  byteSize
 	paths      []string
 }
 
@@ -63,6 +67,7 @@ func parseScanFlags(args []string, stderr io.Writer) (*scanFlags, error) {
 	fset.IntVar(&f.maxPixels, "max-pixels", decoder.DefaultMaxPixels, "images declaring more pixels are refused (too_large)")
 	fset.IntVar(&f.maxText, "max-text-findings", policy.DefaultMaxTextFindings, "findings one text lists; past it, the most severe are kept and one too_many_findings finding counts the rest")
 	fset.IntVar(&f.maxWork, "max-image-work", decoder.DefaultMaxWork, "images whose headers show more decoding work, in megapixel-passes, are refused (too_complex); env QRGATE_MAX_IMAGE_WORK")
+	fset.Var(&f.decodeMem, "max-decode-memory", "decode memory budget `size` (e.g. 192MiB) shared by the -j jobs: each image reserves what its headers say its decode holds before it is decoded, waiting while other jobs hold it; one needing more than all of it is too_large (default: what serve derives for GOMAXPROCS workers)")
 	fset.Var(&f.budget, "image-budget", "work budget of one image's strategies, in megapixel-passes (a plain `number`; 1 MPass = a million pixels of pyramid levels scanned, reader calls charged their equivalent; not a time, so the same image is cut at the same point whatever the load); an image cut short has error timeout and partial: true")
 	// Flags and paths may be interleaved.
 	for {
@@ -127,9 +132,12 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 			return exitFatal
 		}
 	}
+	dec := decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxWork: f.maxWork, Budget: f.budget})
 	s := &scanner{
 		pol:      pol,
-		decode:   scan.Direct(decoder.New(decoder.Config{MaxPixels: f.maxPixels, MaxWork: f.maxWork, Budget: f.budget})),
+		decode:   scan.Direct(dec),
+		limits:   dec.Limits(),
+		mem:      membudget.New(scanDecodeMemory(int64(f.decodeMem))),
 		maxBytes: f.maxBytes,
 		maxText:  f.maxText,
 	}
@@ -249,12 +257,49 @@ func walkFS(fsys fs.FS, root string) []input {
 	return ins
 }
 
+// scanDecodeMemory is scan's decode memory budget: the flag's size, or the
+// budget serve derives by default for as many workers as there are
+// processors (192 MiB on 2), whatever -j says: -j sets how many images
+// are scanned at once, the budget how much their decodes hold.
+func scanDecodeMemory(flag int64) int64 {
+	if flag > 0 {
+		return flag
+	}
+	workers := runtime.GOMAXPROCS(0)
+	limit, _, _ := memoryLimit("auto", workers, func(string) string { return "" }, func() (uint64, error) { return 0, nil })
+	return decodeMemory(0, limit, workers)
+}
+
 // scanner scans the CLI's inputs, each as a listing of its own.
 type scanner struct {
 	pol      *policy.Policy
 	decode   scan.Decode
+	limits   image.Limits      // the decoder's, to know which images it decodes at all
+	mem      *membudget.Budget // reserved before each decode, shared by the jobs
 	maxBytes int64
 	maxText  int // findings one text lists
+}
+
+// noDeadline: a job waits for decode memory as long as the other jobs hold
+// it (they always finish: each decode is bounded by its work).
+const noDeadline = time.Duration(math.MaxInt64)
+
+// reserve takes from the decode memory budget what decoding data will hold,
+// by its headers, waiting for other jobs to give it back. An image the
+// decoder refuses from its headers reserves nothing; one needing more than
+// the whole budget is refused with too_large (the server's answer).
+func (s *scanner) reserve(data []byte) (free func(), refused *decoder.Error) {
+	info, err := image.Inspect(data)
+	if err != nil || s.limits.Check(info) != nil {
+		return func() {}, nil
+	}
+	free, err = s.mem.Acquire(context.Background(), info.Bytes, noDeadline)
+	if err != nil { // ErrTooLarge: the only error without a deadline
+		return nil, &decoder.Error{Code: decoder.ErrTooLarge, Err: err,
+			Message: fmt.Sprintf("decoding this %dx%d %s needs about %d MiB, over the decode memory budget of %d MiB",
+				info.Width, info.Height, info.Format, info.Bytes>>20, s.mem.Max()>>20)}
+	}
+	return free, nil
 }
 
 type imageRecord struct {
@@ -285,9 +330,21 @@ func (s *scanner) imageJob(in input) job {
 		if err == nil {
 			data, err = readLimited(in.path, s.maxBytes)
 		}
+		var failed error
 		if err != nil {
-			failed := scan.Decoded{Err: readError(err)}
-			decode = func(context.Context, [][]byte) ([]scan.Decoded, error) { return []scan.Decoded{failed}, nil }
+			failed = readError(err)
+		} else {
+			free, refused := s.reserve(data)
+			if refused != nil {
+				failed = refused
+			} else {
+				defer free()
+			}
+		}
+		if failed != nil {
+			decode = func(context.Context, [][]byte) ([]scan.Decoded, error) {
+				return []scan.Decoded{{Err: failed}}, nil
+			}
 		}
 		l, err := scan.Scan(context.Background(), s.pol, scan.Input{Images: [][]byte{data}}, decode)
 		if err != nil { // only a programming error: keep the line count right anyway

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,9 +18,13 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/qrgate/qrgate/decoder"
+	"github.com/qrgate/qrgate/decoder/image"
 	"github.com/qrgate/qrgate/decoder/symbology"
 	"github.com/qrgate/qrgate/internal/testfixtures"
+	"github.com/qrgate/qrgate/membudget"
 	"github.com/qrgate/qrgate/policy"
+	"github.com/qrgate/qrgate/scan"
 )
 
 const images = "../../testdata/images"
@@ -401,5 +406,66 @@ func TestScanTextFindingsCap(t *testing.T) {
 	}
 	if code, _, stderr := scanCLI(t, "--max-text-findings", "0", "--text", "x"); code != exitUsage || !strings.Contains(stderr, "max-text-findings") {
 		t.Errorf("--max-text-findings 0: exit %d, %s", code, stderr)
+	}
+}
+
+// TestScanDecodeMemory: `qrgate scan -j N` decodes under one memory budget
+// like the server: each image holds what its headers say its decode needs
+// while it decodes, so jobs never hold more than the budget together
+// (however large -j), and an image needing more than the whole budget is
+// too_large, naming the budget.
+func TestScanDecodeMemory(t *testing.T) {
+	dir := t.TempDir()
+	photo := testfixtures.ProgressiveJPEG(512, 512, 10)
+	info, err := image.Inspect(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for i := range 6 {
+		p := filepath.Join(dir, fmt.Sprintf("%d.jpg", i))
+		writeFile(t, p, photo)
+		paths = append(paths, p)
+	}
+
+	_, recs, _ := scanCLI(t, "--max-decode-memory", fmt.Sprint(info.Bytes-1), paths[0])
+	if len(recs) != 1 || recs[0].Error == nil || recs[0].Error.Code != "too_large" || !strings.Contains(recs[0].Error.Message, "decode memory budget") {
+		t.Fatalf("an image needing %d bytes under a budget one byte smaller: %+v", info.Bytes, recs)
+	}
+
+	// Room for two decodes, six jobs at once.
+	s := &scanner{pol: policy.Default(), limits: decoder.New(decoder.Config{}).Limits(), mem: membudget.New(2*info.Bytes + info.Bytes/2), maxBytes: 1 << 20}
+	var inFlight, most atomic.Int64
+	var short atomic.Int64
+	direct := scan.Direct(decoder.New(decoder.Config{}))
+	s.decode = func(ctx context.Context, images [][]byte) ([]scan.Decoded, error) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		if used := s.mem.InUse(); used < n*info.Bytes {
+			short.Store(used)
+		}
+		return direct(ctx, images)
+	}
+	var jobs []job
+	for _, p := range paths {
+		jobs = append(jobs, s.imageJob(input{path: p}))
+	}
+	var out bytes.Buffer
+	if err := runOrdered(jobs, len(jobs), &out); err != nil {
+		t.Fatal(err)
+	}
+	if used := short.Load(); used != 0 {
+		t.Errorf("a decode ran while only %d bytes were reserved; each holds %d", used, info.Bytes)
+	}
+	if m := most.Load(); m > 2 {
+		t.Errorf("%d decodes at once under a budget for two", m)
+	}
+	if s.mem.InUse() != 0 {
+		t.Errorf("%d bytes still reserved after every job ended", s.mem.InUse())
+	}
+	if got := strings.Count(out.String(), `"error":null`); got != len(paths) {
+		t.Errorf("%d of %d images scanned without an error:\n%s", got, len(paths), out.String())
 	}
 }

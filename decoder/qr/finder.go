@@ -317,6 +317,7 @@ type triplet struct {
 	bl, tl, tr candidate
 	score      float64 // lower is better
 	weakest    int     // rank of its least confirmed member among the candidates
+	crowded    bool    // a better-ranked finder candidate lies inside its square (crowdedBy)
 }
 
 // strict: every finder confirmed with all five runs in proportion, on
@@ -344,6 +345,7 @@ func findTriplets(cands []candidate, maxCands int) []triplet {
 			for k := j + 1; k < len(cands); k++ {
 				for _, t := range makeTriplets(cands[i], cands[j], cands[k]) {
 					t.weakest = k
+					t.crowded = t.crowdedBy(cands)
 					out = append(out, t)
 				}
 			}
@@ -354,13 +356,55 @@ func findTriplets(cands []candidate, maxCands int) []triplet {
 	// shape. Under perspective a true triplet's shape is far from an
 	// isosceles right angle, while three weak texture hits can form a
 	// perfect one.
+	//
+	// On a sheet of codes every candidate is a strong, printed finder,
+	// and three finders of neighbouring codes form a triplet as well
+	// shaped as a code's own: the square such a triplet spans holds the
+	// other finders of the codes it straddles, a code's own square none.
+	// Uncrowded triplets go first.
 	sort.Slice(out, func(i, j int) bool {
+		if out[i].crowded != out[j].crowded {
+			return !out[i].crowded
+		}
 		if out[i].weakest != out[j].weakest {
 			return out[i].weakest < out[j].weakest
 		}
 		return out[i].score < out[j].score
 	})
 	return out
+}
+
+// crowdedBy reports whether one of cands, of the triplet's polarity and
+// module size, lies inside the parallelogram its finder centres span, away
+// from its own three finders (a finder found twice, as two candidates a
+// few modules apart, is still that finder), and confirmed on as many rows
+// as the triplet's least confirmed finder: a weak look-alike among a
+// code's data modules does not demote its true triplet.
+func (t triplet) crowdedBy(cands []candidate) bool {
+	m := t.module()
+	rows := min(t.tl.count, t.tr.count, t.bl.count)
+	ux, uy := t.tr.x-t.tl.x, t.tr.y-t.tl.y
+	vx, vy := t.bl.x-t.tl.x, t.bl.y-t.tl.y
+	det := ux*vy - uy*vx
+	if det == 0 {
+		return false
+	}
+	for _, c := range cands {
+		if c.dark != t.tl.dark || c.count < rows || !c.strict || c.m > 1.5*m || 1.5*c.m < m {
+			continue
+		}
+		// 4 modules: a finder's own duplicate candidates lie within its
+		// 7-module square.
+		if dist(c, t.tl) < 4*m || dist(c, t.tr) < 4*m || dist(c, t.bl) < 4*m {
+			continue
+		}
+		dx, dy := c.x-t.tl.x, c.y-t.tl.y
+		a, b := (dx*vy-dy*vx)/det, (ux*dy-uy*dx)/det
+		if a > 0 && a < 1 && b > 0 && b < 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // ambiguousCorner: when the second longest side of a triplet is within

@@ -112,6 +112,9 @@ func newReader(rd Readings) *Reader {
 			r.mark(c)
 		}
 	}
+	for c := range simplified {
+		r.mark(c)
+	}
 	return r
 }
 

@@ -1,9 +1,11 @@
 package textnorm
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 )
@@ -33,7 +35,7 @@ var defaultReader = newReader(Readings{})
 func Normalize(s string) *Text { return defaultReader.Normalize(s) }
 
 // Normalize folds s unit by unit: the reader's own readings first, then
-// Chinese numerals, styled digits (Nd, No) and styled or look-alike letters
+// Chinese numerals, traditional characters to simplified ones, styled digits (Nd, No) and styled or look-alike letters
 // from the generated tables, dashes, NFKC and width folding for the rest;
 // lower case; invisible characters removed. Then it reads the characters
 // that stand for a digit only inside a number (幺, 洞) where the number's
@@ -47,11 +49,13 @@ func (rd *Reader) Normalize(s string) *Text {
 		End:   make([]int, 0, n),
 	}
 	var buf [32]rune
+	flags := false
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
+		flags = flags || isRegional(r)
 		out := rd.fold(r, buf[:0])
 		switch {
 		case out == nil && attaches(r):
@@ -67,9 +71,53 @@ func (rd *Reader) Normalize(s string) *Text {
 		}
 		i += size
 	}
+	if flags {
+		readFlags(t, s)
+	}
 	rd.readBoxes(t)
 	rd.readNumberDigits(t)
 	return t
+}
+
+// The regional indicators 🇦 to 🇿 are an emoji alphabet; two of them in a
+// row that name a region show that region's flag instead.
+const regionalA, regionalZ = 0x1F1E6, 0x1F1FF
+
+func isRegional(r rune) bool { return r >= regionalA && r <= regionalZ }
+
+// flag is what a flag reads as: a symbol, like any emoji.
+const flag = 0x1F3F3
+
+// readFlags reads the regional indicators of s (units read as letters) as
+// a reader sees them: paired from the start of each run, a pair naming a
+// region ("🇨🇳", "🇪🇺") is one flag, the others letters ("🇼🇪" is no region:
+// w, e; "🇼 🇪 🇨 🇭" spaced is letters throughout).
+func readFlags(t *Text, s string) {
+	regional := func(k int) bool {
+		if k >= t.Len() {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(s[t.Start[k]:])
+		return isRegional(r)
+	}
+	w := 0
+	for k := 0; k < t.Len(); k++ {
+		t.Runes[w], t.Start[w], t.End[w] = t.Runes[k], t.Start[k], t.End[k]
+		w++
+		if !regional(k) || !regional(k+1) || t.End[k] != t.Start[k+1] {
+			continue
+		}
+		code := strings.ToUpper(string(t.Runes[k : k+2]))
+		if reg, err := language.ParseRegion(code); err == nil && reg.String() == code && code != "ZZ" {
+			t.Runes[w-1], t.End[w-1] = flag, t.End[k+1]
+		} else {
+			t.Runes[w] = t.Runes[k+1]
+			t.Start[w], t.End[w] = t.Start[k+1], t.End[k+1]
+			w++
+		}
+		k++
+	}
+	t.Runes, t.Start, t.End = t.Runes[:w], t.Start[:w], t.End[:w]
 }
 
 // attaches reports whether a rune that normalises to nothing belongs to the
@@ -111,6 +159,9 @@ func (rd *Reader) fold(r rune, dst []rune) []rune {
 	if r >= hanFirst && r <= hanLast {
 		if d, ok := hanDigits[r]; ok {
 			return append(dst, rune(d))
+		}
+		if s, ok := simplified[r]; ok {
+			return append(dst, s) // "電報", "紙飛機" read as the keywords they are
 		}
 		return append(dst, r)
 	}

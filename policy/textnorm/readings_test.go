@@ -173,3 +173,43 @@ func TestNewReaderRefuses(t *testing.T) {
 		t.Errorf("policy readings: %q", got)
 	}
 }
+
+// Traditional characters read as their simplified forms, so a keyword in
+// traditional characters is the keyword; numerals keep their value.
+func TestSimplifiedTable(t *testing.T) {
+	for in, want := range map[string]string{
+		"電報":   "电报",
+		"紙飛機":  "纸飞机",
+		"公眾號":  "公众号",
+		"聯繫電話": "联系电话",
+		"訂單號":  "订单号",
+		"貳參陸":  "236", // formal numerals are digits, not characters
+		"微信":   "微信",  // simplified stays
+		"乾隆":   "乾隆",  // 乾 is its own simplified form too
+	} {
+		if got := string(Normalize(in).Runes); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Regional indicators are letters, except two in a row that name a
+// region: a reader sees that region's flag.
+func TestRegionalIndicators(t *testing.T) {
+	for in, want := range map[string]string{
+		"🇼 🇪 🇨 🇭 🇦 🇹": "w e c h a t",
+		"🇻🇽":          "vx",                     // no region VX: letters
+		"🇼🇪🇨🇭🇦🇹":      "we\U0001F3F3\U0001F3F3", // WE is no region; CH and AT are flags
+		"abc_123🇨🇳":   "abc_123\U0001F3F3",
+		"🇿🇿":          "zz",
+		"🇪🇺 ok":       "\U0001F3F3 ok",
+	} {
+		n := Normalize(in)
+		if got := string(n.Runes); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+		if s, e := n.Span(0, n.Len()); s != 0 || e != len(in) {
+			t.Errorf("Normalize(%q): span %d:%d, want the whole text", in, s, e)
+		}
+	}
+}

@@ -5,7 +5,8 @@
 //     NFKC forms (full width, mathematical alphanumerics, circled, squared,
 //     parenthesised letters, ligatures), letters whose Unicode name makes
 //     them a styled Latin letter (negative circled 🅐, negative squared 🅰,
-//     small capitals ᴋ), accented letters without their marks, and TR39
+//     small capitals ᴋ, regional indicators 🇼), accented letters without
+//     their marks, and TR39
 //     look-alikes (data/confusables.txt) whose prototype is one ASCII
 //     letter. A letter never reads as a digit: mappings of letters to digits
 //     (З → 3, б → 6) are dropped.
@@ -17,6 +18,9 @@
 //     numerals (kPrimaryNumeric, kAccountingNumeric) are digits anywhere;
 //     the others (kOtherNumeric: 幺, 兩, 仨) only inside a number.
 //   - dashes: every dash and hyphen (class Pd, not the wave dashes) reads '-'.
+//   - simplified: the simplified form of a traditional character (Unihan
+//     kSimplifiedVariant, data/Unihan_SimplifiedVariants.txt), so that a
+//     keyword written in traditional characters (電報, 公眾號) is read.
 //   - components: the decompositions (拆字) of keyword characters, from the
 //     CJK Decomposition Data subset in data/components.txt.
 //
