@@ -6,11 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -220,27 +217,14 @@ func TestServeRunsAndStops(t *testing.T) {
 // reload with nothing but the session cookie.
 func reloadWithSessionOnly(t *testing.T, admin, token string) int {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(admin + "/ui/login")
+	session := loginSession(t, admin, token)
+	req, err := http.NewRequest(http.MethodPost, admin+"/admin/policy/reload", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no login form: %s", page)
-	}
-	resp, err = c.PostForm(admin+"/ui/login", url.Values{"csrf": {string(m[1])}, "token": {token}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
-	resp, err = c.Post(admin+"/admin/policy/reload", "application/x-www-form-urlencoded", nil)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(session)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
